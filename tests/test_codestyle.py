@@ -23,7 +23,7 @@ PATH = "api/app/main.py"
     pytest.param({".pre-commit-config.yaml": "repos:\n  - hooks:\n      - id: ruff-format\n"},
                  CodeStyle(quote='"', two_blank_lines=True), id="ruff-format-hook"),
     pytest.param({"ruff.toml": "[lint]\nselect = ['ALL']\nignore = ['D103']\n"},
-                 CodeStyle(annotations=True), id="all-but-d103"),
+                 CodeStyle(quote='"', annotations=True), id="all-but-d103"),
     pytest.param({"ruff.toml": "[lint]\nselect = ['D', 'ANN2']\n"},
                  CodeStyle(docstrings=True, annotations=True), id="docstrings-annotations"),
     pytest.param({"ruff.toml": "preview = true\n[lint]\nextend-select = ['E3']\n"},
@@ -40,3 +40,23 @@ PATH = "api/app/main.py"
 def test_the_tooling_nearest_the_file_sets_the_style(files: dict[str, str],
                                                      style: CodeStyle) -> None:
     assert code_style(files.get, PATH) == style
+
+
+@pytest.mark.parametrize(("select", "annotations"), [
+    pytest.param(["A", "E", "F"], False, id="flake8-builtins-is-no-prefix-of-ann"),
+    pytest.param(["ANN"], True, id="the-linter"),
+    pytest.param(["ANN2"], True, id="a-prefix-of-its-number"),
+    pytest.param(["ANN0"], False, id="another-number"),
+])
+def test_a_selector_names_a_linter_then_a_prefix_of_its_number(select: list[str],
+                                                               annotations: bool) -> None:
+    files = {"ruff.toml": f"[lint]\nselect = {select!r}\n"}
+    assert code_style(files.get, PATH).annotations is annotations
+
+
+def test_ruffs_quote_rule_wins_over_a_formatter() -> None:
+    """flake8-quotes (Q000) fails the check; black configured beside it is not run as
+    strictly (the file already follows the rule's quote)."""
+    files = {"pyproject.toml": "[tool.black]\n[tool.ruff]\nselect = ['Q']\n"
+                               "[tool.ruff.flake8-quotes]\ninline-quotes = 'single'\n"}
+    assert code_style(files.get, PATH).quote == "'"

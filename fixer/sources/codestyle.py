@@ -2,9 +2,10 @@
 
 Code a fix writes (H001's health route) follows the file's own style; where the project's
 tooling decides a point for every file, it follows that: the quote its formatter writes
-(ruff's `format.quote-style`, black's double quotes, blue's single ones), the two blank
-lines around a module-level function that black, blue, ruff's formatter, flake8 (E302,
-on unless ignored) and ruff's preview E302 want, a docstring where ruff selects D103, a
+(ruff's `format.quote-style`, black's double quotes, blue's single ones), or the one ruff's
+flake8-quotes rule asks for where ruff selects Q000 (a check that fails, over a
+formatter), the two blank lines around a module-level function that black, blue, ruff's
+formatter, flake8 (E302, on unless ignored) and ruff's preview E302 want, a docstring where ruff selects D103, a
 return annotation where it selects ANN201. Each is read from the settings nearest the
 file, as the tools find theirs, and from the root's `.pre-commit-config.yaml` hooks.
 """
@@ -41,6 +42,8 @@ def code_style(read: Read, path: str) -> CodeStyle:
     formatter = _formatter(read, path, ruff, hooks)
     quote = {"black": '"', "blue": "'"}.get(formatter or "") if formatter != "ruff" else \
         _ruff_quote(ruff)
+    if ruff is not None and selects(read, ruff, "Q000"):   # a lint rule: it fails the check
+        quote = _inline_quote(ruff)
     flake8 = nearest(read, path, _flake8_checks_blank_lines)
     return CodeStyle(
         quote=quote,
@@ -73,6 +76,14 @@ def _ruff_quote(ruff: ToolSettings | None) -> str | None:
     table = ruff.table.get("format") if ruff is not None else None
     style = table.get("quote-style", "double") if isinstance(table, dict) else "double"
     return {"double": '"', "single": "'"}.get(style)
+
+
+def _inline_quote(ruff: ToolSettings) -> str:
+    """The quote ruff's flake8-quotes rule (Q000) wants: `inline-quotes`, double by
+    default."""
+    table = lint_table(ruff.table).get("flake8-quotes")
+    style = table.get("inline-quotes") if isinstance(table, dict) else None
+    return "'" if style == "single" else '"'
 
 
 def _flake8_checks_blank_lines(read: Read, folder: str) -> bool | None:

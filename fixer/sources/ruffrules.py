@@ -66,5 +66,13 @@ def _specificity(selectors: object, code: str) -> int:
     if not isinstance(selectors, list):
         return -1
     found = [0 if s == "ALL" else len(s) for s in selectors
-             if isinstance(s, str) and (s == "ALL" or (s and code.startswith(s)))]
+             if isinstance(s, str) and (s == "ALL" or _prefixes(s, code))]
     return max(found, default=-1)
+
+
+def _prefixes(selector: str, code: str) -> bool:
+    """The selector names the rule's linter and a prefix of its number (`D`, `D1`, `D103`
+    for D103): `A`, flake8-builtins, is no prefix of ANN201, flake8-annotations'."""
+    linter = selector.rstrip("0123456789")
+    return bool(linter) and linter == code.rstrip("0123456789") and \
+        code.startswith(selector)
