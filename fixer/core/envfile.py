@@ -263,8 +263,9 @@ def resolved(value: str, env: Mapping[str, str]) -> str | None:
 def references(value: str) -> list[Reference]:
     """The variables `value` reads, in the order they are written, those a default reads
     too (`${URL:-postgres://${DB_USER}@db}`: URL, then DB_USER); not those of a `:+`
-    alternative, read only where its variable is set. `$$` is an escaped dollar (the container's shell reads
-    `$$VAR`, Compose does not), and a name Compose refuses (`$1`) is none."""
+    alternative, read only where its variable is set. `$$` is an escaped dollar (the
+    container's shell reads `$$VAR`, Compose does not), and a name Compose refuses (`$1`)
+    is none."""
     masked = value.replace("$$", "\x00\x00")   # same length: offsets stay those of `value`
     found: list[Reference] = []
     _referenced(value, masked, 0, len(masked), found)

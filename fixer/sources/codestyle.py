@@ -5,9 +5,10 @@ tooling decides a point for every file, it follows that: the quote its formatter
 (ruff's `format.quote-style`, black's double quotes, blue's single ones), or the one ruff's
 flake8-quotes rule asks for where ruff selects Q000 (a check that fails, over a
 formatter), the two blank lines around a module-level function that black, blue, ruff's
-formatter, flake8 (E302, on unless ignored) and ruff's preview E302 want, a docstring where ruff selects D103, a
-return annotation where it selects ANN201. Each is read from the settings nearest the
-file, as the tools find theirs, and from the root's `.pre-commit-config.yaml` hooks.
+formatter, flake8 (E302, on unless ignored) and ruff's preview E302 want, a docstring
+where ruff selects D103, a return annotation where it selects ANN201. Each is read from the
+settings nearest the file, as the tools find theirs, and from the root's
+`.pre-commit-config.yaml` hooks.
 """
 
 from __future__ import annotations

@@ -166,14 +166,16 @@ service's own `environment` or its image's `ENV` sets, or that its script sets i
 (`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
 shell, where the image's own value was meant, which only writing it out in full gives.
-Display-only too when every use is an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`):
-a `$` inside a password or a hash reads so, and documenting `B` would call it a variable
-where `$$` is the fix. So is one inside single quotes of a command's or healthcheck's shell
-script (`mosquitto_sub -t '$SYS/broker/uptime'`, MQTT's own topic), where the shell would
-read it as written; not the quotes that hand `sh -c` its script. And so is one the
-project's `.env` sets written otherwise (`POSTGRES_PW` for `POSTGRES_PASSWORD`: the same
-first word, most letters alike): one of the names is misspelt, and documenting the other
-would keep them apart. A variable inside another's default (`${A:-${B}}`) is not read.
+Display-only too when every use is an unbraced `$VAR` right after a letter or digit
+(`SECRET_KEY=uZq3$B+E(H@`): a `$` inside a password or a hash reads so, and documenting `B`
+would call it a variable where `$$` is the fix. So is one inside single quotes of a
+command's or healthcheck's shell script (`mosquitto_sub -t '$SYS/broker/uptime'`, MQTT's
+own topic), where the shell would read it as written; not the quotes that hand `sh -c` its
+script. And so is one the project's `.env` sets written otherwise (`POSTGRES_PW` for
+`POSTGRES_PASSWORD`: the same first word, most letters alike): one of the names is
+misspelt, and documenting the other would keep them apart. A variable inside another's
+default (`${A:-${B}}`) is read too, as Compose reads it where `A` is unset; not one inside
+a `:+` alternative (`${P:+:$P@}`), read only where its variable is set.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ target, `cat > .env`), or a CI workflow's step that does so a checkout can follo
 .env.dev .env`, variables written by name; not a secret's text, `echo "$ENV_FILE" > .env`;
 named from the root, where CI runs), or a file beside it whose first lines say to make
 this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`). A
-guide may name the file from the project folder, or from the root in a line that says to write it (`touch
-app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
+guide may name the file from the project folder, or from the root in a line that says to
+write it (`touch app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
 (`.env.{dev|prod}`). A copy from a file the
 repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
 finding names that step. One finding per missing file and compose file, at its first

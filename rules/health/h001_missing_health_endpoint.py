@@ -111,21 +111,21 @@ them: their quotes, two blank lines around it, a docstring where ruff selects D1
 return annotation where it selects ANN201; its return annotation is `dict[str, str]`
 only where the image's Python and the oldest one the project states (`requires-python`,
 Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing `dict[str,
-str]`). No finding when fixer cannot find where the app object is created (a factory that returns `FastAPI()` unnamed). Unsafe where the service has no
-healthcheck and compose also names a published image beside its build (`image:
-acme/api:latest`, not bind-mounting the code): C004's healthcheck on the route is unsafe
-there (a pulled image predates it), and the two go together, so that a later run does not
-take the route for an old one. Display-only where a route added
-with `@app.get` may be refused before its handler runs: dependencies on the app
-(`FastAPI(dependencies=[...])`, `app.router.dependencies.append(Depends(auth))`; not
-FastAPI's security schemes with `auto_error=False`, which refuse nothing), any middleware
-of the app that answers an error status before it passes the request on (inline, or
-through a function or method it calls: `return reject(400)`), or raises there where
-nothing but a missing header or credential guards the raise (a 500; one for another
-method or path, or on input a probe does not bring, is none), and where a route answers
-the path first (a parameter route such as `/{item_id}`; where some routers cannot be
-read, a catch-all GET route fixer did not read in the service's code, outside modules
-that build another app and routers with a literal `prefix=`).
+str]`). No finding when fixer cannot find where the app object is created (a factory
+that returns `FastAPI()` unnamed). Unsafe where the service has no healthcheck and compose
+also names a published image beside its build (`image: acme/api:latest`, not bind-mounting
+the code): C004's healthcheck on the route is unsafe there (a pulled image predates it),
+and the two go together, so that a later run does not take the route for an old one.
+Display-only where a route added with `@app.get` may be refused before its handler runs:
+dependencies on the app (`FastAPI(dependencies=[...])`,
+`app.router.dependencies.append(Depends(auth))`; not FastAPI's security schemes with
+`auto_error=False`, which refuse nothing), any middleware of the app that answers an error
+status before it passes the request on (inline, or through a function or method it calls:
+`return reject(400)`), or raises there where nothing but a missing header or credential
+guards the raise (a 500; one for another method or path, or on input a probe does not
+bring, is none), and where a route answers the path first (a parameter route such as
+`/{item_id}`; where some routers cannot be read, a catch-all GET route fixer did not read
+in the service's code, outside modules that build another app and routers with a literal `prefix=`).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,

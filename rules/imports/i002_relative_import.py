@@ -52,9 +52,10 @@ but safe where ruff sorts and the order is shown to hold (the relative imports a
 last group of the module's top-level imports and in ruff's order once absolute, ruff counts
 their package as first-party, and no other import of the module is first-party).
 Files outside the import root are left alone: they have no absolute name to use; so are
-those of a folder below the service folder that holds a Dockerfile of its own and not the app (another image's code, with its own import root), and those of a
-folder beside the app's with files named with a placeholder (`scaffold/module/schema/
-{Module}Base.py`: a template a script copies, whose relative imports move with it).
+those of a folder below the service folder that holds a Dockerfile of its own and not the
+app (another image's code, with its own import root), and those of a folder beside the
+app's with files named with a placeholder (`scaffold/module/schema/ {Module}Base.py`: a
+template a script copies, whose relative imports move with it).
 """
 
 from __future__ import annotations
