@@ -5,7 +5,9 @@ here-document's body is data, and a separator inside quotes is the quoted progra
 from __future__ import annotations
 
 from fixer.model.startscript import logical_lines
-from fixer.sources.launch import shell_jobs
+import pytest
+
+from fixer.sources.launch import run_in_turn, shell_jobs
 
 SCRIPT = """#!/bin/sh
 python3 -c "
@@ -40,3 +42,18 @@ def test_a_separator_inside_quotes_is_the_programs() -> None:
     assert shell_jobs("python -c \"import a; a.run()\" && exec uvicorn m:app & echo 'x;y'") == [
         (["python", "-c", "import a; a.run()"], False), (["exec", "uvicorn", "m:app"], True),
         (["echo", "x;y"], False)]
+
+
+@pytest.mark.parametrize(("script", "steps"), [
+    ("/wait && /app/start.sh", [["/wait"], ["/app/start.sh"]]),
+    ("alembic upgrade head; exec /start.sh --reload", [["alembic", "upgrade", "head"],
+                                                        ["exec", "/start.sh", "--reload"]]),
+    ("echo 'a || b' && /start.sh", [["echo", "a || b"], ["/start.sh"]]),
+    ("/wait || /start.sh", None),           # the script runs only if the wait fails
+    ("worker.sh & /start.sh", None),        # the first goes on in the background
+    ("/wait && '/start.sh", None),          # a quote left open: no command fixer can read
+    ("", None),
+])
+def test_commands_run_in_turn_only_where_each_runs_to_its_end(
+        script: str, steps: list[list[str]] | None) -> None:
+    assert run_in_turn(script) == steps

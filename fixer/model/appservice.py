@@ -17,7 +17,9 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.envfile import read_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model import appmodule
@@ -183,8 +185,35 @@ def _starts_http_server(ws: Workspace, service: BuiltService) -> bool:
                                      if w.startswith("--worker-class=")), None)
         if worker is not None:   # `-k "$WORKER_CLASS"`, set earlier in its start script
             worker = appmodule.variable_value(ws, service, worker.strip('"')) or worker
-        return worker is None or "uvicorn" in worker.lower()
+        return _worker_set_elsewhere(ws, service, words) if worker is None else \
+            "uvicorn" in worker.lower()
     return True
+
+
+# what names gunicorn's settings beside its command line: its environment variable, and the
+# file it reads from its working folder when no `-c` names one
+_GUNICORN_ARGS = "GUNICORN_CMD_ARGS"
+_GUNICORN_CONFIG = "gunicorn.conf.py"
+
+
+def _worker_set_elsewhere(ws: Workspace, service: BuiltService, words: list[str]) -> bool:
+    """gunicorn given no worker class on its command line runs its sync worker, which cannot
+    serve an ASGI app (every request fails), unless something fixer may not read names
+    another: a config file (`-c`, `--config`, a `gunicorn.conf.py` of the build context),
+    `GUNICORN_CMD_ARGS` in the container's environment, the Dockerfile or the start
+    script, an env file the repository does not hold, or a `-k` glued to its value."""
+    if any(word in ("-c", "--config") or word.startswith(("--config=", "-c", "-k"))
+           for word in words):
+        return True
+    app, region = service.app, service.app.listen.region
+    command = ws.read(region.path) if region is not None else None
+    texts = [app.dockerfile.file.text,
+             region.run_text(command.text) if region and command else ""]
+    return any(posixpath.basename(path) == _GUNICORN_CONFIG
+               for path in tree_index.files_under(ws.tree, app.folder)) or \
+        _GUNICORN_ARGS in service.environment(ws.tree) or \
+        any(_GUNICORN_ARGS in text for text in texts) or \
+        any(read_env(ws.tree, path) is None for path in service.env_files())
 
 
 def _calls_uvicorn_run(ws: Workspace, path: str) -> bool:

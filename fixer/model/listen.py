@@ -76,6 +76,15 @@ class Region:
     script: bool = False
     # that script's commands on its way to the server, its line last (`ScriptStart`)
     commands: tuple[tuple[str, ...], ...] = ()
+    # what a shell runs before that script, as the container's command writes it
+    # (`/wait && sleep 5` of `sh -c "/wait && sleep 5 && /start.sh"`): another file's text
+    lead: str = ""
+
+    def run_text(self, text: str) -> str:
+        """What the container runs on its way to the server, `text` being the file's: the
+        steps before a start script, then the region's own text."""
+        own = text[self.start:self.end]
+        return f"{self.lead}\n{own}" if self.lead else own
 
 
 @dataclass(frozen=True)
@@ -372,7 +381,7 @@ def _entrypoint_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile,
     if found is None:
         return None
     return _Found(Region(found.path, 0, found.end, "ENTRYPOINT", script=True,
-                         commands=found.commands), found.launch, None, None)
+                         commands=found.commands, lead=found.lead), found.launch, None, None)
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
@@ -569,7 +578,7 @@ def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage
     if run is None or found is None:
         return None
     return _Found(Region(found.path, 0, found.end, run[0], script=True,
-                         commands=found.commands), found.launch, None, None)
+                         commands=found.commands, lead=found.lead), found.launch, None, None)
 
 
 def run_words(dockerfile: Dockerfile, stage: Stage,

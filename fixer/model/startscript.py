@@ -24,7 +24,8 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
 from fixer.sources.dockerfile import Dockerfile, Stage
-from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, prefix_length, shell_jobs
+from fixer.sources.launch import (
+    SHELL_NAMES, Launch, find_launch, prefix_length, run_in_turn, shell_jobs, shell_script_at)
 from fixer.sources.shellquote import go_on, unquoted
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server
@@ -63,6 +64,8 @@ class ScriptStart:
     # the commands the script runs on its way to the server, each as its words, the server's
     # own line last (`cd /code/src`, then `exec uvicorn main:app`): where the server starts
     commands: tuple[tuple[str, ...], ...] = ()
+    # the steps a shell's `-c` runs before the script, as words joined (`/wait; sleep 5`)
+    lead: str = ""
 
 
 def program_run(argv: list[str]) -> str:
@@ -74,22 +77,47 @@ def program_run(argv: list[str]) -> str:
 
 
 def script_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
-                 argv: list[str], env: Mapping[str, str] | None = None) -> ScriptStart | None:
+                 argv: list[str], env: Mapping[str, str] | None = None,
+                 in_a_shell: bool = False) -> ScriptStart | None:
     """The server the `#!` shell script `argv` runs starts, the script found in the image
     the stage builds; None when the command runs no such script or fixer cannot tell which
     server it starts. `env`: the container's environment, whose value of the variable a
-    `case` picks its branch by (`case "$SERVICE_TYPE" in`) chooses the branch that runs."""
+    `case` picks its branch by (`case "$SERVICE_TYPE" in`) chooses the branch that runs.
+    `in_a_shell`: a shell's `-c` runs `argv`, and runs a script with no `#!` line itself."""
+    at = shell_script_at(argv)
+    steps = run_in_turn(argv[at]) if at is not None and at == len(argv) - 1 else None
+    if steps is not None:
+        return _last_step_start(tree, folder, dockerfile, stage, steps, env)
     program = program_run(argv)
     path = in_image(tree, folder, dockerfile, stage, program) if program else None
     file = _text(tree, path) if path is not None else None
     if path is None or file is None or \
-            not (_shell_script(file.text) or _run_by_a_shell(argv, program)):
+            not (_shell_script(file.text) or _run_by_a_shell(argv, program) or
+                 in_a_shell and not file.text.startswith("#!")):
         return None
     found = file.derived.get(_STARTS, lambda: _server_line(file.text))
     chosen = _chosen_branch(file.text, env) if found is None and env else None
     if chosen is not None:
         found = _server_line(chosen)
     return ScriptStart(path, *found) if found is not None else None
+
+
+def _last_step_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                     steps: list[list[str]], env: Mapping[str, str] | None
+                     ) -> ScriptStart | None:
+    """The server the script that a shell's `-c` runs last starts, after steps it runs in
+    turn (`sh -c "/wait && /app/docker/app.sh"`): those steps are the first of the
+    commands on the way to the server. A script named from a folder a step moved to
+    (`cd /srv && ./start.sh`) is not looked for."""
+    *before, last = steps
+    program = program_run(last)
+    if not posixpath.isabs(program) and any(step[0] in MOVES for step in before):
+        return None
+    found = script_start(tree, folder, dockerfile, stage, last, env, in_a_shell=True)
+    if found is None:
+        return None
+    lead = "; ".join(" ".join(step) for step in before)
+    return replace(found, commands=(*map(tuple, before), *found.commands), lead=lead)
 
 
 # `case "$SERVICE_TYPE" in` / `case ${ROLE} in`: a branch picked by a variable's value

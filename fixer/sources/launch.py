@@ -177,6 +177,21 @@ def shell_jobs(script: str) -> list[tuple[list[str], bool]]:
     return jobs
 
 
+def run_in_turn(script: str) -> list[list[str]] | None:
+    """The argv segments of a shell script whose commands the shell runs one after the
+    other, each to its end (`/wait && /app/start.sh`, `;`, a line break); None where another
+    separator joins two (`||` runs the second only if the first fails, a lone `&` leaves the
+    first in the background) or a quote is left open."""
+    text = script.replace("\\\n", " ")
+    try:
+        shlex.split(text, comments=False)
+    except ValueError:
+        return None
+    if any(found.group(0) not in ("&&", ";", "\n") for found in _separators(text)):
+        return None
+    return split_shell(script) or None
+
+
 def _separators(text: str) -> Iterator[re.Match[str]]:
     """The separators of the script's commands outside quotes: a `;` or a line break
     inside `python -c "..."` is the program's, not the shell's."""

@@ -77,7 +77,7 @@ def _second_server(ws: Workspace, service: BuiltService) -> bool:
     region, launch = service.app.listen.region, service.app.listen.launch
     if region is None or launch is None or launch.server is None:
         return False
-    text = ws.tree.read(region.path).text[region.start:region.end]
+    text = region.run_text(ws.tree.read(region.path).text)
     return len(re.findall(rf"(?<![\w.-]){re.escape(launch.server)}(?![\w-])", text)) > 1
 
 

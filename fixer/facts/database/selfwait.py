@@ -122,7 +122,7 @@ def _before_server(ws: Workspace, service: BuiltService) -> list[str]:
     file = ws.read(region.path) if region is not None else None
     if region is not None and file is not None:
         # a start script's region runs from its start to the server's line
-        texts.append(file.text[region.start:region.end])
+        texts.append(region.run_text(file.text))
     if region is not None and region.kind in ("CMD", "command"):
         texts.append(_entrypoint_script(ws, service))
     return texts

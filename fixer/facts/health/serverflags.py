@@ -33,7 +33,7 @@ def _command_text(ws: Workspace, service: Service) -> str:
     """The text of the command that starts the server; "" when fixer found none."""
     region = service.app.listen.region if service.app is not None else None
     file = ws.read(region.path) if region is not None else None
-    return file.text[region.start:region.end] if file is not None and region is not None \
+    return region.run_text(file.text) if file is not None and region is not None \
         else ""
 
 

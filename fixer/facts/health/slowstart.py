@@ -249,7 +249,7 @@ def uv_run_sync(ws: Workspace, service: Service) -> str | None:
     if app is None or region is None or file is None:
         return None
     # an exec form's or a YAML list's words read as a shell line: `["uv", "run", ...]`
-    words = _LIST_PUNCTUATION.sub(" ", file.text[region.start:region.end])
+    words = _LIST_PUNCTUATION.sub(" ", region.run_text(file.text))
     texts = (words, _entrypoint_prefix(ws, service))
     runs = [m for text in texts for m in _UV_RUN.finditer(text)
             if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
@@ -299,7 +299,7 @@ def _slow_step(ws: Workspace, service: Service) -> tuple[str, str] | None:
     file = ws.read(region.path) if region is not None else None
     if app is None or region is None or file is None:
         return None
-    for match in _STEP.finditer(file.text, region.start, region.end):
+    for match in _STEP.finditer(region.run_text(file.text)):
         module, script, shell, local = match.groups()
         written = module.replace(".", "/") + ".py" if module else script or shell or local
         path = _in_context(ws, app.folder, written.removeprefix("./"))
@@ -327,7 +327,7 @@ def command_sleep(ws: Workspace, service: Service) -> float | None:
     file = ws.read(region.path) if region is not None else None
     if region is None or file is None:
         return None
-    waited = _slept(file.text[region.start:region.end]) + _entrypoint_sleep(ws, service)
+    waited = _slept(region.run_text(file.text)) + _entrypoint_sleep(ws, service)
     return waited if waited >= SLEEP_DOUBT else None
 
 
@@ -341,7 +341,7 @@ def command_loop(ws: Workspace, service: Service) -> str | None:
     file = ws.read(region.path) if region is not None else None
     if region is None or file is None:
         return None
-    for text in (file.text[region.start:region.end], _entrypoint_prefix(ws, service)):
+    for text in (region.run_text(file.text), _entrypoint_prefix(ws, service)):
         for loop in _LOOP.finditer(text):
             found = _SLEEP.search(loop.group(0))
             if found is not None and _slept(found.group(0)) >= SLEEP_DOUBT:
@@ -358,9 +358,9 @@ def command_installs(ws: Workspace, service: Service) -> str | None:
     file = ws.read(region.path) if region is not None else None
     if app is None or region is None or file is None:
         return None
-    stop = _server_at(file.text, region.start, region.end, app.listen.launch)
-    found = _INSTALLS.search(file.text, region.start, stop) or \
-        _SCRIPT_LOAD.search(file.text, region.start, stop)
+    text = region.run_text(file.text)
+    stop = _server_at(text, 0, len(text), app.listen.launch)
+    found = _INSTALLS.search(text, 0, stop) or _SCRIPT_LOAD.search(text, 0, stop)
     return found.group(0) if found is not None else None
 
 
