@@ -121,6 +121,17 @@ def test_a_dangling_symlink_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert " P001 " in out
 
 
+def test_a_dangling_link_read_only_for_hints_stops_no_fix(tmp_path: Path) -> None:
+    # a Render blueprint linked to a path that does not exist: fixer reads such a file only
+    # for hints (the Dockerfiles it may build), so the fixes of the stack are still written
+    repo = service_tree(tmp_path / "repo", folder="good")
+    (repo / "config").mkdir()
+    (repo / "config/render.yaml").symlink_to("render/render.yaml")
+    code, out, err = run_cli("check", repo)
+    assert "render.yaml" not in err + out
+    assert code == 1 and " P001 " in out
+
+
 def test_a_fix_that_moves_an_error_the_file_had_is_not_blamed_for_it(tmp_path: Path) -> None:
     # the C003 gate adds a line above a build context outside the repository: the same input
     # error one line lower is not "the fixed file does not parse"

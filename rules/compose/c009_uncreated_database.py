@@ -21,11 +21,13 @@ variable for its database or user, and any repository that creates databases its
 hands the image's entrypoint a script: a file (code, scripts, SQL, compose files, docs) that
 says `CREATE DATABASE`, `createdb`, `create_database`, `database_exists`,
 `POSTGRES_MULTIPLE_DATABASES` or `docker-entrypoint-initdb` (a mount under
-`/docker-entrypoint-initdb.d` names it). A URL with no database (the
-driver then asks for the user's), or one whose database, host or the server's variables read
-a variable that neither `.env` nor a default sets, is left alone too, as is a test suite's
-variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`) or a service that runs the tests
-(`pytest` in its command, a `test` build target): the tests may create their database.
+`/docker-entrypoint-initdb.d` names it), or runs a tool that creates a missing database
+(`prisma migrate deploy`, `prisma db push`, `rails db:create`, `mix ecto.create`). A URL
+with no database (the driver then asks for the user's), or one whose database, host or the
+server's variables read a variable that neither `.env` nor a default sets, is left alone
+too, as is a test suite's variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`) or a
+service that runs the tests (`pytest` in its command, a `test` build target): the tests may
+create their database.
 
 ## Why is this bad?
 The server answers every connection to it with `FATAL: database "…" does not exist`:
@@ -99,8 +101,14 @@ ALWAYS = frozenset({"postgres", "template0", "template1"})
 INIT_FOLDER = "/docker-entrypoint-initdb.d"
 DATA_FOLDER = "/var/lib/postgresql"
 # text that creates databases, or hands the image's entrypoint a script that may
+# (and the tools that create the database they are given when it is missing: Prisma's
+# `migrate deploy`, `migrate dev`, `migrate reset` and `db push`; Rails' and sequelize-cli's
+# `db:create`, `db:setup`, `db:prepare`; Ecto's `ecto.create`, `ecto.setup`)
 _CREATES = lazy_compile(r"create\s+database|\bcreatedb\b|create_database|database_exists|"
-                        r"POSTGRES_MULTIPLE_DATABASES|docker-entrypoint-initdb", re.IGNORECASE)
+                        r"POSTGRES_MULTIPLE_DATABASES|docker-entrypoint-initdb|"
+                        r"\bprisma\s+(?:migrate\s+(?:deploy|dev|reset)|db\s+push)\b|"
+                        r"\bdb:(?:create|setup|prepare)\b|\becto\.(?:create|setup)\b",
+                        re.IGNORECASE)
 # the files such text lives in: code, scripts, SQL, configuration and docs
 _SEARCHED = (".py", ".sh", ".bash", ".sql", ".psql", ".yml", ".yaml", ".toml", ".ini", ".cfg",
              ".env", ".js", ".ts", ".mjs", ".go", ".rb", ".md", ".rst", ".txt", ".json")

@@ -321,7 +321,7 @@ def _mentions(ws: Workspace) -> Mentions:
     once."""
     out: Mentions = {}
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p) or _may_build(p)):
-        file = ws.read(path)
+        file = ws.scan(path)   # a hint: one it cannot read (a link to nowhere) stops nothing
         if file is not None:
             text = file.text.replace("\\", "/")
             out[path] = _dockerfile_paths(text), _context_dockerfiles(text)

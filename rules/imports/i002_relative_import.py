@@ -30,7 +30,8 @@ services/orders/app ./orders` with `uvicorn orders.main:app`: `orders.routers`, 
 `app.routers`); comments and formatting around it are kept.
 Display-only where the dots climb above the import root, where the import names a
 module the repository does not hold beside the file (`from .users import users` with no
-users.py: it fails either way, and no absolute name can be shown to resolve), or where a
+users.py, `from . import models` with no models.py and no `__init__.py` that may define
+it: it fails either way, and no absolute name can be shown to resolve), or where a
 top-level module's import has no absolute form (see I001); where code of the service folder imports
 the root's own folder as a package (`from app import models` beside `python
 app/main.py`, `from src.app.main import app` in a test): its modules also run in
@@ -385,22 +386,34 @@ def _text_of(ws: Workspace) -> Callable[[str], str | None]:
 
 def _unresolved(ws: Workspace, path: str, node: ast.ImportFrom) -> str | None:
     """Why the relative import resolves to no module of the repository (`from .users import
-    users` beside no users.py): it fails as written, and fixer cannot show that an absolute
-    name resolves either."""
-    if node.module is None:   # `from . import x`: the package's own names may hold it
-        return None
+    users` beside no users.py, `from . import models` beside no models.py and no
+    `__init__.py` that may define it): it fails as written, and fixer cannot show that an
+    absolute name resolves either."""
     folder = posixpath.dirname(path)
     for _ in range(node.level - 1):
         folder = posixpath.dirname(folder)
-    first = node.module.split(".")[0]
-    here = posixpath.join(folder, first) if folder else first
-    if tree_index.is_folder(ws.tree, here) or any(
-            posixpath.basename(p).split(".")[0] == first
-            for p in tree_index.files_in(ws.tree, folder)):
-        return None
-    return (f"`from {'.' * node.level}{node.module} import ...` ({path}:{node.lineno}) names "
-            f"a module {folder or '.'}/ does not hold: the import fails as written, and "
-            "fixer cannot show that an absolute one resolves")
+    dots = "." * node.level
+    if node.module is not None:
+        if _holds(ws, folder, node.module.split(".")[0]):
+            return None
+        written = f"from {dots}{node.module} import ..."
+    elif ws.tree.exists(posixpath.join(folder, "__init__.py")):
+        return None   # `from . import x`: the package's own names may hold it
+    else:
+        missing = [alias.name for alias in node.names if not _holds(ws, folder, alias.name)]
+        if not missing:
+            return None
+        written = f"from {dots} import {missing[0]}"
+    return (f"`{written}` ({path}:{node.lineno}) names a module {folder or '.'}/ does not "
+            "hold: the import fails as written, and fixer cannot show that an absolute one "
+            "resolves")
+
+
+def _holds(ws: Workspace, folder: str, name: str) -> bool:
+    """The folder holds a module or a package named `name`."""
+    here = posixpath.join(folder, name) if folder else name
+    return tree_index.is_folder(ws.tree, here) or any(
+        posixpath.basename(p).split(".")[0] == name for p in tree_index.files_in(ws.tree, folder))
 
 
 def _absolutized(file: TextFile, package: str) -> list[Edit]:
