@@ -170,6 +170,9 @@ class AppRoutes:
     # the prefixes those are included under (`include_router(create_router(), prefix="/api")`):
     # a health path the code names may be served below one
     unfollowed_under: list[str] = field(default_factory=list)
+    # those of them written whole, as literals (`include_router(auth.router, prefix="/auth")`):
+    # the routes of such a router answer only paths under its prefix
+    fenced: list[str] = field(default_factory=list)
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
     # why adding a route may break the app, where the routes it serves are fine: its
     # operation ids read each route's tags (`_unique_id_doubt`)
@@ -248,7 +251,11 @@ class AppRoutes:
         """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)
         may answer `wanted`: a prefix is a whole number of path segments, so `…/health`
         answers only paths that end in `/health`; one whose own part is unread or has
-        parameters may answer anything."""
+        parameters may answer anything. So may a router fixer could not follow, included
+        under a literal prefix, answer the paths under it (`/auth` and `/auth/...`)."""
+        if any(wanted == fence or wanted.startswith(fence.rstrip("/") + "/")
+               for fence in self.fenced):
+            return True
         for route in self.routes:
             if not route.path.startswith(UNKNOWN):
                 continue
@@ -2841,12 +2848,15 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
         shown = ast.unparse(router) if router is not None else "?"
         unread = _unparsed_origin(mods, path, tree, scope, router) if router is not None \
             else None
-        result.note(f"the router `{shown}` could not be followed"
-                    + (f": {unread}" if unread else ""))
-        result.unfollowed.append(_written(tree, scope, router))
         under = join_paths(prefix, _prefix(mods, path, tree, call, result))
+        fenced = bool(under) and UNKNOWN not in under
+        result.note(f"the router `{shown}` could not be followed"
+                    + (f": {unread}" if unread else ""), prefix=fenced)
+        result.unfollowed.append(_written(tree, scope, router))
         if under:
             result.unfollowed_under.append(under)
+        if fenced:   # its routes answer only paths under the prefix (`prefixed_may_answer`)
+            result.fenced.append(under)
         return
     rpath, rtree, rscope, rvar, rcall = found
     given = _prefix(mods, path, tree, call, result)

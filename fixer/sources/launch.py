@@ -386,7 +386,14 @@ _UV_RUN = _OwnOptions(
                       "--with-requirements", "--with-editable"}))
 
 
+# a short option and its value in one argument (`"-b 0.0.0.0:8000"`): gunicorn's argparse
+# reads it as `-b` with the value ` 0.0.0.0:8000`, which gunicorn strips, as `-b0.0.0.0:8000`
+_SHORT_JOINED = lazy_compile(r"^(-[A-Za-z])\s+(?=\S)")
+
+
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
+    if server == "gunicorn":   # read as it reads them, each word where it was
+        args = [_SHORT_JOINED.sub(r"\1", arg) for arg in args]
     launch = _server_bind(server, args, offset)
     tls = _option(args, _TLS_OPTIONS.get(server, ())) is not None
     joined = next((arg for arg in args if _JOINED_OPTION.match(arg)), None)

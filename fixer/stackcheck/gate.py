@@ -16,7 +16,7 @@ from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
-from fixer.facts.database.probes import probe_fails, probe_unsure
+from fixer.facts.database.probes import probe_fails, probe_unsure, resolved_image
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.healthchecks import (
     Health,
@@ -43,7 +43,8 @@ from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
-from fixer.facts.image.images import HEALTH_TOOLS, TOOLS, base_image, family_of, tool_status
+from fixer.facts.image.images import (
+    HEALTH_TOOLS, TOOLS, base_image, classify, family_of, tool_status)
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
@@ -557,12 +558,15 @@ def _tool_verdict(ws: Workspace, target: Service, tool: str,
                   fallbacks: tuple[str, ...] = ()) -> tuple[Verdict, str]:
     """Judged from the final stage's base image (the known images of `fixer.facts.image.images`)
     and what the stage installs: the target's own, or for an image-only service the stage of
-    the service that builds its tag (`fixer.model.image_builders`). Any other image-only
-    service, an image the table does not know or a tool it says nothing about (python on
-    `node`) is unknown. A missing tool with a fallback after `||` is judged by the fallback."""
+    the service that builds its tag (`fixer.model.image_builders`), or for another
+    image-only service the image it pulls (`_pulled_tool_verdict`). An image the table does
+    not know or a tool it says nothing about (python on `node`) is unknown. A missing tool
+    with a fallback after `||` is judged by the fallback."""
     built = image_builder(ws, target)
-    if built is None or tool not in TOOLS:
+    if tool not in TOOLS:
         return Verdict.UNKNOWN, ""
+    if built is None:
+        return _pulled_tool_verdict(target, tool, fallbacks)
     app, args = built.app, built.build_args()
     present = tool_status(app.dockerfile, app.stage, tool, args)
     if present is None:
@@ -576,6 +580,28 @@ def _tool_verdict(ws: Workspace, target: Service, tool: str,
         return Verdict.BROKEN, (f"it runs {tool}, which {built.name}'s final stage ({label}), "
                                 "the image it runs, lacks")
     return Verdict.BROKEN, f"it runs {tool}, which its final stage ({label}) lacks"
+
+
+def _pulled_tool_verdict(target: Service, tool: str,
+                         fallbacks: tuple[str, ...] = ()) -> tuple[Verdict, str]:
+    """An image-only service no service of the stack builds: judged from the image, where
+    the table knows it (`node:18-slim` has no curl) and the service's own command and
+    entrypoint name neither the tool nor a system package manager, which may add it before
+    the probe runs (`apt-get install -y curl && ...`)."""
+    image = resolved_image(target) if target.get("build") is None else None
+    present = classify(image).has(tool) if image else None
+    words = " ".join(word for found in (target.entrypoint(), target.command()) if found
+                     for word in found[2] or ())
+    if present is None or present or tool in words or _INSTALLS_WORD.search(words):
+        return Verdict.UNKNOWN, ""
+    if fallbacks:
+        return _pulled_tool_verdict(target, fallbacks[0], fallbacks[1:])
+    return Verdict.BROKEN, f"it runs {tool}, which its image ({image}) lacks"
+
+
+# the system package managers a command may install a tool with before its server starts
+# (`npm install -g firebase-tools` brings no curl)
+_INSTALLS_WORD = lazy_compile(r"(?<![\w-])(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)(?![\w-])")
 
 
 def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tuple[Verdict, str]:

@@ -244,6 +244,14 @@ def _like_doubt(routes: AppRoutes, like: str, opaque: str | None) -> str:
         f"its route `{earlier.path}` answers {like} first" if earlier is not None else "")
 
 
+def _names_health(ws: Workspace, service: BuiltService, wanted: list[str]) -> bool:
+    """The service's code names a health path, or one that reads as such, as a route's path
+    or a prefix: a router fixer could not follow may serve it."""
+    theirs = _theirs(ws, service)
+    return health_literal(ws, service.app.folder, wanted, theirs) is not None or \
+        health_like_literal(ws, service.app.folder, theirs) is not None
+
+
 def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     """The health route of the service's app: served, to be added by H001, only named by
     a literal in the code (some routes could not be read), or unreadable."""
@@ -295,6 +303,12 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if found is not None and one_like is not None and why == found[1].unknown and \
             not found[1].unseen and not found[1].prefixed_may_answer(one_like):
         why = None   # only prefixes fixer cannot read, whose routes cannot answer `like`
+    if found is not None and found[1].fenced and why == found[1].unknown and \
+            not found[1].unseen and not found[1].prefixed_may_answer(added) and \
+            not _names_health(ws, service, wanted):
+        why = None   # routers it could not follow, each under a literal prefix, and unread
+        # prefixes: none of their routes can answer the path added, and none may be the
+        # health route the code names (`/health` in a router included under `/api`)
     if why is None:
         return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several,
                           gated=gated or "", unanchored=unanchored,
