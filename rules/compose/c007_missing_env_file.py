@@ -24,7 +24,8 @@ file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or 
 target, `cat > .env`), or a CI workflow's step that does so a checkout can follow (`run: cp
 .env.dev .env`, variables written by name; not a secret's text, `echo "$ENV_FILE" > .env`;
 named from the root, where CI runs), or a file beside it whose first lines say to make
-this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`). A
+this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`), or
+a comment of the compose file itself (`# create dev.env with the following values:`). A
 guide may name the file from the project folder, or from the root in a line that says to
 write it (`touch app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
 (`.env.{dev|prod}`). A copy from a file the
@@ -135,6 +136,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 for node, raw, path, required in env_file_entry_nodes(
                         doc, value, stack.dotenv, stack.folder):
                     if not required or "$" in raw or not _in_repository(path) or \
+                            _told_in_comments(doc, raw) or \
                             any(_present(ws, stack, raw, folder, loaded)
                                 for folder in [stack.folder, *others]):
                         continue
@@ -187,6 +189,16 @@ def _other_folders(ws: Workspace, doc: ComposeDoc) -> list[str]:
     return [f for f in dict.fromkeys([*project_directories(ws),
                                       *folders_above(ws.compose_docs, folder)])
             if f != folder]
+
+
+def _told_in_comments(doc: ComposeDoc, raw: str) -> bool:
+    """A comment of the compose file that loads it says to write it, naming it as the entry
+    does (`# create dev.env with the following values:` above `env_file: dev.env`): the
+    file a checkout runs tells it."""
+    comments = "\n".join(line for line in doc.file.text.splitlines()
+                         if line.lstrip().startswith("#"))
+    return bool(comments) and \
+        _told_line(posixpath.normpath(raw)).search(comments) is not None
 
 
 def _present(ws: Workspace, stack: Stack, raw: str, folder: str, loaded: set[str]) -> bool:

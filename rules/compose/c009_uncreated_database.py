@@ -159,7 +159,7 @@ def _violation(use: dbusage.UrlUse, wanted: str, created: frozenset[str]) -> Vio
                  f"nothing in the repository creates `{wanted}`: the server refuses it "
                  f"(database \"{wanted}\" does not exist)"),
         path=use.path, line=use.line, service=use.service.name,
-        subject=f"database {wanted} on {use.host}",
+        subject=f"database {wanted} on {use.host} ({use.variable})",
         reason=("whether the server should create it (POSTGRES_DB, or an init script under "
                 f"{INIT_FOLDER} for several) or the URL should name another needs a person"))
 
