@@ -403,7 +403,8 @@ def _told_line(named: str) -> re.Pattern[str]:
 # languages guides are written in (Russian, Spanish, Portuguese, Italian, French, German,
 # Turkish; the Chinese, Japanese and Korean ones stand inside words, with no boundary)
 _WRITE_ELSEWHERE = (
-    r"\b(?:созда\w*|скопиру\w*|копиру\w*|переимену\w*|заполни(?:те|ть)?|настро(?:йте|ить)|"
+    r"\b(?:созда\w*|скопир\w*|копир\w*|переименов\w*|переимену\w*|заполни(?:те|ть)?|"
+    r"настро(?:йте|ить)|"
     r"cre(?:a|ar|e|are|amos)|cri(?:e|ar|a)|copi(?:a|ar|e|are|ez|er)|renombr\w*|renome\w*|"
     r"rinomin\w*|configur(?:a|ar|e|ez|er)|cré(?:ez|er|e)|renomm\w*|rempli\w*|"
     r"erstell\w*|kopier\w*|anleg\w*|umbenenn\w*|konfigurier\w*|oluştur\w*)\b|"

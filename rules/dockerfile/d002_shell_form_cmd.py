@@ -54,9 +54,10 @@ them; a CMD after an ENTRYPOINT (not one `ENTRYPOINT []` clears) is passed to it
 arguments in shell form, unless that
 ENTRYPOINT is an init in exec form (`["/usr/bin/tini", "--"]`, `dumb-init`), which runs
 the CMD as its child and passes it signals: exec form is how a CMD follows one.
-Unsafe as well when the command runs a script of the repository that has no `#!` line
-(sh reads such a file itself; exec form makes the kernel run it: "exec format error"),
-or a `./…` or `….sh` script fixer does not find in the repository.
+Unsafe as well when the command runs a `./…` or `….sh` script fixer does not find in the
+repository: one without a `#!` line runs only under sh. Display-only where it finds the
+script without a `#!` line (sh reads such a file itself; exec form makes the kernel run it,
+which fails with "exec format error"): the reason says to give it one, and an `exec`.
 Display-only when the instruction is in a stage that another stage is built FROM too
 (`base`, under `release` and `worker`): exec form there changes that image as well. So is
 a command that reads a build arg the container does not have (`ARG PORT=8080`, no `ENV
@@ -442,7 +443,13 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
         risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
     elif script is None:
-        risk = risk or _script_without_shebang(ws, services[0], command)
+        unsure, found = _script_without_shebang(ws, services[0], command) or (None, None)
+        if found is not None:   # exec form cannot run it at all: no fix to offer
+            return replace(base, message=f"{kind} in shell form: {runner} reads {found} itself "
+                                         f"(it has no `#!` line){_signal_left(ws, found)}",
+                           reason=f"{unsure}: give it a `#!/bin/sh` line and end it with "
+                                  "`exec` before its server, then use exec form")
+        risk = risk or unsure
     safety = Safety.UNSAFE if risk else Safety.SAFE
     rest = None if risk or script is not None else _script_keeps_the_signal(
         ws, services[0], command)
@@ -541,11 +548,26 @@ def _script_keeps_the_signal(ws: Workspace, service: BuiltService, command: str)
             "to get SIGTERM")
 
 
-def _script_without_shebang(ws: Workspace, service: BuiltService, command: str) -> str | None:
-    """Why exec form may not run the command's script: sh runs a file without a `#!` line
-    as a shell script (the kernel refuses it, ENOEXEC, and sh reads it itself); `execve`
-    in exec form fails with "exec format error". None when it is no script of the
-    repository's, or its first line is a `#!`."""
+# a script's command that replaces the shell (`exec uvicorn ...`)
+_EXEC_LINE = lazy_compile(r"(?m)^[ \t]*exec[ \t]+\S")
+
+
+def _signal_left(ws: Workspace, path: str) -> str:
+    """What a shell reading the script leaves the app, for the message: SIGTERM, unless the
+    script `exec`s a command (then only exec form's own failure is the matter)."""
+    file = ws.read(path)
+    if file is not None and _EXEC_LINE.search(file.text):
+        return ", so only shell form runs it"
+    return " and does not pass SIGTERM to what it starts"
+
+
+def _script_without_shebang(ws: Workspace, service: BuiltService,
+                            command: str) -> tuple[str, str | None] | None:
+    """Why exec form may not run the command's script, and the script's path where fixer
+    found it without a `#!` line (exec form then surely fails): sh runs such a file as a
+    shell script (the kernel refuses it, ENOEXEC, and sh reads it itself); `execve` in exec
+    form fails with "exec format error". None when it is no script of the repository's, or
+    its first line is a `#!`."""
     words = command.split()
     program = words[1] if words[:1] == ["exec"] and len(words) > 1 else words[0]
     script_like = program.startswith("./") or program.endswith(".sh")
@@ -553,13 +575,13 @@ def _script_without_shebang(ws: Workspace, service: BuiltService, command: str) 
         if script_like or "/" in program else None
     if path is None:
         return (f"fixer does not find {program} in the repository (a build may make it): a "
-                "script without a `#!` line runs under sh but not in exec form") \
+                "script without a `#!` line runs under sh but not in exec form", None) \
             if script_like else None
     file = ws.read(path)
     if file is None or file.text.startswith("#!"):
         return None
-    return (f"{path} has no `#!` line: sh ran it as a shell script, exec form makes the "
-            "kernel run it and fails with \"exec format error\"")
+    return (f"{path} has no `#!` line: sh runs it as a shell script, exec form makes the "
+            "kernel run it and fails with \"exec format error\"", path)
 
 
 def _shellless_base(services: list[BuiltService], dockerfile: Dockerfile,
