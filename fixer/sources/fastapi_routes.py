@@ -191,6 +191,8 @@ class AppRoutes:
     # a request under it may be answered
     opaque: list[tuple[str, str]] = field(default_factory=list)
     root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
+    # the app is given a root path fixer cannot read (`root_path=settings.ROOT_PATH`)
+    root_path_unread: bool = False
     # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
     # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
     unsure: set[str] = field(default_factory=set)
@@ -246,6 +248,24 @@ class AppRoutes:
         first that does not let it through."""
         return next((reason for reason, exempt in self.refusals if not _exempts(exempt, path)),
                     None)
+
+    def under_root_path(self, path: str) -> bool:
+        """`FastAPI(root_path="/api")` and a probe of `/api/health` where the app serves
+        `/health`: Starlette versions differ on whether the root path is taken off the
+        request before routing, so whether the probe is answered is unknown, not a defect.
+        So is a probe of a route below any prefix where the root path is one fixer cannot
+        read (`root_path=settings.ROOT_PATH`, and `/py-status/stats/health` for
+        `/stats/health`)."""
+        wanted = path.rstrip("/")
+        if self.root_path_unread:
+            return any(r.get and (tail := r.path.rstrip("/")).startswith("/") and
+                       wanted.endswith(tail) and wanted[:-len(tail)].startswith("/")
+                       for r in self.routes)
+        root = (self.root_path or "").rstrip("/")
+        if not root or not path.startswith(root + "/"):
+            return False
+        inner = path[len(root):].rstrip("/")
+        return any(r.path.rstrip("/") == inner for r in self.routes)
 
     def prefixed_may_answer(self, wanted: str) -> bool:
         """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)
@@ -595,6 +615,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             # a root path the runs do not agree on is one fixer cannot read
             roots = {_root_path(site.tree, call) for call, _taken in calls}
             result.root_path = roots.pop() if len(roots) == 1 else None
+            result.root_path_unread = result.root_path is None and any(
+                k.arg == "root_path" for call, _taken in calls for k in call.keywords)
             _builtin_routes(site, [call for call, _taken in calls], result)
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)

@@ -760,6 +760,10 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
         return Verdict.UNKNOWN, f"GET {path} may be answered by the route {shadow.path}"
     # the path written where fixer read no route for it: a route it missed may serve it (a
     # POST-only `/health` explains its own literal)
+    if routes.under_root_path(wanted):   # `root_path=settings.ROOT_PATH`
+        return Verdict.UNKNOWN, (f"it asks for {path}, a route of the app below the root path "
+                                 "it is given, which Starlette may or may not take off a "
+                                 "request before routing")
     if routes.unseen or routes.opaque_over(wanted) or \
             routes.prefixed_may_answer(wanted) or \
             routes.mounts_unread() or routes.names_unread(path):

@@ -130,7 +130,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         found = served_app(ws, service) if unserved else None
         if found is not None:
             yield from (_report(ws, service, found[1], sites) for sites in unserved
-                        if not _under_root_path(found[1], sites[0].path))
+                        if not found[1].under_root_path(sites[0].path))
         elif not unserved:
             head = _head_probe(service)
             refused = _refused_head(ws, service, head) if head is not None else None
@@ -180,17 +180,6 @@ def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | Non
         path=site.file, line=site.line, column=site.column, service=service.name,
         subject=f"probe {site.path}", causes=_causes(routes, sites),
         reason="probe with a GET (`curl -f …`, `wget -q -O /dev/null …`)")
-
-
-def _under_root_path(routes: AppRoutes, path: str) -> bool:
-    """`FastAPI(root_path="/api")` and a probe of `/api/health` where the app serves
-    `/health`: Starlette versions differ on whether the root path is taken off the request
-    before routing, so whether the probe is answered is unknown, not a defect."""
-    root = (routes.root_path or "").rstrip("/")
-    if not root or not path.startswith(root + "/"):
-        return False
-    inner = path[len(root):]
-    return any(r.path.rstrip("/") == inner.rstrip("/") for r in routes.routes)
 
 
 def _past_root_path(ws: Workspace, service: Service, routes: AppRoutes,
