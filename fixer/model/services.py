@@ -537,9 +537,14 @@ class Stack:
         """A service's `env_file` requires the project's `.env`, which the tree does not
         hold (a gitignored file each checkout writes): Compose stops before it starts
         anything, where it would otherwise substitute an empty string and warn."""
-        dotenv = posixpath.normpath(posixpath.join(self.folder, ".env"))
-        return not tree.exists(dotenv) and any(
-            path == dotenv and required
+        return self.requires_missing(tree, posixpath.join(self.folder, ".env"))
+
+    def requires_missing(self, tree: Tree, env_file: str) -> bool:
+        """A service's `env_file` requires the file at `env_file`, which the tree does not
+        hold."""
+        wanted = posixpath.normpath(env_file)
+        return not tree.exists(wanted) and any(
+            path == wanted and required
             for service in self.services.values() for doc, value in service.all("env_file")
             for path, required in env_file_entries(doc, value, self.dotenv, self.folder))
 

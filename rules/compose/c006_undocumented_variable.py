@@ -136,7 +136,10 @@ file, and a Markdown file that lists other variables the stack reads in a code b
 README's `.env` to write), display-only: the variable belongs in that list, and a new
 `.env.example` would list the stack's variables in two places. With neither, it creates
 `.env.example` in the project folder (`.env.sample`, `.env.template` when
-git ignores it), never a file the repository's git ignore rules leave out: it would not be
+git ignores it), or beside the `.env` a build script gives Compose from a folder outside it
+(a Makefile's `ENV = --env-file .env` for a stack in `docker_compose/`: Compose never
+reads the project folder's `.env` then; display-only where the file given is another or
+several), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
 as its `env_file` (C007), a service of this stack or of another whose compose file sits in
@@ -195,7 +198,7 @@ from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
-from fixer.core.tree_index import files_under
+from fixer.core.tree_index import files_under, within
 from fixer.facts.envvars.documented import (
     env_file_names,
     run_from_above,
@@ -600,10 +603,13 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
 def _dotenv_required(ws: Workspace, folder: str) -> Stack | None:
     """A stack of the folder (this one, or another whose compose file sits beside it, the
     dev stack's file beside a `docker-compose.prod.yml`) that loads the folder's `.env`,
-    which the repository does not hold, as an env_file: C007's error, which a new example
-    file there would pass for the answer to."""
+    which the repository does not hold, as an env_file, or a stack of another folder that
+    loads it (`env_file: ../.env`): C007's error, which a new example file there would pass
+    for the answer to."""
+    dotenv = posixpath.join(folder, ".env")
     return next((each for each in ws.stacks
-                 if each.folder == folder and each.requires_missing_dotenv(ws.tree)), None)
+                 if each.folder == folder and each.requires_missing_dotenv(ws.tree)), None) or \
+        next((each for each in ws.stacks if each.requires_missing(ws.tree, dotenv)), None)
 
 
 def _also_at(first: Use, uses: list[Use]) -> str:
@@ -700,7 +706,10 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     over two files. Beside an `env_file` only, that `.env` may not reach Compose's
     interpolation: display-only. Examples in
     several other folders: which one documents the stack is for a person to choose. With
-    none, the first of _CREATED in the project folder. Never one git ignores: its lines
+    none, the first of _CREATED in the project folder, or beside the `.env` a build script
+    gives Compose from another folder (a Makefile's `--env-file .env` for a stack in
+    docker_compose/; another name or several such files: display-only). Never one git
+    ignores: its lines
     would not be committed, and a run that leaves ignored files out would not see them and
     write them again."""
     readable = {folder: kept for folder, paths in stack_examples(ws, stack).items()
@@ -734,8 +743,19 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
                       f"{posixpath.join(stack.folder, '.env')} unless a script gives it that "
                       "file with `--env-file`: which example documents it is for a person "
                       "to choose")
+    outside = [p for p in env_files(ws, stack) if not within(posixpath.dirname(p), stack.folder)]
+    if not own and not readable and outside:
+        if len(outside) > 1 or posixpath.basename(outside[0]) != ".env":
+            return None, (f"a build script runs Compose with `--env-file {outside[0]}`"
+                          f"{' (and others)' if len(outside) > 1 else ''}, outside the "
+                          f"project folder {stack.folder or '.'}: which example documents "
+                          "the variables it reads is for a person to choose")
+    # beside the one `.env` a build script gives Compose (`--env-file .env` for a stack in
+    # docker/): the project folder's `.env` is not read then
+    home = posixpath.dirname(outside[0]) if not own and not readable and outside \
+        else stack.folder
     candidates = own or next(iter(readable.values()), []) or \
-        [posixpath.join(stack.folder, n) for n in _CREATED]
+        [posixpath.join(home, n) for n in _CREATED]
     ignored = ws.tree.ignored(candidates)
     kept = [p for p in candidates if p not in ignored]
     if kept:
