@@ -2096,6 +2096,17 @@ _MAY_ADD_ROUTES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Expr
                    ast.AsyncFor, ast.While)
 
 
+def _stores_app(stmt: ast.stmt, var: str) -> bool:
+    """The statement stores the app in an attribute or an item of another object
+    (`admin_service.app = app`, `registry["api"] = app`): code fixer does not follow (the
+    object's methods, `self.app.get("/health")`) may add routes to it."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+        [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    value = getattr(stmt, "value", None)
+    return isinstance(value, ast.Name) and value.id == var and \
+        any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
+
+
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
           result: AppRoutes, anchors: bool, depth: int, until: ast.stmt | None = None) -> None:
     """The routes the statements of `scope` add to `var` (those before `until`, when given)."""
@@ -2105,6 +2116,10 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
     for top, stmt in statements(scope.body):
         if stmt is until:
             return
+        if _stores_app(stmt, var):   # `service.app = app`, then `service.add_routes()`
+            result.note(f"`{ast.unparse(stmt)}` hands the app to an object whose methods may "
+                        "add routes")
+            continue
         if not isinstance(stmt, _MAY_ADD_ROUTES) and not (   # an import, most assignments
                 depth == 0 and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and
                 isinstance(stmt.value, ast.Call) and (stmt.value.args or stmt.value.keywords)):
