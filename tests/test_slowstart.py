@@ -66,6 +66,8 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool, bool] | None
      (2, "faster_whisper", True)),
     ("import torch\nnet = torch.load('model.pt')\n", (1, "torch", True)),
     ("import onnxruntime.capi\n", (1, "onnxruntime", True)),
+    ("from spleeter.separator import Separator\nsplitter = Separator('spleeter:2stems')\n",
+     (1, "spleeter", True)),
 ])
 def test_a_model_load_is_found_with_its_line(text: str, found: tuple[int, str, bool]) -> None:
     load = _first_load(TextFile("api/app/main.py", text))

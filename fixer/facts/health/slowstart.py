@@ -107,7 +107,10 @@ _MODEL_LIBRARIES = frozenset({
     "whisperx", "torch", "tensorflow", "keras", "jax", "mlx", "onnxruntime", "diffusers",
     "ultralytics", "TTS", "kokoro", "nemo", "paddleocr", "easyocr", "open_clip", "timm",
     "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers",
-    "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair"})
+    "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair",
+    # wrappers that fetch and load their own weights (`Separator('spleeter:2stems')`, a
+    # deepface or insightface model, rembg's `new_session()`)
+    "spleeter", "deepface", "insightface", "rembg"})
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
 _WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.download",
