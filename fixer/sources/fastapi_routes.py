@@ -47,6 +47,7 @@ from fixer.sources.python_modules import (
     string_constant,
     string_value,
 )
+from fixer.sources.route_auth import SECURITY_SCHEMES
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace",
                            "api_route", "route", "websocket"})
@@ -845,20 +846,13 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
             "app's health route answers what they answer (an auth check may refuse a probe)")
 
 
-# FastAPI's security schemes: with `auto_error=False` they read a credential if one is sent
-# and refuse nothing
-_SECURITY_SCHEMES = frozenset({"APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "HTTPBearer",
-                               "HTTPBasic", "HTTPDigest", "OAuth2PasswordBearer",
-                               "OAuth2AuthorizationCodeBearer", "OpenIdConnect", "OAuth2"})
-
-
 def _lets_anonymous_through(dependency: ast.expr) -> bool:
     """`Depends(APIKeyHeader(name="X-Token", auto_error=False))`: a scheme of FastAPI's own,
     called as is, that answers a request without the credential as any other."""
     inner = dependency.args[0] if isinstance(dependency, ast.Call) and \
         called_name(dependency) == "Depends" and dependency.args else None
     return isinstance(inner, ast.Call) and \
-        (called_name(inner) or "").rsplit(".", 1)[-1] in _SECURITY_SCHEMES and \
+        (called_name(inner) or "").rsplit(".", 1)[-1] in SECURITY_SCHEMES and \
         any(k.arg == "auto_error" and isinstance(k.value, ast.Constant) and
             k.value.value is False for k in inner.keywords)
 

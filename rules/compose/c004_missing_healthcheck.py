@@ -250,7 +250,8 @@ from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.pulled import pulled_without_app_route
 from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
-    middleware_side_effect, other_framework, plan, route_doubt, served_app, several_doubt)
+    middleware_side_effect, other_framework, plan, refused_probe, route_doubt, served_app,
+    several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.startcrash import start_crash
@@ -737,6 +738,11 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if health_plan.doubt == LOCALHOST_REFUSED:   # not a doubt: no probe of localhost passes
         return Choice(block=f"{LOCALHOST_REFUSED}: a probe of `{path or '/health'}` there "
                             "never passes (allow localhost, or probe with a host it allows)")
+    refused = refused_probe(ws, service, health_plan.served) \
+        if health_plan.source is Source.SERVED and health_plan.served is not None else ""
+    if refused:   # a probe sends no credentials: it never passes
+        return Choice(block=f"{path}: {refused}, and a probe sends none, so the healthcheck "
+                            "would never pass: serve a health route outside the guard")
     if health_plan.source is Source.SERVED and path:
         served = health_plan.served   # a guard or an error answer says what it is itself
         own = route_doubt(served) if served is not None else ""

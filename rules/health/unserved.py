@@ -63,7 +63,15 @@ def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     head = head_option(service, found_head.test) if found_head is not None else None
     return [[s for s in sites if s.path == path] for path in dict.fromkeys(s.path for s in sites)
             if path_verdict(ws, service, path)[0] is Verdict.BROKEN
-            and not (head and answers_head(found[1], path))]
+            and not (head and answers_head(found[1], path)) and not _routed(found[1], path)]
+
+
+def _routed(routes: AppRoutes, path: str) -> bool:
+    """A GET route of the app is at `path`: served, though it may refuse a probe (a
+    dependency that demands credentials), which C004 and the stack check say; not H002's
+    "does not serve"."""
+    wanted = path.rstrip("/") or "/"
+    return any(r.get and (r.path.rstrip("/") or "/") == wanted for r in routes.routes)
 
 
 def answers_head(routes: AppRoutes, path: str) -> bool:

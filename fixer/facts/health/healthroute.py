@@ -29,6 +29,7 @@ from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, 
     join_paths, lets_health_through, routes_under_prefix
 from fixer.sources.python import called_name, child_nodes, dotted_name, parse, statements
 from fixer.sources.python_modules import Modules, OnPythonPath
+from fixer.sources.route_auth import refusal
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
 # safe as written in a curl or Python URL literal
@@ -401,6 +402,17 @@ def _get_route(ws: Workspace, service: Service, path: str) -> Route | None:
     found = served_app(ws, service)
     return next((r for r in found[1].routes if r.path == path and r.get), None) \
         if found else None
+
+
+def refused_probe(ws: Workspace, service: Service, route: Route) -> str:
+    """Why the app's route refuses every request that carries no credentials, as a probe
+    does (`route_auth.refusal`: a security scheme left to refuse, a required header); ""
+    where fixer cannot show it."""
+    found = served_app(ws, service)
+    mods = found[1].modules if found is not None else None
+    if mods is None or route.call is None or not route.module:
+        return ""
+    return refusal(mods, route.module, route.call, route.function)
 
 
 def route_doubt(route: Route) -> str:
