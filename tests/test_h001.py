@@ -571,6 +571,25 @@ def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: st
             (finding.reason or ""), finding.reason
 
 
+@pytest.mark.parametrize(("added", "said"), [
+    pytest.param("app.add_middleware(HTTPSRedirectMiddleware)", "HTTPSRedirectMiddleware",
+                 id="always"),
+    pytest.param("if settings.HTTPS_ONLY:\n    app.add_middleware(HTTPSRedirectMiddleware)",
+                 "where `settings.HTTPS_ONLY` holds, HTTPSRedirectMiddleware", id="on-a-setting"),
+])
+def test_h001_says_where_a_redirect_to_https_is_added_only_on_a_condition(added: str,
+                                                                           said: str) -> None:
+    main = ("from fastapi import FastAPI\nfrom fastapi.middleware.httpsredirect import "
+            "HTTPSRedirectMiddleware\n\nfrom app.config import settings\n\napp = FastAPI()\n"
+            f"{added}\n\n\n@app.get('/items')\ndef items():\n    return []\n")
+    [finding] = check(service({"svc/app/main.py": main,
+                               "svc/app/config.py": "class S:\n    HTTPS_ONLY = False\n\n\n"
+                                                    "settings = S()\n"}), select="H001")
+    assert not finding.fixable
+    assert (finding.reason or "").startswith("fixer cannot vouch that a route added with "
+                                             f"`@app.get` works: {said} answers"), finding.reason
+
+
 @pytest.mark.parametrize(("route", "fixable"), [
     pytest.param("/{slug}", False, id="root-parameter"),
     pytest.param("/{rest:path}", False, id="catch-all"),

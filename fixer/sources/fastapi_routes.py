@@ -1105,11 +1105,11 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
     says nothing of the next."""
     found: list[Refusing | None] = [_middleware_class(mods, site, call)
                                     for call in _constructor_middleware(site)]
-    for _top, stmt in statements(site.scope.body):
+    for top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and \
                 _middleware_given(stmt.value) is not None:
-            found.append(_middleware_class(mods, site, stmt.value))
+            found.append(_when(_middleware_class(mods, site, stmt.value), top, stmt))
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Call) and \
                 _method_of(stmt.value.func, site.var) == "middleware" and stmt.value.args:
@@ -1122,6 +1122,16 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
                           "so the health route may refuse a probe",
                           lets_health_through(stmt, site.tree)) if code is not None else None)
     return [refusing for refusing in found if refusing]
+
+
+def _when(refusing: Refusing | None, top: ast.stmt, stmt: ast.stmt) -> Refusing | None:
+    """The refusal, said to hold only where the `if` it is added under does
+    (`if settings.HTTPS_ONLY: app.add_middleware(HTTPSRedirectMiddleware)`): a setting may
+    well leave it off, but fixer cannot tell that it does."""
+    if refusing is None or top is stmt or not isinstance(top, ast.If):
+        return refusing
+    reason, exempt = refusing
+    return f"where `{ast.unparse(top.test)}` holds, {reason}", exempt
 
 
 def _constructor_middleware(site: AppSite) -> list[ast.Call]:
