@@ -71,7 +71,7 @@ def setup_files(ws: Workspace, folder: str) -> list[str]:
     return [p for where in dict.fromkeys([folder, "", posixpath.join(folder, "scripts"),
                                           "scripts"])
             for p in files_in(ws.tree, where)
-            if posixpath.basename(p) in _SETUP_NAMES or p.endswith(".sh")]
+            if posixpath.basename(p) in _SETUP_NAMES or p.endswith((".sh", ".bash"))]
 
 
 def guide_text(ws: Workspace, path: str) -> str:

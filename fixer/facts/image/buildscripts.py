@@ -22,9 +22,10 @@ from fixer.sources.dockerfile import Dockerfile, Stage, chain
 # Files that may build or name a Dockerfile by path, or run Compose.
 _SCRIPT = lazy_compile(
     r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|Makefile|[^/]+\.mk|Jenkinsfile|"
-    r"[^/]+\.sh|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.yml|"
-    r"skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|"
-    r"cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|Taskfile\.ya?ml)$"
+    r"[^/]+\.(?:sh|bash)|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|"
+    r"bitbucket-pipelines\.yml|skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|"
+    r"[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|"
+    r"Taskfile\.ya?ml)$"
 )
 # `--project-directory DIR`, `--env-file=PATH`: an option of Compose and the path it takes
 _OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
@@ -58,8 +59,8 @@ DEFAULT_FILES = frozenset([*CANONICAL, *OVERRIDES.values()])
 
 # How every name `_SCRIPT` accepts ends: a path that ends otherwise (most of a tree) takes no
 # pass of the pattern, which has no literal to scan for and is asked of every path, often
-_SCRIPT_ENDINGS = (".yml", ".yaml", "Makefile", ".mk", "Jenkinsfile", ".sh", ".hcl", ".json",
-                   "Tiltfile", "justfile")
+_SCRIPT_ENDINGS = (".yml", ".yaml", "Makefile", ".mk", "Jenkinsfile", ".sh", ".bash", ".hcl",
+                   ".json", "Tiltfile", "justfile")
 
 
 def is_build_script(path: str) -> bool:
