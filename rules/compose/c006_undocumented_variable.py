@@ -21,7 +21,8 @@ run any stack, and so may options a variable holds (`ENV = --env-file=prod.env`)
 command it holds (`$(COMPOSE) --env-file .env up`). Another program's `--env-file`
 (`docker run --env-file .env.dev app`, `node --env-file=.env`) sets a process's variables
 and documents nothing. Nor one that a script sets for a Compose command that may run the
-stack (placed as for `--env-file`): in front of the command
+stack (placed as for `--env-file`): in the `env:` of a GitHub Actions workflow, of its job
+or of the step whose `run` has the command, in front of the command
 (`HOST_ROOT=$(CURDIR) docker compose up`), or, when one of the script's Compose commands
 may run the stack, with `export` or by stopping unless its caller sets it
 (`: "${RDS_ENDPOINT:?}"`), or a Makefile's that exports every variable (a bare `export`,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import yaml
+
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
@@ -385,7 +387,8 @@ def exported(text: str) -> frozenset[str]:
 def compose_variables(ws: Workspace, stack: Stack) -> frozenset[str]:
     """The variables a build script sets for a Compose command that may run `stack`
     (`ComposeCommand.may_run`), which reads them from its environment: in front of the
-    command (`HOST_ROOT=$(CURDIR) docker compose up`), or, for every Compose command of the
+    command (`HOST_ROOT=$(CURDIR) docker compose up`), in a workflow's `env:` for the step
+    that runs it (`_workflow_variables`), or, for every Compose command of the
     script, with `export` or by stopping unless its caller set them
     (`: "${RDS_ENDPOINT:?}"`). A sibling project's Makefile sets them for its own stack."""
     found = ws.derived.get(_SCRIPT_SET, lambda: _script_variables(ws))
@@ -406,6 +409,7 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
             if command is not None:
                 found.append(VariablesSet(frozenset(_ASSIGNED.findall(match.group(1))),
                                           (command,)))
+        found += _workflow_variables(path, file.text)
         exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text)) | \
             _make_exports(ws, path, file.text)
         if exported:
@@ -414,6 +418,40 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
             commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
             found.append(VariablesSet(exported, commands))
     return found
+
+
+def _workflow_variables(path: str, text: str) -> list[VariablesSet]:
+    """The variables a GitHub Actions workflow gives the Compose commands of a step's `run`:
+    the `env:` of the workflow, of the job and of the step (`DOCKER_IMAGE_BACKEND: ${{
+    steps.prep.outputs.tagged_image }}` for `docker compose run --rm web ...`)."""
+    if not path.startswith(".github/workflows/") or "env:" not in text:
+        return []
+    try:
+        workflow = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(workflow, dict) or not isinstance(workflow.get("jobs"), dict):
+        return []
+    programs = list(_compose_programs(path, text))
+    found: list[VariablesSet] = []
+    for job in workflow["jobs"].values():
+        steps = job.get("steps") if isinstance(job, dict) else None
+        for step in steps if isinstance(steps, list) else []:
+            run = step.get("run") if isinstance(step, dict) else None
+            lines = [line.strip() for line in run.splitlines() if line.strip()] \
+                if isinstance(run, str) else []
+            start = text.find(lines[0]) if lines else -1
+            end = text.find(lines[-1], start) + len(lines[-1]) if start >= 0 else -1
+            commands = tuple(c for at, c in programs if start <= at <= end)
+            names = frozenset(name for scope in (workflow, job, step)
+                              for name in _env_names(scope.get("env")))
+            if commands and names:
+                found.append(VariablesSet(names, commands))
+    return found
+
+
+def _env_names(env: object) -> list[str]:
+    return [name for name in env if isinstance(name, str)] if isinstance(env, dict) else []
 
 
 # Make: `include env.app`, `-include .env`, `sinclude a.mk b.mk`
