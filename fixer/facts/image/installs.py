@@ -14,6 +14,7 @@ from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.dockertext import (
+    Line,
     Token,
     commands,
     comments_above,
@@ -349,6 +350,11 @@ def add_package(dockerfile: Dockerfile, install: PackageInstall, name: str) -> l
         return [TextEdit(path, start, start, f"{indent}{name}{tail}{newline}")]
     last = words[-1]
     indent = text[line_start(text, last.start):last.start]
+    line = _continued_line(dockerfile, install, last)
+    after = text.find("\n", line.line_end) + 1 if line is not None else 0
+    if line is not None and after > 0:   # a line of its own below the last, every byte kept
+        own = text[last.end:line.end + 1]   # `libpng16-16\`: no space before the `\` either
+        return [TextEdit(path, after, after, f"{indent}{name}{own}{newline}")]
     return [TextEdit(path, last.end, last.end, f"{tail}{newline}{indent}{name}")]
 
 
@@ -361,14 +367,21 @@ def _one_per_line(text: str, words: tuple[Token, ...]) -> bool:
 def _continuation_tail(dockerfile: Dockerfile, install: PackageInstall) -> str:
     """What follows a package on its line when the line continues: ` \\` as the file has it."""
     text = dockerfile.file.text
-    escape = escape_char(text)
-    lines = physical_lines(text, install.instruction, escape)
     for word in install.packages:
-        for line in lines:
-            if line.start <= word.start <= line.line_end and line.continued \
-                    and not text[word.end:line.end].strip():
-                return text[word.end:line.end + 1]
-    return " " + escape
+        line = _continued_line(dockerfile, install, word)
+        if line is not None:
+            return text[word.end:line.end + 1]
+    return " " + escape_char(text)
+
+
+def _continued_line(dockerfile: Dockerfile, install: PackageInstall, word: Token) -> Line | None:
+    """The physical line of the package `word` when the instruction goes on past it there,
+    with nothing but the escape after the word."""
+    text = dockerfile.file.text
+    for line in physical_lines(text, install.instruction, escape_char(text)):
+        if line.start <= word.start <= line.line_end:
+            return line if line.continued and not text[word.end:line.end].strip() else None
+    return None
 
 
 def new_layer(dockerfile: Dockerfile, manager: str, packages: list[str]) -> str:
