@@ -180,7 +180,9 @@ publishing that container port (`docker run -p 8000:8000 api` in a smoke test, o
 continued lines too, or a GitHub Actions service container's `ports`), when it may be the
 service's image (its name, its compose `image:`, a tag a script builds from its
 Dockerfile); when another service runs the image this one builds and tags
-(`image: orders-api:local` with no `build:` and no command of its own); when another
+(`image: orders-api:local` with no `build:` and no command of its own), or a service of the
+same name in another stack pulls an image that may be it (`api: image: me/fastapi` in a
+production file) with its `ports` written for that port; when another
 service's environment names it by a host and a port variable of one prefix (`API_HOST:
 api`, `API_PORT: "8080"`); and when a Fly.io `fly.toml` deploys the same Dockerfile with
 that `internal_port`; and when an `env_file` of the service sets nginx-proxy's
@@ -462,6 +464,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      _source_url_doubt(ws, service, listen) or
                      _unseen_env_doubt(ws, service, listen) or
                      _docker_run_doubt(ws, service, listen) or
+                     _pulled_elsewhere_doubt(ws, service, listen) or
                      _image_users_doubt(ws, service, listen) or
                      _host_port_doubt(ws, service, listen) or
                      _fly_doubt(ws, service, listen) or
@@ -762,6 +765,26 @@ def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     return (f"{found[0]}:{found[1]} runs an image outside Compose (`docker run`, a CI "
             f"service container) publishing its port {listen}, which {service.name}'s app "
             "would stop listening on; fixer does not edit it")
+
+
+def _pulled_elsewhere_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: another stack of the repository runs, by
+    the same service name, a pulled image that may be this one's build (`api: image:
+    me/fastapi`, no `build:`, in docker-compose-prod.yml), with the image's command, and
+    its `ports` written for `listen`: the next image built from this Dockerfile would
+    listen elsewhere there, and fixer does not edit that file."""
+    for stack in ws.stacks:
+        other = stack.services.get(service.name) if stack is not service.stack else None
+        image = other.scalar("image") if other is not None else None
+        if other is None or image is None or other.get("build") is not None or \
+                other.get("command") is not None or other.get("entrypoint") is not None or \
+                not _may_run(ws, service, image):
+            continue
+        if any(port.effective == listen for port in own_ports(other)):
+            return (f"{other.definitions[-1][0].path} runs {service.name} from the pulled image "
+                    f"`{image}`, which may be built from this Dockerfile, with its ports "
+                    f"written for {listen}: moving the app would leave them behind")
+    return None
 
 
 def _may_run(ws: Workspace, service: BuiltService, image: str | None) -> bool:
