@@ -36,6 +36,19 @@ PATH = "api/app/main.py"
                  id="flake8-e302-ignored"),
     pytest.param({".pre-commit-config.yaml": "repos:\n  - hooks:\n      - id: flake8\n"},
                  CodeStyle(two_blank_lines=True), id="flake8-hook"),
+    # black with string normalization off leaves the file's quotes as they are
+    pytest.param({"pyproject.toml": "[tool.black]\nskip-string-normalization = true\n"},
+                 CodeStyle(two_blank_lines=True), id="black-skipping-strings"),
+    pytest.param({".pre-commit-config.yaml": "repos:\n-   repo: https://github.com/psf/black\n"
+                                             "    hooks:\n    -   id: black\n"
+                                             "        args: ['-S']\n-   repo: x\n"
+                                             "    hooks:\n    -   id: flake8\n"},
+                 CodeStyle(two_blank_lines=True), id="black-hook-with-S"),
+    pytest.param({".pre-commit-config.yaml": "repos:\n-   repo: https://github.com/psf/black\n"
+                                             "    hooks:\n    -   id: black\n-   repo: x\n"
+                                             "    hooks:\n    -   id: isort\n"
+                                             "        args: ['-S']\n"},
+                 CodeStyle(quote='"', two_blank_lines=True), id="another-hooks-args"),
 ])
 def test_the_tooling_nearest_the_file_sets_the_style(files: dict[str, str],
                                                      style: CodeStyle) -> None:

@@ -38,11 +38,14 @@ class CodeStyle(NamedTuple):
 def code_style(read: Read, path: str) -> CodeStyle:
     """What the tooling of the repository holds the file `path` to. `read` gives a
     repository file's text (None when absent)."""
-    hooks = {m[1] for m in _HOOK.finditer(read(".pre-commit-config.yaml") or "")}
+    config = read(".pre-commit-config.yaml") or ""
+    hooks = {m[1] for m in _HOOK.finditer(config)}
     ruff = nearest(read, path, ruff_settings)
     formatter = _formatter(read, path, ruff, hooks)
     quote = {"black": '"', "blue": "'"}.get(formatter or "") if formatter != "ruff" else \
         _ruff_quote(ruff)
+    if formatter == "black" and _black_keeps_quotes(read, path, config):
+        quote = None
     if ruff is not None and selects(read, ruff, "Q000"):   # a lint rule: it fails the check
         quote = _inline_quote(ruff)
     flake8 = nearest(read, path, _flake8_checks_blank_lines)
@@ -64,6 +67,25 @@ def _formatter(read: Read, path: str, ruff: ToolSettings | None,
     found = nearest(read, path, lambda r, folder: next(
         (tool for tool in ("blue", "black") if tool_table(r, folder, tool) is not None), None))
     return found or next((tool for tool in ("blue", "black") if tool in hooks), None)
+
+
+# black told to leave quotes alone: `-S`, `--skip-string-normalization` in a hook's args
+_SKIPS_STRINGS = lazy_compile(r"(?<![\w-])(?:-S|--skip-string-normalization)(?![\w-])")
+# black's pre-commit hook: from its `id: black` to the next hook or repository
+_BLACK_HOOK = lazy_compile(r"(?ms)^\s*-?\s*id:\s*['\"]?black['\"]?\s*$(.*?)"
+                           r"(?=^\s*-\s*(?:id|repo):|\Z)")
+
+
+def _black_keeps_quotes(read: Read, path: str, config: str) -> bool:
+    """Black runs with string normalization off: `skip-string-normalization = true` in its
+    `[tool.black]` table nearest the file, or `-S` in the args of its pre-commit hook
+    (from its `id: black` to the next hook)."""
+    table = nearest(read, path, lambda r, folder: tool_table(r, folder, "black"))
+    if table is not None and (table.get("skip-string-normalization") is True or
+                              table.get("skip_string_normalization") is True):
+        return True
+    hook = _BLACK_HOOK.search(config)
+    return hook is not None and _SKIPS_STRINGS.search(hook.group(1)) is not None
 
 
 def _preview(ruff: ToolSettings) -> bool:
