@@ -1,6 +1,8 @@
 """The server a start script starts: `CMD ["/start.sh"]`, compose `command: ./start.sh` or
 `entrypoint: ["/start.sh"]`, a `#!` shell script of the build context that runs migrations,
-then `exec uvicorn main:app` (or `python run.py`, whose `uvicorn.run` starts it).
+then `exec uvicorn main:app` (or `python run.py`, whose `uvicorn.run` starts it). A shell's
+`-c` may run it last, after steps it runs in turn (`sh -c "/wait && /app/start.sh"`): the
+steps are then the first of the commands on the way to the server.
 
 The script is found where the image has it, through the stage's COPY/ADD (`COPY ./start.sh
 /start.sh`), as the ENTRYPOINT script is. It is read only when it starts one known server (or
