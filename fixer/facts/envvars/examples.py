@@ -174,8 +174,23 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
                  for name in [*(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
                               *_named_beside_dotenv(text)]]
         found[folder] = [p for p in dict.fromkeys(named) if p in files and
-                         posixpath.basename(p) != ".env"]
+                         posixpath.basename(p) != ".env"] + \
+            [p for p in _copied_from_afar(ws, folder, texts) if p not in files]
     return found[folder]
+
+
+def _copied_from_afar(ws: Workspace, folder: str, texts: list[str]) -> list[str]:
+    """The env files a guide names, by their path from the root, on a line that names the
+    folder's `.env` by its own (`copy docker.env to docker-compose/.env`, in any language):
+    the template of that `.env`, wherever it sits."""
+    if not folder:
+        return []
+    dotenv = posixpath.join(folder, ".env")
+    word = re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(dotenv) + r"(?![\w./-])")
+    named = [posixpath.normpath(name) for text in texts for line in text.splitlines()
+             if word.search(line) for name in _ENV_FILE_WORD.findall(line)]
+    return [p for p in dict.fromkeys(named) if p != dotenv and
+            _ENV_WORD.search(posixpath.basename(p)) and ws.tree.exists(p)]
 
 
 def _named_beside_dotenv(text: str) -> list[str]:
