@@ -28,7 +28,9 @@ from fixer.sources.launch import find_launch
 # a loop of the shell, or a program that waits for a host or a database to answer
 _WAITS = lazy_compile(
     r"^[ \t]*(?:until|while)\b"
-    r"|(?<![\w-])(?:wait-for-it|wait-for|dockerize|pg_isready|wait_for_\w+|wait-for-\w+)"
+    r"|(?<![\w-])(?:wait-for-it|wait-for|dockerize|pg_isready|wait_for_\w+|wait-for-\w+|"
+    # a copy of wait-for-it by another name on the image's PATH: `wait_for db:5432 ...`
+    r"wait_for(?=[ \t]+[\w.-]+:\d))"
     r"|\bnc[ \t]+-z\b|\bmysqladmin[ \t]+ping\b", re.M)
 
 

@@ -483,12 +483,20 @@ def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
     return tuple(dict.fromkeys(command for _at, command in _compose_programs(path, text)))
 
 
+# a package manager's install up to the word: what follows names a package
+_INSTALLED = lazy_compile(r"\b(?:apt-get|apt|apk|yum|dnf|pip3?|pipx|brew|snap|choco|npm)"
+                          r"\b[^\n;&|]*\b(?:install|add)\b[^\n;&|]*$")
+
+
 def _compose_programs(path: str, text: str) -> Iterator[tuple[int, ComposeCommand]]:
     """Each Compose command of the script at `path`, placed, with the offset where the
     words that name it end: each program `_DOCKER` finds that is Compose (`docker-compose`,
     or `docker` with the word `compose` after it in its command)."""
     for program in _DOCKER.finditer(text):
         named_at = program.end()
+        first, _last = _line_span(text, program.start(), program.start())
+        if _INSTALLED.search(text, first, program.start()):
+            continue   # `apt-get install docker-compose -y`: a package's name, no command
         if not program.group(1).endswith("-compose"):
             _first, last = _line_span(text, program.end(), program.end())
             ends = _SEPARATOR.search(text, program.end(), last)
