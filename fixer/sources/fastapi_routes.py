@@ -2889,11 +2889,14 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
         shown = ast.unparse(router) if router is not None else "?"
         unread = _unparsed_origin(mods, path, tree, scope, router) if router is not None \
             else None
+        # noted first, as a reason of its own: whether it leaves routes unseen depends on
+        # the prefix it is included under, read after it
+        result.note(f"the router `{shown}` could not be followed"
+                    + (f": {unread}" if unread else ""), prefix=True)
+        result.unfollowed.append(_written(tree, scope, router))
         under = join_paths(prefix, _prefix(mods, path, tree, call, result))
         fenced = bool(under) and UNKNOWN not in under
-        result.note(f"the router `{shown}` could not be followed"
-                    + (f": {unread}" if unread else ""), prefix=fenced)
-        result.unfollowed.append(_written(tree, scope, router))
+        result.unseen = result.unseen or not fenced
         if under:
             result.unfollowed_under.append(under)
         if fenced:   # its routes answer only paths under the prefix (`prefixed_may_answer`)

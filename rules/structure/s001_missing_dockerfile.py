@@ -65,7 +65,9 @@ name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
 alias, there is no app module (the reason names a `package.json`, `go.mod` or other
 manifest of another language at the context's root), the module builds no FastAPI app (no
-`FastAPI(...)`, no `fastapi` import: Flask, Streamlit), the context has no
+`FastAPI(...)`, no `fastapi` import: Flask, Streamlit), the service's compose `command:`
+is arguments only (`command: ["--reload"]`, for an ENTRYPOINT the missing file had: a
+stock CMD would be replaced by them and start nothing), the context has no
 requirements.txt or pyproject.toml while the app imports packages a stock install of
 fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), its
 requirements.txt installs a package pip builds from source (`psycopg2`, `mysqlclient`: no
@@ -159,6 +161,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         sharing.setdefault((build.context, build.dockerfile), []).append(service)
     for service, build in missing:
         yield _report(ws, service, build, _writer(sharing[(build.context, build.dockerfile)]))
+
+
+def _arguments_only(service: Service) -> str | None:
+    """The service's compose `command:` as written where it starts with an option
+    (`command: ["--reload"]`): arguments for an ENTRYPOINT, no program of its own."""
+    found = service.command()
+    words = found[2] if found is not None else None
+    return " ".join(words) if words and words[0].startswith("-") else None
 
 
 def _writer(services: list[Service]) -> Service:
@@ -463,6 +473,13 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=f"{app.path} builds no FastAPI app (no `FastAPI(...)`, "
                                     "no `fastapi` import): a stock FastAPI Dockerfile would "
                                     "not start it")
+    extending = _arguments_only(writer)
+    if extending is not None:
+        return replace(base, reason=f"{writer.name}'s compose `command:` is arguments only "
+                                    f"(`{extending}`), which extend the ENTRYPOINT the "
+                                    "missing Dockerfile had: a stock file's CMD would be "
+                                    "replaced by them and start nothing; write the "
+                                    "Dockerfile with that ENTRYPOINT by hand")
     # the context's, whichever service writes the file: said to each that builds it
     unlisted = [] if _install(ws, build) != "packages" else _uninstalled(ws, build, app)
     if unlisted:
