@@ -47,7 +47,7 @@ from fixer.sources.python_modules import (
     string_constant,
     string_value,
 )
-from fixer.sources.route_auth import SECURITY_SCHEMES
+from fixer.sources.route_auth import SECURITY_SCHEMES, refusal
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace",
                            "api_route", "route", "websocket"})
@@ -267,6 +267,14 @@ class AppRoutes:
             return False
         inner = path[len(root):].rstrip("/")
         return any(r.path.rstrip("/") == inner for r in self.routes)
+
+    def refuses_anonymous(self, route: Route) -> str:
+        """Why the route refuses every request that carries no credentials, as a probe does
+        (`route_auth.refusal`: a security scheme left to refuse, a required header); ""
+        where fixer cannot show it."""
+        if self.modules is None or route.call is None or not route.module:
+            return ""
+        return refusal(self.modules, route.module, route.call, route.function)
 
     def prefixed_may_answer(self, wanted: str) -> bool:
         """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)

@@ -58,7 +58,6 @@ from fixer.sources.compose import ComposeDoc, Value, get, scalar
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes, typed_rejection
-from fixer.sources.route_auth import refusal
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 
 # A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
@@ -741,8 +740,7 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
                                  "that may never end: the probe would time out")
     if any(not r.refusal() and not r.error_answer() for r in answering):
         return Verdict.HOLDS, ""
-    refusing = [why for r in answering if routes.modules is not None and r.call is not None
-                and (why := refusal(routes.modules, r.module, r.call, r.function))]
+    refusing = [why for r in answering if (why := routes.refuses_anonymous(r))]
     if answering and len(refusing) == len(answering):   # a probe sends no credentials
         return Verdict.BROKEN, f"it asks for {path}, which the app refuses: {refusing[0]}"
     if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router,

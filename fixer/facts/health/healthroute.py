@@ -29,7 +29,6 @@ from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, 
     join_paths, lets_health_through, routes_under_prefix
 from fixer.sources.python import called_name, child_nodes, dotted_name, parse, statements
 from fixer.sources.python_modules import Modules, OnPythonPath
-from fixer.sources.route_auth import refusal
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
 # safe as written in a curl or Python URL literal
@@ -409,10 +408,7 @@ def refused_probe(ws: Workspace, service: Service, route: Route) -> str:
     does (`route_auth.refusal`: a security scheme left to refuse, a required header); ""
     where fixer cannot show it."""
     found = served_app(ws, service)
-    mods = found[1].modules if found is not None else None
-    if mods is None or route.call is None or not route.module:
-        return ""
-    return refusal(mods, route.module, route.call, route.function)
+    return found[1].refuses_anonymous(route) if found is not None else ""
 
 
 def route_doubt(route: Route) -> str:
