@@ -270,7 +270,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded, names
 from fixer.core.numbers import number
 from fixer.facts.database.images import family
-from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
+from fixer.facts.image.builttags import built_images, script_texts
 from fixer.facts.ports.claims import (
     ContainerPort,
     PortRange,
@@ -305,6 +305,7 @@ from fixer.model.stacks import included_paths, is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, get, mapping_or_list, scalar
 from fixer.sources.portsites import Site
+from fixer.sources.workflows import is_workflow, workflow_jobs
 
 from .imageprobe import image_probe, probe_left_behind
 from .listeners import debugger_ports, named_in_environment, opened_in_code, second_listeners

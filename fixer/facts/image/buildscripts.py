@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import yaml
-
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
@@ -20,6 +18,7 @@ from fixer.model.services import Stack
 from fixer.model.stacks import CANONICAL, OVERRIDES
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
+from fixer.sources.workflows import is_workflow, workflow, workflow_jobs
 
 # Files that may build or name a Dockerfile by path, or run Compose.
 _SCRIPT = lazy_compile(
@@ -424,18 +423,13 @@ def _workflow_variables(path: str, text: str) -> list[VariablesSet]:
     """The variables a GitHub Actions workflow gives the Compose commands of a step's `run`:
     the `env:` of the workflow, of the job and of the step (`DOCKER_IMAGE_BACKEND: ${{
     steps.prep.outputs.tagged_image }}` for `docker compose run --rm web ...`)."""
-    if not path.startswith(".github/workflows/") or "env:" not in text:
+    if not is_workflow(path) or "env:" not in text:
         return []
-    try:
-        workflow = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(workflow, dict) or not isinstance(workflow.get("jobs"), dict):
-        return []
+    top = workflow(text)
     programs = list(_compose_programs(path, text))
     found: list[VariablesSet] = []
-    for job in workflow["jobs"].values():
-        steps = job.get("steps") if isinstance(job, dict) else None
+    for job in workflow_jobs(text):
+        steps = job.get("steps")
         for step in steps if isinstance(steps, list) else []:
             run = step.get("run") if isinstance(step, dict) else None
             lines = [line.strip() for line in run.splitlines() if line.strip()] \
@@ -443,7 +437,7 @@ def _workflow_variables(path: str, text: str) -> list[VariablesSet]:
             start = text.find(lines[0]) if lines else -1
             end = text.find(lines[-1], start) + len(lines[-1]) if start >= 0 else -1
             commands = tuple(c for at, c in programs if start <= at <= end)
-            names = frozenset(name for scope in (workflow, job, step)
+            names = frozenset(name for scope in (top, job, step)
                               for name in _env_names(scope.get("env")))
             if commands and names:
                 found.append(VariablesSet(names, commands))

@@ -28,13 +28,13 @@ from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.workspace import Workspace
 from fixer.sources import yamldata
+from fixer.sources.workflows import is_workflow, workflow_jobs
 
 # per workspace: image name (registry and path kept, no tag) -> the Dockerfiles it is built
 # from, as repository paths
 _BUILT: Memo[dict[str, list[str]]] = Memo("image names built by scripts")
 _BUILDS: Memo[list[ScriptBuild]] = Memo("builds of the scripts")
 _DOCKER_BUILD = lazy_compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
-_WORKFLOW = lazy_compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 _SKAFFOLD = lazy_compile(r"(^|/)skaffold[^/]*\.ya?ml$")
 # `steps.meta.outputs.tags`: the metadata step whose tags a build step takes
 _STEP_TAGS = lazy_compile(r"steps\.([\w-]+)\.outputs\.tags")
@@ -175,22 +175,6 @@ def _repo_path(path: str) -> str:
     """A path as the workspace writes it: `./api/` -> `api`, the root ""."""
     normal = posixpath.normpath(path)
     return "" if normal == "." else normal
-
-
-def is_workflow(path: str) -> bool:
-    """A GitHub Actions workflow (`.github/workflows/*.yml`)."""
-    return bool(_WORKFLOW.search(path))
-
-
-def workflow_jobs(text: str) -> list[dict[object, object]]:
-    """The jobs of a GitHub Actions workflow, as mappings; none when it is no YAML."""
-    try:
-        data = yamldata.load_cached(text)
-    except yaml.YAMLError:
-        return []
-    jobs = data.get("jobs") if isinstance(data, dict) else None
-    return [job for job in jobs.values() if isinstance(job, dict)] \
-        if isinstance(jobs, dict) else []
 
 
 def _workflow_builds(text: str) -> Iterator[tuple[list[str], str, str]]:
