@@ -622,6 +622,44 @@ def test_h001_route_in_a_strict_typed_module_passes_mypy_strict(tmp_path: Path) 
     assert status == 0, stdout + stderr
 
 
+@pytest.mark.slow  # mypy
+def test_h001_route_on_python_3_8_under_mypy_strict_names_typing_dict(tmp_path: Path) -> None:
+    """On Python 3.8 (no `dict[str, str]`), `mypy --strict` rejects a bare `dict`: the
+    route names `typing.Dict` as the module imports it, and mypy accepts the module after."""
+    root = copy_tree(GOLDEN / "H001-missing-health-endpoint" /
+                     "strict-mypy-on-python-3-8-names-typing-dict" / "before", tmp_path / "r")
+    module = root / "orders" / "app" / "main.py"
+    strict = ["--config-file", str(root / "mypy.ini"), "--ignore-missing-imports", str(module)]
+    assert api.run(strict)[2] == 0
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1 and "def health() -> typing.Dict[str, str]:" in module.read_text(), err
+    stdout, stderr, status = api.run(strict)
+    assert status == 0, stdout + stderr
+
+
+@pytest.mark.parametrize(("config", "required"), [
+    pytest.param("[mypy]\nstrict = True\n", True, id="strict"),
+    pytest.param("[mypy]\ndisallow_any_generics = True\n", True, id="the-flag"),
+    pytest.param("[mypy]\nstrict = True\ndisallow_any_generics = False\n", False,
+                 id="turned-off-beside-strict"),
+    pytest.param("[mypy]\nstrict = True\nallow_any_generics = True\n", False,
+                 id="inverse-flag"),
+    pytest.param("[mypy]\ndisallow_untyped_defs = True\n", False, id="annotations-only"),
+])
+def test_h001_route_on_python_3_8_is_unsafe_where_mypy_rejects_a_bare_dict(
+        config: str, required: bool) -> None:
+    """Without `typing` imported, a bare `dict` is all a 3.8 route can return; where mypy
+    requires type parameters, the route fails the project's type check: unsafe."""
+    main = APP + "app = FastAPI()\n\n\n@app.get('/items')\ndef items() -> list:\n" \
+                 "    return []\n"
+    files = service({"svc/app/main.py": main})
+    files["mypy.ini"] = config
+    files["svc/Dockerfile"] = str(files["svc/Dockerfile"]).replace("python:3.12", "python:3.8")
+    [finding] = check(files, select="H001")
+    assert finding.safety.value == ("unsafe" if required else "safe"), finding.reason
+    assert ("`disallow_any_generics`" in (finding.reason or "")) is required
+
+
 @pytest.mark.parametrize(("main", "reason"), [
     # a route whose last part names health, which H001 does not count: C004 probes it
     pytest.param(APP + 'app = FastAPI()\n\n\n@app.get("/api/v1/health-check/")\n'

@@ -111,8 +111,11 @@ them: their quotes, two blank lines around it, a docstring where ruff selects D1
 return annotation where it selects ANN201; its return annotation is `dict[str, str]`
 only where the image's Python and the oldest one the project states (`requires-python`,
 Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing `dict[str,
-str]`). No finding when fixer cannot find where the app object is created (a factory
-that returns `FastAPI()` unnamed). Unsafe where the service has no healthcheck and compose
+str]`), or, where mypy requires type parameters (`disallow_any_generics`, `strict`),
+`Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
+neither `typing` nor its `Dict` (a bare `dict` fails that type check). No finding when
+fixer cannot find where the app object is created (a factory that returns `FastAPI()`
+unnamed). Unsafe where the service has no healthcheck and compose
 also names a published image beside its build (`image: acme/api:latest`, not bind-mounting
 the code): C004's healthcheck on the route is unsafe there (a pulled image predates it),
 and the two go together, so that a later run does not take the route for an old one.
@@ -212,7 +215,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.facts.health.addroute import code_python, route_edits
+from fixer.facts.health.addroute import annotation_doubt, code_python, route_edits
 from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.pulled import pulled_without_route
@@ -315,13 +318,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           yields_to=() if guarded else (("C004", service.name),))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
-            build = partial(route_edits, routes, health.path, code_python(ws, service))
+            python = code_python(ws, service)
+            build = partial(route_edits, routes, health.path, python)
             # any service that runs the app: the prod stack's beside the dev stack's
-            pulled = next((why for each in running if (why := pulled_without_route(ws, each))),
-                          None)
-            yield replace(violation, reason=pulled,
-                          fix=Fix(f"{added} ({pulled})" if pulled else added,
-                                  Safety.UNSAFE if pulled else Safety.SAFE, build))
+            doubt = next((why for each in running if (why := pulled_without_route(ws, each))),
+                         None) or annotation_doubt(routes, python)
+            yield replace(violation, reason=doubt,
+                          fix=Fix(f"{added} ({doubt})" if doubt else added,
+                                  Safety.UNSAFE if doubt else Safety.SAFE, build))
 
 
 def _probe_unread(service: BuiltService) -> bool:

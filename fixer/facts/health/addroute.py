@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthroute import served_app
-from fixer.facts.health.mypyconfig import annotations_required
+from fixer.facts.health.mypyconfig import annotations_required, type_parameters_required
 from fixer.facts.health.pythonfloor import declared_floor
 from fixer.facts.image.images import service_python
 from fixer.model.services import Service
@@ -48,6 +48,21 @@ def route_edits(routes: AppRoutes, path: str, python: tuple[int, int] | None) ->
     for an image whose Python is `python` (None: its reference does not say,
     `facts.image.images.image_python`)."""
     return [add_route(routes, path, python is not None and python >= (3, 9))]
+
+
+def annotation_doubt(routes: AppRoutes, python: tuple[int, int] | None) -> str | None:
+    """Why the route `route_edits` adds would fail the project's type check: the handler
+    needs a return annotation, mypy requires type parameters (`disallow_any_generics`,
+    `strict`), the code's Python takes no `dict[str, str]`, and the module imports neither
+    `typing` nor its `Dict`, so that a bare `dict` is all it can write."""
+    generics = python is not None and python >= (3, 9)
+    if _annotation(routes, generics, _style(routes)) is not None:
+        return None
+    version = f"Python {python[0]}.{python[1]}" if python is not None else \
+        "the image's Python (its reference does not say which)"
+    return ("the project's mypy requires type parameters (`disallow_any_generics`), and "
+            f"{version} takes no `dict[str, str]` in an annotation FastAPI reads: the "
+            "route's `-> dict` fails the type check until it imports `Dict` from `typing`")
 
 
 def add_route(routes: AppRoutes, path: str, generics: bool = False) -> TextEdit:
@@ -109,8 +124,9 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     own, every = _route_handlers(routes)
     style = own or every
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in style) * 2 > len(style)
-    returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" \
-        if tooling.annotations or _typed(routes, own, every) else ""
+    # where no annotation passes the type check, a fix is unsafe (`annotation_doubt`)
+    annotation = _annotation(routes, generics, tooling)
+    returns = f" -> {annotation or 'dict'}" if annotation != "" else ""
     # the path as the formatter writes strings, else as the module's routes write theirs;
     # the dict as their handlers' strings are
     q = tooling.quote or _route_quote(text, routes.sites[0].tree) or quote_char(text)
@@ -134,6 +150,17 @@ def _route_handlers(routes: AppRoutes) -> tuple[list[Function], list[Function]]:
     every = [r.function for r in routes.routes if r.function is not None]
     own = [r.function for r in routes.routes if r.function is not None and r.module == file]
     return own, every
+
+
+def _annotation(routes: AppRoutes, generics: bool, tooling: CodeStyle) -> str | None:
+    """The new handler's return annotation; "" where it has none (as the file's handlers),
+    None where it needs one and none the project's mypy takes can be written."""
+    own, every = _route_handlers(routes)
+    if not (tooling.annotations or _typed(routes, own, every)):
+        return ""
+    mods = routes.modules
+    required = mods is not None and type_parameters_required(mods.read, mods.root)
+    return _dict_annotation(routes.sites[0].tree, generics, required)
 
 
 def _typed(routes: AppRoutes, own: list[Function], every: list[Function]) -> bool:
@@ -189,18 +216,38 @@ def _most_quoted(text: str, nodes: Sequence[ast.AST]) -> str | None:
 _GENERIC_BUILTINS = frozenset(("dict", "list", "set", "frozenset", "tuple", "type"))
 
 
-def _dict_annotation(tree: ast.Module, generics: bool) -> str:
+def _dict_annotation(tree: ast.Module, generics: bool, parameters: bool) -> str | None:
     """`dict[str, str]` where the image's Python is 3.9 or later (`generics`) or the module
     shows it runs on one; else `dict`. On 3.8 and before, `dict[str, str]` in a def raises
     TypeError when the module is imported, and so it does under `from __future__ import
     annotations`, where FastAPI evaluates a route's annotations when it registers it. The
     image's reference does not always name its Python; a module that already subscripts a
     builtin in an annotation Python evaluates (no lazy annotations) proves the version it
-    runs on."""
+    runs on. Where mypy rejects a bare `dict` (`parameters`): `Dict[str, str]` through
+    the module's own import of `typing`, else None."""
     lazy = _lazy_annotations(tree)
     if generics or any(_subscripts_builtin(a) for a in _annotations(tree, routes_only=lazy)):
         return "dict[str, str]"
-    return "dict"
+    if not parameters:
+        return "dict"
+    typing_dict = _typing_dict(tree)
+    return f"{typing_dict}[str, str]" if typing_dict is not None else None
+
+
+def _typing_dict(tree: ast.Module) -> str | None:
+    """How the module's code names `typing.Dict` (`Dict`, `typing.Dict`, `t.Dict`), through
+    an import of its own body that always runs (not one under `if TYPE_CHECKING:`, which
+    FastAPI, evaluating the route's annotation, would not find)."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "typing" and not stmt.level:
+            named = next((a.asname or a.name for a in stmt.names if a.name == "Dict"), None)
+            if named is not None:
+                return named
+        if isinstance(stmt, ast.Import):
+            module = next((a.asname or a.name for a in stmt.names if a.name == "typing"), None)
+            if module is not None:
+                return f"{module}.Dict"
+    return None
 
 
 def _lazy_annotations(tree: ast.Module) -> bool:

@@ -1,7 +1,10 @@
-"""Whether the mypy configuration that applies to a folder requires annotated functions.
+"""Whether the mypy configuration that applies to a folder requires annotated functions, and
+type parameters on generic types.
 
 A function added without annotations fails `mypy` where that configuration sets
-`disallow_untyped_defs` (or `strict`, which turns it on). mypy takes the first
+`disallow_untyped_defs` (or `strict`, which turns it on); a bare `dict` annotation fails
+where it sets `disallow_any_generics` (or `strict`): "Missing type parameters for generic
+type". mypy takes the first
 configuration file it finds from its working directory up to the repository's root: in
 each folder `mypy.ini`, `.mypy.ini`, then `pyproject.toml` with `[tool.mypy]` and
 `setup.cfg` with `[mypy]` (those two without such a section, or a file that does not parse,
@@ -24,13 +27,26 @@ _CONFIG_NAMES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 def annotations_required(read: Read, folder: str) -> bool:
     """`folder` (repository-relative, "" the root) is where mypy runs from."""
+    section = _in_force(read, folder)
+    return section is not None and _flag(section, "disallow_untyped_defs")
+
+
+def type_parameters_required(read: Read, folder: str) -> bool:
+    """Whether mypy, run from `folder`, rejects a generic type without its parameters
+    (`-> dict`)."""
+    section = _in_force(read, folder)
+    return section is not None and _flag(section, "disallow_any_generics")
+
+
+def _in_force(read: Read, folder: str) -> dict[str, object] | None:
+    """The global options of the configuration file mypy takes when run from `folder`."""
     for where in _upwards(folder):
         for name in _CONFIG_NAMES:
             file = read(posixpath.join(where, name))
             section = _mypy_section(name, file.text) if file is not None else None
             if section is not None:
-                return _requires_annotations(section)
-    return False
+                return section
+    return None
 
 
 def _upwards(folder: str) -> Iterator[str]:
@@ -61,13 +77,14 @@ def _mypy_section(name: str, text: str) -> dict[str, object] | None:
     return dict(parser["mypy"])
 
 
-def _requires_annotations(section: dict[str, object]) -> bool:
-    """The flag where the section sets it (`allow_untyped_defs` is its inverse), else
-    `strict`: mypy applies a flag written beside `strict` after it."""
-    if "disallow_untyped_defs" in section:
-        return _true(section["disallow_untyped_defs"])
-    if "allow_untyped_defs" in section:
-        return not _true(section["allow_untyped_defs"])
+def _flag(section: dict[str, object], name: str) -> bool:
+    """`disallow_X` where the section sets it (`allow_X` is its inverse), else `strict`:
+    mypy applies a flag written beside `strict` after it."""
+    if name in section:
+        return _true(section[name])
+    inverse = name.removeprefix("dis")
+    if inverse in section:
+        return not _true(section[inverse])
     return _true(section.get("strict", False))
 
 
