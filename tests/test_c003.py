@@ -505,8 +505,10 @@ def auth_repo(env: str, files: Files | None = None) -> dict[str, str | bytes]:
     pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
                  {".env": "DATABASE_URL=\n"}, None, id="dotenv-sets-it"),
     pytest.param("    env_file: auth.env\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
-                 {"auth.env": "DATABASE_URL=postgresql://db/auth\n"}, None,
-                 id="its-env-file-sets-it"),
+                 {"auth.env": "DATABASE_URL=postgresql://db/auth\n"},
+                 "its environment takes DATABASE_URL from `${DATABASE_URL}`, which only its "
+                 "env_file auth.env sets: Compose fills `${...}` from the shell and the "
+                 "project's .env alone", id="only-its-env-file-sets-it"),
     pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
                  {".env.example": "DATABASE_URL=postgresql://db/auth\n"}, None,
                  id="example-sets-it"),
@@ -519,7 +521,8 @@ def test_no_safe_gate_on_a_dependency_whose_environment_compose_substitutes_empt
     """`DATABASE_URL: ${DATABASE_URL}` that nothing defines (C006 reports it): the app that
     reads it at import stops, and a gate on it stops the services that wait, which start
     without one. An example file counts when it gives the variable a value: a `.env` copied
-    from `DATABASE_URL=` (C006's own fix writes that line) sets it empty."""
+    from `DATABASE_URL=` (C006's own fix writes that line) sets it empty. The service's
+    env_file does not: Compose never interpolates from it, and the entry empties its value."""
     [found] = check(auth_repo(env, files), select="C003")
     assert (found.safety.value == "safe") == (doubt is None), found.reason
     if doubt is not None:

@@ -75,8 +75,10 @@ the exec form: empty, it stays one argument, and pg_isready passes whatever the 
 database once the server accepts connections.
 Unsafe too when the service's compose `environment`, in any file of the stack that defines
 it, reads a variable with no default (`DATABASE_URL: ${DATABASE_URL}`, `$VAR`; not
-`${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env`, env_file of the service
-or example file defines, as C006 judges it, or that the example file documents with no value
+`${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env` or example file defines,
+as C006 judges it (an env_file of the service that sets it counts for C006, not here:
+Compose never interpolates from it, and the entry sets the key empty over the env_file's
+value), or that the example file documents with no value
 (`DATABASE_URL=`, the line C006's fix writes: a `.env` copied from it sets it empty):
 Compose substitutes an empty string, and an app that reads it at start-up
 (`create_engine(os.getenv("DATABASE_URL"))` at import) or a database image that needs its

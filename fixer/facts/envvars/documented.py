@@ -184,13 +184,18 @@ class Unset:
     key: str               # the container's variable it sets (`DATABASE_URL`)
     reference: Reference   # `${DATABASE_URL}`
     example: str | None    # the example file that documents it with no value, if one does
+    # the service's env_file that sets the variable, which Compose does not interpolate from
+    env_file: str | None = None
 
 
 def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     """The first bare `${VAR}` or `$VAR` (no default, no required marker; `$$VAR` is the
     container's) of the service's `environment`, in any file of the stack that defines it,
-    whose variable C006 finds undefined: no `.env`, env_file of the service or example file
-    defines it. Or one an example file documents with no value (`VAR=`, `# VAR=x`): a `.env`
+    whose variable nothing Compose interpolates from defines: no `.env`, `--env-file` or
+    example file of the stack. The service's own `env_file` does not count here, as it does
+    for C006's documentation: Compose substitutes `${VAR}` from the shell and the project's
+    `.env` alone, and the `environment` entry then sets the key empty over the env_file's
+    value. Or one an example file documents with no value (`VAR=`, `# VAR=x`): a `.env`
     copied from it sets VAR empty (C006's own fix writes such a line). What defines the
     stack's variables is read only when the environment has such a reference."""
     kind = family(service.scalar("image") or "") or ""
@@ -203,16 +208,13 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     if not bare:
         return None
     known = stack_variables(ws, service.stack)
-    own: set[str] | None = None   # the service's env_files, read when first needed
     for key, ref in bare:
-        if ref.name in known.defined:
-            continue
-        own = env_file_names(ws, service) if own is None else own
-        if ref.name in own:
-            continue
         example = known.examples.get(ref.name)
-        if example is None or ref.name not in known.valued:
-            return Unset(key, ref, example)
+        if ref.name in known.defined or (example is not None and ref.name in known.valued):
+            continue
+        setter = next((path for path in service.env_files()
+                       if ref.name in env_names(ws, path)), None)
+        return Unset(key, ref, example, setter)
     return None
 
 
@@ -243,6 +245,11 @@ def environment_doubt(ws: Workspace, target: Service) -> str | None:
         return None
     name, takes = unset.reference.name, \
         f"its environment takes {unset.key} from `{unset.reference.text}`"
+    if unset.env_file is not None:
+        return (f"{takes}, which only its env_file {unset.env_file} sets: Compose fills "
+                "`${...}` from the shell and the project's .env alone, so the entry sets "
+                f"{unset.key} empty over the env_file's value, and {target.name} may stop at "
+                "start-up")
     if unset.example is None:
         return (f"{takes}, which no .env, env_file or example file of the stack defines "
                 f"(C006): Compose substitutes an empty string, and {target.name} may stop "
