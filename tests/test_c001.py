@@ -481,3 +481,41 @@ def test_c001_loopback_advice_names_the_database_the_stack_has(beside: str, advi
     url = "postgresql://app:app@localhost:54320/app"
     [finding] = check({"docker-compose.yml": API.format(url=url) + beside}, select="C001")
     assert (finding.reason or "").startswith(advice), finding.reason
+
+
+BUILT_API = ("services:\n  api:\n    build: ./api\n{extra}    environment:\n"
+             "      {variable}: postgresql://app:app@db:5432/app\n")
+BUILT_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                    'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+
+
+@pytest.mark.parametrize(("variable", "code", "extra", "unread"), [
+    pytest.param("LEGACY_DB_URL", 'URL = os.environ.get("DATABASE_URL", "sqlite://")\n', "",
+                 True, id="named-nowhere"),
+    pytest.param("LEGACY_DB_URL", 'URL = os.environ["LEGACY_DB_URL"]\n', "", False,
+                 id="read-by-its-name"),
+    pytest.param("ORDERS_DB_URL", "class Settings(BaseSettings):\n    orders_db_url: str\n", "",
+                 False, id="a-settings-field-in-lower-case"),
+    pytest.param("APP_DB_URL", "class Settings(BaseSettings):\n"
+                 "    model_config = SettingsConfigDict(env_prefix='APP_')\n    db_url: str\n",
+                 "", False, id="under-a-settings-prefix"),
+    pytest.param("DATABASE_URL", "import dj_database_url\nDB = dj_database_url.config()\n", "",
+                 False, id="a-name-libraries-read-unnamed"),
+    pytest.param("APP_DB__URL", "URL = 1\n", "", False, id="nested-settings"),
+    pytest.param("LEGACY_DB_URL", "URL = 1\n", "    volumes:\n      - ../shared:/shared\n",
+                 False, id="code-mounted-from-elsewhere"),
+    pytest.param("LEGACY_DB_URL", "URL = 1\n",
+                 "    command: sh -c 'migrate $$LEGACY_DB_URL && uvicorn app.main:app'\n",
+                 False, id="its-command-reads-it"),
+])
+def test_c001_unsafe_where_no_file_of_the_app_names_the_variable(
+        variable: str, code: str, extra: str, unread: bool) -> None:
+    """A URL in a variable the app's files never name (`LEGACY_DB_URL` left beside the
+    `DATABASE_URL` the code reads): a database added for it is one nobody connects to."""
+    main = f"import os\n\nfrom fastapi import FastAPI\n\n{code}\napp = FastAPI()\n"
+    [finding] = check({"docker-compose.yml": BUILT_API.format(variable=variable, extra=extra),
+                       "api/Dockerfile": BUILT_DOCKERFILE, "api/app/__init__.py": "",
+                       "api/app/main.py": main}, select="C001")
+    assert (finding.safety.value == "unsafe") is unread, finding.reason
+    said = f"nothing in the build context, Dockerfile or command of api names `{variable}`"
+    assert (said in (finding.reason or "")) is unread, finding.reason

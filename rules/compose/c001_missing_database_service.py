@@ -108,7 +108,12 @@ database an exporter watches is often one outside the stack, and an empty one be
 is no fix. Unsafe when every variable that names the host is named for a deployment
 (`PROD_DATABASE_URL`, `DATABASE_URL_STAGING`): it sits beside what a local run uses (a
 `LOCAL_RUN=1` switch to SQLite), the app may never read it, and the database may be one
-that deployment provides. Unsafe too when the
+that deployment provides. Unsafe when no file of the app services given the URL names
+its variable (their build context, Dockerfile, command; in any case, with `.` or `-`
+between its words, or its last words where settings are read under a prefix): a
+`LEGACY_DB_URL` left beside the `DATABASE_URL` the code reads connects nothing to the
+database (not `DATABASE_URL` itself, which libraries read unnamed, nor nested settings'
+`DB__URL`, nor where a bind mount brings code from elsewhere). Unsafe too when the
 users need an extension the database's image does not ship (pgvector, PostGIS,
 TimescaleDB), as a user's requirement (`pgvector`, `langchain-postgres`, `geoalchemy2`), a
 `CREATE EXTENSION` in its code or the host name (`pgvector`, `postgis`) says: `CREATE
@@ -178,6 +183,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dburl, dbusage
 from fixer.facts.database import extensions
 from fixer.facts.database.images import family, runs_postgres
+from fixer.facts.envvars.codereads import unread_by_app
 from fixer.facts.image.images import base_image
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
@@ -253,7 +259,7 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
     doubt = _ssl_doubt(stack, uses) or _chosen_host(stack, uses) or plan.doubt or \
-        _only_exporters(uses) or _other_environment(uses) or \
+        _only_exporters(uses) or _other_environment(uses) or _unread(ws, uses) or \
         _extension_doubt(ws, stack, host, uses)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
@@ -333,6 +339,19 @@ def _other_environment(uses: list[dbusage.UrlUse]) -> str | None:
     return (f"{names([f'`{v}`' for v in variables], 3)} "
             f"{'is' if len(variables) == 1 else 'are'} named for a deployment: the app may "
             "not read it in this stack, and the database may be one that deployment provides")
+
+
+def _unread(ws: Workspace, uses: list[dbusage.UrlUse]) -> str | None:
+    """Why an added database may be no fix: no file of the app services that are given the
+    URL names its variable (`LEGACY_DB_URL` left beside the `DATABASE_URL` the settings
+    read): nothing may connect to the database, and the services would only wait for it."""
+    if not uses or not all(unread_by_app(ws, use.service, use.variable) for use in uses):
+        return None
+    variables = names([f"`{v}`" for v in sorted({use.variable for use in uses})], 3)
+    services = _named(sorted({use.service.name for use in uses}))
+    return (f"nothing in the build context, Dockerfile or command of {services} names "
+            f"{variables}: the app may not read it, and an empty database for it would only "
+            "make the services wait")
 
 
 _DEPLOYMENT_VARIABLE = lazy_compile(r"(?:^|_)(?:PROD|PRODUCTION|STAGING|STAGE)(?:_|$)", re.I)
