@@ -886,3 +886,32 @@ def test_p001_a_shared_image_names_the_compose_side_as_the_way_out() -> None:
     assert p001.service == "admin-api" and p001.fix_title is None
     assert (p001.violation.reason or "").endswith(
         "; compose's side may move instead (`--port-source dockerfile`)")
+
+
+SSH_APP_COMPOSE = "services:\n  web:\n    build: .\n    ports:\n      - \"2201:2200\"\n"
+SSH_APP_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n{run}"
+                      "COPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n"
+                      'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+
+
+@pytest.mark.parametrize(("run", "script", "other"), [
+    pytest.param("", "#!/bin/sh\necho 'Port 2200' >> /etc/ssh/sshd_config\n/usr/sbin/sshd\n"
+                 'exec "$@"\n', True, id="the-entrypoint-script-writes-it"),
+    pytest.param("RUN sed -i 's/#Port 22/Port 2200/' /etc/ssh/sshd_config\n",
+                 '#!/bin/sh\n/usr/sbin/sshd\nexec "$@"\n', True, id="a-run-writes-it"),
+    pytest.param("", '#!/bin/sh\nuntil nc -z cache 2200; do sleep 1; done\nexec "$@"\n', False,
+                 id="a-client-calls-it"),
+    pytest.param("", '#!/bin/sh\n# sshd used to listen on 2200\nexec "$@"\n', False,
+                 id="a-comment-names-it"),
+])
+def test_p001_a_port_a_server_the_image_starts_names_is_no_fix(run: str, script: str,
+                                                              other: bool) -> None:
+    """`"2201:2200"` beside an ENTRYPOINT that configures sshd on 2200: compose publishes
+    another server's port, and moving the app (or the mapping) to 8000 breaks that server."""
+    files = {"docker-compose.yml": SSH_APP_COMPOSE,
+             "Dockerfile": SSH_APP_DOCKERFILE.format(run=run), "start.sh": script,
+             "app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [finding] = check(files, select="P001")
+    assert finding.fixable is not other, finding.reason
+    assert ("another server the image starts may listen there" in (finding.reason or "")) \
+        is other, finding.reason

@@ -56,7 +56,10 @@ variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, 
 `APP_PORT` and the like, which state the app's own port): a second server of the app may
 listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &
-uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501).
+uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501), and when
+the image's ENTRYPOINT script, before it runs the command, or a RUN of the Dockerfile
+names the claimed port outside a client's call (`echo 'Port 2222' >>
+/etc/ssh/sshd_config` for the sshd it starts): another server may listen there.
 Where Compose's own override file (`compose.override.yaml`) defines the service and the
 stack has `-f` overlays too (`compose.prod.yaml`), the ports are judged once per run, as
 Compose loads the override only when no `-f` is given: the base file with the override
@@ -317,6 +320,7 @@ from .portfix import (
     nginx_beside_listens,
     python_source_doubt,
     stage_causes,
+    started_by_the_image,
 )
 
 CODE = "P001"
@@ -432,7 +436,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
         opened_in_code(ws, service, claimed) or named_in_environment(ws, service, claimed) or \
-        beside_the_server(ws, service, claimed)
+        beside_the_server(ws, service, claimed) or started_by_the_image(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, [p for p in ports if not p.replaced], listen,
                       claimed[0])

@@ -17,6 +17,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.health.slowstart import entrypoint_prefix
 from fixer.facts.ports.claims import LOCAL_URL, heard
 from fixer.facts.ports.proxyconf import is_proxy_config
 from fixer.facts.ports.references import service_claims
@@ -204,6 +205,28 @@ def beside_the_server(ws: Workspace, service: BuiltService,
         if named or untold:
             return (f"the command also starts {program or 'another process'}, which may be "
                     f"what listens on {(named or untold)[0]}")
+    return None
+
+
+def started_by_the_image(ws: Workspace, service: BuiltService,
+                         claimed: list[int]) -> str | None:
+    """Why the claimed port may be another server's that the image starts: the ENTRYPOINT
+    script names it before it runs the command (`Port 2222` written for the sshd it
+    starts), or a RUN of the final stage's chain does (`sed -i 's/#Port 22/Port 2222/'
+    /etc/ssh/sshd_config`); not on a line that calls it (`pg_isready -p 5432`)."""
+    app = service.app
+    runs = [app.dockerfile.file.text[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
+            for i in stage.find("RUN")]
+    for where, text in (("the image's ENTRYPOINT script", entrypoint_prefix(ws, service)),
+                        ("a RUN of the Dockerfile", "\n".join(runs))):
+        for line in text.splitlines():
+            if line.lstrip().startswith("#") or _CLIENTS.search(line):
+                continue
+            port = next((p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", line)),
+                        None)
+            if port is not None:
+                return (f"{where} names port {port} (`{line.strip()[:60]}`): another server "
+                        "the image starts may listen there")
     return None
 
 

@@ -253,7 +253,7 @@ def uv_run_sync(ws: Workspace, service: Service) -> str | None:
         return None
     # an exec form's or a YAML list's words read as a shell line: `["uv", "run", ...]`
     words = _LIST_PUNCTUATION.sub(" ", region.run_text(file.text))
-    texts = (words, _entrypoint_prefix(ws, service))
+    texts = (words, entrypoint_prefix(ws, service))
     runs = [m for text in texts for m in _UV_RUN.finditer(text)
             if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
     if not runs:
@@ -344,7 +344,7 @@ def command_loop(ws: Workspace, service: Service) -> str | None:
     file = ws.read(region.path) if region is not None else None
     if region is None or file is None:
         return None
-    for text in (region.run_text(file.text), _entrypoint_prefix(ws, service)):
+    for text in (region.run_text(file.text), entrypoint_prefix(ws, service)):
         for loop in _LOOP.finditer(text):
             found = _SLEEP.search(loop.group(0))
             if found is not None and _slept(found.group(0)) >= SLEEP_DOUBT:
@@ -381,7 +381,7 @@ def entrypoint_installs(ws: Workspace, service: Service) -> str | None:
     """What the image's ENTRYPOINT script installs or downloads before it runs the command
     it is given (`pip install -r extra.txt`, `huggingface-cli download`), or a model it
     loads there (`python -c "...from_pretrained(...)"`)."""
-    script = _entrypoint_prefix(ws, service)
+    script = entrypoint_prefix(ws, service)
     found = _INSTALLS.search(script) or _SCRIPT_LOAD.search(script)
     return found.group(0) if found is not None else None
 
@@ -406,10 +406,10 @@ _LOOP = lazy_compile(r"(?<![\w-])(?:while|until)\b.*?(?<![\w-])done\b", re.S)
 def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
     """The seconds the image's ENTRYPOINT script sleeps before it runs the command it is
     given (`sleep 60; alembic upgrade head; exec "$@"`)."""
-    return _slept(_entrypoint_prefix(ws, service))
+    return _slept(entrypoint_prefix(ws, service))
 
 
-def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
+def entrypoint_prefix(ws: Workspace, service: Service) -> str:
     """What the image's ENTRYPOINT script runs before the command it is given (all of it
     when it runs none), where compose does not replace the ENTRYPOINT; "" when there is no
     script fixer can read."""
