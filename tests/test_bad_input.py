@@ -251,18 +251,23 @@ PLAYBOOK = ("- hosts: all\n  tasks:\n    - name: start the stack\n"
             "      command: docker compose up -d\n")
 MANIFEST = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
             "  replicas: 1\n")
+# an app's own settings, which its service mounts (`APP_CONFIG: /config/docker-compose.yaml`)
+SETTINGS = "server:\n  listen_address: ':8000'\nredis:\n  url: 'redis://redis:6379/0'\n"
 
 
 @pytest.mark.parametrize(("path", "text"), [
     (".github/workflows/test-docker-compose.yml", WORKFLOW),
     ("ci/docker-compose-pipeline.yaml", WORKFLOW),
     ("deploy/docker-compose-setup.yml", PLAYBOOK),
-    ("k8s/compose-api-deployment.yaml", MANIFEST)])
+    ("k8s/compose-api-deployment.yaml", MANIFEST),
+    ("config/docker-compose.yaml", SETTINGS),
+    ("tests/volumes/settings-dockercompose.yaml", "MYAPP:\n  storage: /data\n")])
 def test_a_file_of_another_kind_named_for_compose_is_no_compose_file(
         tmp_path: Path, path: str, text: str) -> None:
     """A file whose name holds `compose` is found by its name, but a pipeline (`on:`,
-    `jobs:`), an Ansible playbook (a list) or a Kubernetes manifest is not a file Compose
-    loads: no input error, the stack is checked."""
+    `jobs:`), an Ansible playbook (a list), a Kubernetes manifest or an app's settings (no
+    key a compose file has, nor one misspelt) is not a file Compose loads: no input error,
+    the stack is checked."""
     repo = service_tree(tmp_path, folder="good")
     write_tree(repo, {path: text})
     code, _, err = run_cli("check", repo)

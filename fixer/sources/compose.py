@@ -7,6 +7,7 @@ YAML; fixes splice text at these marks.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -150,9 +151,20 @@ _DEFAULT_NAME = lazy_compile(r"(?:^|/)(?:docker-)?compose(?:\.override)?\.ya?ml$
 
 def _other_kind(root: yaml.MappingNode) -> bool:
     """The document is of another kind, with no `services`: a CI pipeline (a key of one at
-    the top) or a Kubernetes manifest (`apiVersion` and `kind`)."""
+    the top), a Kubernetes manifest (`apiVersion` and `kind`), or another program's settings
+    (`config/docker-compose.yaml` that the app reads: `server:`, `redis:`), none of whose
+    keys a compose file has or reads as one misspelt (`servics:`, which Compose refuses)."""
     keys = {str(key.value) for key, _value in root.value}
-    return "services" not in keys and (bool(keys & _CI_KEYS) or {"apiVersion", "kind"} <= keys)
+    if "services" in keys:
+        return False
+    return bool(keys & _CI_KEYS) or {"apiVersion", "kind"} <= keys or \
+        not any(_compose_key(key) for key in keys)
+
+
+def _compose_key(key: str) -> bool:
+    """A top-level key of a compose file, an extension, or one misspelt (`servics`)."""
+    return key in TOP_LEVEL or key.startswith("x-") or key == MERGE_KEY or \
+        bool(difflib.get_close_matches(key, TOP_LEVEL, n=1, cutoff=0.8))
 
 
 def _check_build_rules(doc: ComposeDoc, name: str, service: Value) -> None:
