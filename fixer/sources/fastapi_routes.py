@@ -226,13 +226,28 @@ class AppRoutes:
                    if text == path and module in texts)
         return written > read
 
-    def mounts_unread(self) -> bool:
+    def mounts_unread(self, path: str | None = None) -> bool:
         """The modules that create the app call `.mount(` more often than fixer followed a
         mount into a FastAPI app it reads: static files, or an app it did not read, may
-        answer a path under it."""
+        answer a path under it. With `path`, only a mount that may hold it counts: one
+        whose path is a literal (`app.mount("/assets", ...)`) serves nothing outside it."""
         texts = self._texts()
         followed = sum(1 for module, _line, _column in self.followed_mounts if module in texts)
-        return sum(t.count(".mount(") for t in texts.values()) > followed
+        written = sum(t.count(".mount(") for t in texts.values())
+        if written <= followed or path is None:
+            return written > followed
+        calls = [(site, call) for site in {s.path: s for s in self.sites}.values()
+                 for call in ast.walk(site.tree) if isinstance(call, ast.Call)
+                 and isinstance(call.func, ast.Attribute) and call.func.attr == "mount"
+                 and (site.path, call.lineno, call.col_offset) not in self.followed_mounts]
+        if len(calls) + followed < written:
+            return True   # a `.mount(` fixer did not read as a call (in a string, an eval)
+        for site, call in calls:
+            constant = string_constant(site.tree, call_argument(call, 0, "path"))
+            prefix = str(constant.value).rstrip("/") if constant is not None else None
+            if prefix is None or not prefix or path == prefix or path.startswith(prefix + "/"):
+                return True
+        return False
 
     def _texts(self) -> dict[str, str]:
         """The text of each module that creates the app, once (a factory's two sites share

@@ -769,7 +769,7 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
                                  "request before routing")
     if routes.unseen or routes.opaque_over(wanted) or \
             routes.prefixed_may_answer(wanted) or \
-            routes.mounts_unread() or routes.names_unread(path):
+            routes.mounts_unread(wanted) or routes.names_unread(path):
         # a mounted app, middleware or unread route may serve it
         return Verdict.UNKNOWN, f"fixer sees no route for GET {path}, but some of the " \
             f"app's routes are unread ({_unread(routes)}), and one may serve it"

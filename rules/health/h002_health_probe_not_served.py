@@ -19,7 +19,9 @@ value). A probe of another port than the one the app listens on asks another lis
 reported when fixer cannot read all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
 all see (a router it cannot follow, a path or prefix that is not a literal, a
 mounted app other than a FastAPI app of the import root, whose routes it reads under
-the mount's path, an exporter's endpoint such as `Instrumentator().expose(app)`'s
+the mount's path, that may hold the path (static files or an app mounted at a literal
+path serve nothing outside it: `app.mount("/assets", ...)` and a probe of `/health/live`
+is a finding), an exporter's endpoint such as `Instrumentator().expose(app)`'s
 `/metrics`, `register(app)`), or an app whose code names the path in a literal that
 fixer did not read as a route's path or a prefix (middleware may answer it; the
 `"/health"` of `@router.get("/health")` under `include_router(router,

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+app = FastAPI()
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}
+
+
+static = Path(__file__).parent / "static"
+if static.is_dir():
+    app.mount("/static", StaticFiles(directory=static), name="static")
