@@ -32,8 +32,11 @@ package (`from app.routers import search` in `app/main.py`, run as `python
 app/main.py`: Python puts `app/` itself on `sys.path`, not the WORKDIR above it). It is
 left alone where something else may put that folder on `sys.path`: a `PYTHONPATH` in
 the container's environment, the Dockerfile or the command, an `ENTRYPOINT` or compose
-`entrypoint` (a wrapper script may set one), a `.pth` file, code that changes
-`sys.path`, or an image that installs a project or a package of that name.
+`entrypoint` (a wrapper script may set one), a `.pth` file or a `sitecustomize` /
+`usercustomize` module, a Python script a RUN of the image runs that may write one
+(`RUN python tools/add_to_path.py`, or one fixer does not find in the build context to
+read), code that changes `sys.path`, or an image that installs a project or a package of
+that name.
 And the same mistake from a package: a module the command serves by its dotted name
 (`uvicorn services.users.app.main:app`) whose import path imports one of the packages
 below the top-level one by its own name (`from app.db import x`, `app` being

@@ -15,12 +15,13 @@ import sys
 from typing import NamedTuple
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree_index import is_folder
+from fixer.core.tree_index import files_under, is_folder
 from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model import appmodule
 from fixer.model.appmodule import AppModule
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 from fixer.sources.python_modules import Modules
 
 from .run_imports import run_imports
@@ -93,15 +94,39 @@ def _resolves_in_root(ws: Workspace, root: str, name: str) -> bool:
         is_folder(ws.tree, posixpath.join(root, name))
 
 
-# an instruction that may put folders on sys.path: a wrapper script, a PYTHONPATH, a `.pth`
-_WIDENS = lazy_compile(r"^[ \t]*ENTRYPOINT\b|PYTHONPATH|\.pth\b", re.I | re.M)
+# an instruction that may put folders on sys.path: a wrapper script, a PYTHONPATH, a `.pth`,
+# a `sitecustomize`/`usercustomize` module, which Python runs at every start
+_WIDENS = lazy_compile(r"^[ \t]*ENTRYPOINT\b|PYTHONPATH|\.pth\b|sitecustomize|usercustomize",
+                       re.I | re.M)
+# what a Python script a RUN runs may do to the sys.path of every later start
+_SCRIPT_WIDENS = lazy_compile(r"sys\.path|\.pth\b|sitecustomize|usercustomize|addsitedir")
+# a Python script a RUN names (`RUN python /code/tools/add_to_path.py`)
+_RUN_SCRIPT = lazy_compile(r"[\w./-]+\.py\b")
 
 
 def _may_widen_path(ws: Workspace, service: BuiltService) -> bool:
     app = service.app
     return appmodule.sets_python_path(ws, service) or service.entrypoint() is not None or \
         _WIDENS.search(app.dockerfile.file.text) is not None or \
-        any("PYTHONPATH" in word for word in appmodule.launch_words(service))
+        any("PYTHONPATH" in word for word in appmodule.launch_words(service)) or \
+        _runs_widening_script(ws, service)
+
+
+def _runs_widening_script(ws: Workspace, service: BuiltService) -> bool:
+    """A RUN of the image runs a Python script that may change the sys.path of every later
+    start (writes a `.pth` file or `usercustomize.py`), or one fixer cannot find among the
+    build context's files (by its name) to read."""
+    app = service.app
+    text = app.dockerfile.file.text
+    for stage in chain(app.dockerfile, app.stage):
+        for run in stage.find("RUN"):
+            for named in _RUN_SCRIPT.findall(text[run.start:run.end]):
+                name = posixpath.basename(named)
+                found = [f for path in files_under(ws.tree, app.folder)
+                         if posixpath.basename(path) == name and (f := ws.read(path))]
+                if not found or any(_SCRIPT_WIDENS.search(f.text) for f in found):
+                    return True
+    return False
 
 
 def installed_in_image(ws: Workspace, service: BuiltService, name: str) -> bool:
