@@ -168,7 +168,9 @@ as health routes (`/live` and `/ready`, `/liveness` and `/readiness`: which of t
 probe is the author's call, as H001 says), and on distroless images under
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods, when it
-loads a model or imports a library that serves models (`vllm`, `torch`), and when its
+loads a model or imports a library that serves models (`vllm`, `torch`), or calls at
+start-up a function that downloads the data file it opens (skyfield's `load("de421.bsp")`,
+`urlretrieve`), and when its
 command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`, or its
 ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) or
 installs packages or fetches a model or data first (`pip install ... && uvicorn ...`,

@@ -111,10 +111,17 @@ _MODEL_LIBRARIES = frozenset({
     # wrappers that fetch and load their own weights (`Separator('spleeter:2stems')`, a
     # deepface or insightface model, rembg's `new_session()`)
     "spleeter", "deepface", "insightface", "rembg"})
+# Functions that download the data files they open, where the image lacks them, by the
+# module they are imported from: skyfield's `load("de421.bsp")` fetches a 17 MB ephemeris.
+_FETCHERS = {"skyfield.api": frozenset({"load"})}
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
 _WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.download",
-          _CLIENT_PULLS, "pipeline", *_MODEL_LIBRARIES, "lifespan", "startup")
+          _CLIENT_PULLS, "pipeline", *_MODEL_LIBRARIES, *_FETCHERS, "lifespan", "startup")
+
+
+# how `ModelLoad.call` marks a `_FETCHERS` call (`fetch:load`)
+_FETCHED = "fetch:"
 
 
 class ModelLoad(NamedTuple):
@@ -167,6 +174,10 @@ def described(load: ModelLoad) -> str:
     if load.call.endswith("wait_for_client"):
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")
+    if load.call.startswith(_FETCHED):
+        return (f"{load.path}:{load.line} downloads the data file it opens where the image "
+                f"lacks it (`{load.call.removeprefix(_FETCHED)}`) {_when(load)}, and fixer "
+                "cannot tell how long it takes")
     if load.call.rsplit(".", 1)[-1] in _S3_DOWNLOADS:
         return (f"{load.path}:{load.line} downloads a file from S3 (`{load.call}`) "
                 f"{_when(load)}, and fixer cannot tell how long it takes")
@@ -839,6 +850,7 @@ def _loads(file: TextFile) -> list[Load]:
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     methods: set[int] = set()   # the ids of the functions a class's body holds
     pipelines = False   # `from transformers import pipeline`, or `import transformers`
+    fetchers: set[str] = set()   # the names `_FETCHERS` are imported as
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             calls.append(node)
@@ -847,6 +859,9 @@ def _loads(file: TextFile) -> list[Load]:
         elif isinstance(node, ast.ClassDef):
             methods.update(id(statement) for statement in node.body)
         elif isinstance(node, ast.ImportFrom):
+            fetching = _FETCHERS.get(node.module or "", frozenset())
+            fetchers |= {alias.asname or alias.name for alias in node.names
+                         if alias.name in fetching}
             if node.module == _PIPELINE_SOURCE:
                 pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
             if not node.level and node.module:
@@ -860,7 +875,9 @@ def _loads(file: TextFile) -> list[Load]:
     pulls = any(module.split(".")[0] == _CLIENT_PULLS for _line, module in libraries)
     buckets = any(module.split(".")[0] in _S3_LIBRARIES for _line, module in libraries)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
-        name = _loader(call.func, pipelines, pulls, buckets)
+        fetched = isinstance(call.func, ast.Name) and call.func.id in fetchers
+        name = f"{_FETCHED}{call.func.id}" if fetched and isinstance(call.func, ast.Name) \
+            else _loader(call.func, pipelines, pulls, buckets)
         if name is None or _inside(handlers, call.lineno):
             continue   # a route's handler runs per request
         function = _innermost(functions, call.lineno)
