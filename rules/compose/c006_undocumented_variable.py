@@ -59,7 +59,9 @@ environment committed in the project folder (`.env.dev`,
 passes with `--env-file`, documents what it sets too; fixer never writes to it.
 A compose file in a sub-folder run with `-f` from a folder above (its builds' Dockerfiles
 are found only from there) is read with that folder's `.env` and example files, and its
-variables go into that folder's example file.
+variables go into that folder's example file: unsafe, with the reason, where no script or
+guide runs it from there (`-f` from that folder, `--project-directory`), since run from its
+own folder Compose reads the `.env` there.
 `$$VAR` is an escaped dollar that the container's shell expands, never a variable of
 Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them;
@@ -224,6 +226,7 @@ from fixer.facts.image.buildscripts import (
     compose_runs,
     compose_variables,
     env_files,
+    project_directories,
 )
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
@@ -595,12 +598,34 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     # then keeps
     kept = emptied[1] if emptied else ""
     build = (lambda: [_edit(ws, home, target, name, first, uses + kin, kept)])
-    if elsewhere:
-        why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "
-               "too, where copying or moving that file may be what the project wants")
+    why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "
+           "too, where copying or moving that file may be what the project wants") \
+        if elsewhere else _run_from_above_guessed(ws, stack, home, target)
+    if why:
         return replace(base, reason=why,
                        fix=Fix(f"Document {name} in {target} ({why})", Safety.UNSAFE, build))
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE, build))
+
+
+def _run_from_above_guessed(ws: Workspace, stack: Stack, home: Stack,
+                            target: str) -> str | None:
+    """Why the example file may be the wrong one: fixer documents the stack's variables in
+    the folder above, from which it takes the stack to be run (`run_from_above`: its builds
+    name Dockerfiles found only from there), where no script or guide runs it so (`-f` from
+    that folder, `--project-directory`). Run from its own folder, Compose reads the `.env`
+    there."""
+    above = run_from_above(ws, stack)
+    if home is stack or above is None or above != home.folder or above in \
+            project_directories(ws):
+        return None
+    if any(run.command.folder == above for doc in stack.docs
+           for run in compose_runs(ws, doc.path)):
+        return None   # a script runs it from there
+    first = stack.docs[0].path
+    return (f"fixer takes {first} to be run from {above or 'the root'} (`-f {first}`), as "
+            "its builds name Dockerfiles found only from there, but nothing in the repository "
+            f"runs it so: run from {stack.folder}/, Compose reads {stack.folder}/.env, which "
+            f"{target} does not document")
 
 
 def _dotenv_required(ws: Workspace, folder: str) -> Stack | None:
