@@ -306,15 +306,21 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param(df("ENTRYPOINT /start.sh", 'CMD ["uvicorn", "a:b", "--port", "8114"]'),
                  None, "none", [], id="shell-form-entrypoint-ignores-cmd"),
     pytest.param(df('CMD ["celery", "worker"]'), None, "none", [], id="no-server"),
-    # gunicorn reads ./gunicorn.conf.py and GUNICORN_CMD_ARGS untold: its default is no fact
+    # gunicorn reads ./gunicorn.conf.py untold: its default is no fact; GUNICORN_CMD_ARGS's
+    # one `--bind` is (it wins over the file), with no site a fix may rewrite
     pytest.param({**df('CMD ["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "a:b"]'),
                   "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'},
                  None, "CMD", [], id="gunicorn-conf-py-read-untold"),
     pytest.param(df('ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:9000 --workers=2"',
-                    'CMD ["gunicorn", "a:b"]'), None, "CMD", [], id="gunicorn-cmd-args-bind"),
+                    'CMD ["gunicorn", "a:b"]'), 9000, "--bind of GUNICORN_CMD_ARGS", [],
+                 id="gunicorn-cmd-args-bind"),
     pytest.param(df('CMD ["gunicorn", "a:b"]',
                     compose="    environment:\n      GUNICORN_CMD_ARGS: -b :9001\n"),
-                 None, "CMD", [], id="gunicorn-cmd-args-from-compose"),
+                 9001, "--bind of GUNICORN_CMD_ARGS", [], id="gunicorn-cmd-args-from-compose"),
+    pytest.param(df('ENV GUNICORN_CMD_ARGS="-b :9000 -b :9001"', 'CMD ["gunicorn", "a:b"]'),
+                 None, "CMD", [], id="gunicorn-cmd-args-two-binds"),
+    pytest.param(df('ENV GUNICORN_CMD_ARGS="--bind unix:/tmp/g.sock"', 'CMD ["gunicorn", "a:b"]'),
+                 None, "CMD", [], id="gunicorn-cmd-args-socket"),
     pytest.param(df('ENV GUNICORN_CMD_ARGS="--workers=2"', 'CMD ["gunicorn", "a:b"]'),
                  8000, "gunicorn default", [], id="gunicorn-cmd-args-without-bind"),
     # compose's build.args set the ARG the port comes from: its default is not what runs

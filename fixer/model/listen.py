@@ -260,6 +260,9 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
                           f"{launch.server} binds {' and '.join(launch.binds)}: it listens on "
                           "each, and fixer reads one port only")
     if launch.port_token is None:
+        bound = _cmd_args_port(launch, merged)
+        if bound is not None:   # over gunicorn.conf.py, which gunicorn reads first
+            return ListenPort(bound, "--bind of GUNICORN_CMD_ARGS", (), launch, region)
         implicit = _implicit_gunicorn_config(tree, folder, launch, merged)
         if implicit is not None:
             return ListenPort(None, region.kind, (), launch, region, implicit)
@@ -441,6 +444,29 @@ def _compose_port(tree: Tree, found: _Found, dotenv: Mapping[str, str]) -> Liste
     sites = tuple(token_sites(region.path, tree.read(region.path).text, found.words,
                               (region.start, region.end), launch, port))
     return ListenPort(port, region.kind, sites, launch, region)
+
+
+def _cmd_args_port(launch: Launch, merged: dict[str, str]) -> int | None:
+    """The port of the one `--bind HOST:PORT` that GUNICORN_CMD_ARGS gives a gunicorn
+    command with none of its own (`--bind 0.0.0.0:9000`, `-b :9000`, `--bind=[::]:9000`);
+    None for none, several, a variable, a socket or a host with no port."""
+    if launch.server != "gunicorn" or launch.configured:
+        return None
+    binds = cmd_args_binds(merged)
+    if len(binds) != 1 or "$" in binds[0] or binds[0].startswith(("unix:", "fd://")):
+        return None
+    _host, colon, port = binds[0].rpartition(":")
+    return int(port) if colon and port.isdigit() and 0 < int(port) < 65536 else None
+
+
+def cmd_args_binds(env: Mapping[str, str]) -> list[str]:
+    """The addresses GUNICORN_CMD_ARGS binds, as written (`0.0.0.0:9000`)."""
+    options = env.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
+    return [option.split("=", 1)[1] if "=" in option else
+            option[2:] if option.startswith("-b") and option != "-b" else
+            options[at + 1] if at + 1 < len(options) else ""
+            for at, option in enumerate(options)
+            if option in ("-b", "--bind") or option.startswith(("--bind=", "-b"))]
 
 
 def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,

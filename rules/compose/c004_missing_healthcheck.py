@@ -84,7 +84,8 @@ edits where it is deployed (`.env`, committed or not), or may be set by an env_f
 `environment` sets it to a value: that wins over every env_file).
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
-hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script's
+hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set, and what a
+`--bind` of `GUNICORN_CMD_ARGS` gives, whose port it listens on then), a script's
 `uvicorn.run(...)` with no `host=` (the CLI's `UVICORN_HOST` is not read there), or a
 loopback host given: the probe passes inside the container while the published port and the other
 containers cannot reach the app, so a healthy container would say nothing of it (not
@@ -269,7 +270,7 @@ from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.extends import extenders
 from fixer.model.image_paths import bind_mounted, image_path_of
-from fixer.model.listen import COMPOSE_KINDS
+from fixer.model.listen import COMPOSE_KINDS, cmd_args_binds
 from fixer.model.optout import ignored, turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import (
@@ -287,6 +288,7 @@ from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import LOCALHOST_REFUSED
+from fixer.sources.launch import LOOPBACK_HOSTS
 from fixer.sources.portsites import stage_env
 
 from . import depends_plan
@@ -507,6 +509,9 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
     env.update(service.environment(ws.tree))
     if variable is not None and variable in env and not launch.loopback.startswith("`"):
         return None   # the environment gives the host (or gunicorn's PORT its 0.0.0.0)
+    binds = cmd_args_binds(env) if launch.server == "gunicorn" else []
+    if binds and not all(b.rpartition(":")[0] in LOOPBACK_HOSTS for b in binds):
+        return None   # GUNICORN_CMD_ARGS gives it a `--bind` of its own
     return (f"{launch.server or 'uvicorn'} binds 127.0.0.1 only ({launch.loopback}): the probe "
             f"passes inside "
             f"the container while the published port and other containers cannot reach "
