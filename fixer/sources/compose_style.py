@@ -297,8 +297,11 @@ def _detect_for(doc: ComposeDoc, service: Node) -> Style:
     own_lists = {at: next(iter(steps)) for at, steps in own.lists.items() if len(steps) == 1}
     mine = dict(_steps(own.maps, style.unit))
     for at, step in mine.items():
-        if own_lists.get(at, step) == step or maps.get(at, step) == step:
+        if own_lists.get(at, step) == step:   # its mappings and lists agree
             maps[at] = step
+        elif at not in maps:   # its odd mapping (`build:` by 3 beside lists by 2), with no
+            maps[at] = own_lists[at]   # peer to say which is the file's: as its lists nest
+        # else the peers' nesting, the file's
     for at, step in own_lists.items():
         # nothing but lists there: a new mapping nests as they do (not by 1, the offset of
         # a `- item` hung one column in, which no mapping of the file takes)
