@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support import git, init_repo, run_cli
+from support import compose_config, git, init_repo, run_cli
 from test_cli import APP, dockerfile, service_tree, snapshot, write_tree
 
 def case(files: dict[str, str | bytes], message: str, id: str) -> object:
@@ -272,3 +272,27 @@ def test_a_file_of_another_kind_named_for_compose_is_no_compose_file(
     write_tree(repo, {path: text})
     code, _, err = run_cli("check", repo)
     assert code == 1 and "in the input" not in err and path not in err, err
+
+
+@pytest.mark.parametrize(("base_sets", "overlay", "refused"), [
+    pytest.param(True, "services:\n  web:\n    environment:\n", False,
+                 id="an-overlay-empties-what-the-base-sets"),
+    pytest.param(False, "services:\n  web:\n    environment:\n", True,
+                 id="an-overlay-empties-what-nothing-sets"),
+])
+def test_a_key_an_overlay_leaves_empty_merges_away(tmp_path: Path, base_sets: bool,
+                                                    overlay: str, refused: bool) -> None:
+    """Compose validates the merged project: `environment:` left empty in a `-f` overlay
+    merges away where the base sets it; where nothing does, Compose refuses it, and so does
+    fixer (an input error at its line)."""
+    repo = service_tree(tmp_path, folder="good")
+    if base_sets:
+        base = repo / "good" / "compose.yaml"
+        base.write_text(base.read_text() + "    environment:\n      LOG_LEVEL: info\n")
+    write_tree(repo, {"good/compose.prod.yaml": overlay})
+    merged = compose_config(repo, ["good/compose.yaml", "good/compose.prod.yaml"])
+    assert (merged.returncode != 0) is refused, merged.stderr
+    code, _, err = run_cli("check", repo)
+    assert ("compose.prod.yaml:3: services.web.environment must be a mapping or a list, "
+            "not null" in err) is refused, err
+    assert code == (2 if refused else 1), err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -198,18 +198,25 @@ class Service:
                 found = doc if given.node.tag == _RESET else None
         return found
 
-    def all(self, key: str) -> list[tuple[ComposeDoc, Value]]:
+    def all(self, key: str, run: Collection[ComposeDoc] | None = None
+            ) -> list[tuple[ComposeDoc, Value]]:
         """Every file's value of `key`, in load order, from the last that resets it
         (`!reset`, dropped with those before it) or overrides it (`!override`, kept alone).
-        A new list each time: callers may change theirs."""
+        `run`: only these files count (a `docker compose up` that loads some of the stack's
+        files: its base without the `-f` overlays). A new list each time: callers may
+        change theirs."""
+        if run is not None:
+            return self._every(key, {id(doc) for doc in run})
         found = self._all_of.get(key)
         if found is None:
             found = self._all_of[key] = self._every(key)
         return list(found)
 
-    def _every(self, key: str) -> list[tuple[ComposeDoc, Value]]:
+    def _every(self, key: str, run: set[int] | None = None) -> list[tuple[ComposeDoc, Value]]:
         out: list[tuple[ComposeDoc, Value]] = []
         for doc, value in self.definitions:
+            if run is not None and id(doc) not in run:
+                continue
             found = get(value, key)
             if found is None:
                 continue

@@ -244,6 +244,7 @@ class Workspace:
                     service.definitions.append((doc, value))
         for service in stack.services.values():
             self.env_paths.update(service.env_files())
+            self._check_empty_overrides(service)
         for name, service in stack.services.items():
             try:
                 app = self._app(service)
@@ -256,6 +257,16 @@ class Workspace:
                 stack.services[name] = BuiltService(name, stack, service.definitions, app,
                                                     derived=service.derived)
         return stack
+
+    def _check_empty_overrides(self, service: Service) -> None:
+        """A key a service leaves empty (`environment:`) that no earlier file of the stack
+        sets for it: Compose, which validates the merged project, refuses it."""
+        for at, (doc, _value) in enumerate(service.definitions):
+            for name, key, error in doc.empty_overrides:
+                if name == service.name and not any(
+                        compose.get(earlier, key) is not None
+                        for _doc, earlier in service.definitions[:at]):
+                    self.record_error(error)
 
     def _app(self, service: Service) -> App | None:
         build = locate_build(self.tree, service)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -79,6 +80,10 @@ class ComposeDoc:
     file: TextFile
     root: yaml.MappingNode
     services: dict[str, Value] = field(default_factory=dict)
+    # (service, key, the error) of each key a service leaves empty (`environment:` with
+    # nothing under it): Compose validates the merged project, where an earlier file's value
+    # of the key stands; with none, the stack records the error
+    empty_overrides: list[tuple[str, str, InputError]] = field(default_factory=list)
     _anchors: list[AnchorSpan] | None = field(default=None, repr=False, compare=False)
 
     # Kept once computed: asked some two hundred thousand times a run (through each
@@ -134,7 +139,7 @@ def parse(file: TextFile) -> ComposeDoc | None:
     elif services is not None:   # Compose refuses an empty `services:` too
         raise InputError(file.path, doc.line(services.node), "`services` must be a mapping")
     for name, value in doc.services.items():
-        _check_shape(doc, value.node, f"services.{name}", _SERVICE)
+        _check_service(doc, name, value)
         _check_ports(doc, name, value)
         _check_build_rules(doc, name, value)
     return doc
@@ -367,6 +372,17 @@ _KIND_NAMES = {"integer": "a number", "float": "a number", "boolean": "a boolean
                "null": "null", "date": "a date", "string": "a string"}
 
 
+def _check_service(doc: ComposeDoc, name: str, service: Value) -> None:
+    """`_check_shape` of a service, but for the keys it leaves empty, which wait for the
+    stack (`ComposeDoc.empty_overrides`): over an earlier file's value they merge away."""
+    if not isinstance(service.node, yaml.MappingNode) or not service.node.tag.startswith(
+            _YAML_TAG):
+        _check_shape(doc, service.node, f"services.{name}", _SERVICE)
+        return
+    _check_keys(doc, service, f"services.{name}", _SERVICE,
+                lambda key, error: doc.empty_overrides.append((name, key, error)))
+
+
 def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     """InputError at the node when its kind is not one `shape` allows. Values under a tag
     of Compose's own (`!reset`, `!override`) are left to Compose. One test of the node's
@@ -409,14 +425,22 @@ def _not(node: Node, shape: Shape) -> str:
     return f", not {_KIND_NAMES[kind(node)]}{shown}"
 
 
-def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
+def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape,
+                empty: Callable[[str, InputError], None] | None = None) -> None:
+    """`empty`: told of each key left empty that the shape refuses so, instead of raising
+    (an overriding service's, which a base's value may stand for)."""
     named, member, allowed = shape.named, shape.member, shape.allowed
     for key, child in items(value):
         if allowed and key not in allowed and not key.startswith("x-"):
             raise _unknown_key(doc, value.node, key, where, shape)
         inner = named.get(key, member)
-        if inner is not None and not _allowed_scalar(child.node, inner):
-            _check_shape(doc, child.node, f"{where}.{key}", inner)
+        if inner is None or _allowed_scalar(child.node, inner):
+            continue
+        if empty is not None and isinstance(child.node, yaml.ScalarNode) and \
+                child.node.tag.startswith(_YAML_TAG) and kind(child.node) == "null":
+            empty(key, _wrong_kind(doc, child.node, f"{where}.{key}", inner))
+            continue
+        _check_shape(doc, child.node, f"{where}.{key}", inner)
 
 
 def _unknown_key(doc: ComposeDoc, node: Node, key: str, where: str, shape: Shape) -> InputError:

@@ -9,7 +9,10 @@ reports is left to C001. An entry with `required: false` is skipped only when th
 it names is defined and its `profiles` leave it out: Compose refuses a dependency on an
 undefined service whatever `required` says. A service that always runs (no `profiles`, or
 one the project's `.env` enables with `COMPOSE_PROFILES`) and depends on one that runs only
-under profiles is reported too: `docker compose up` without them refuses the project.
+under profiles is reported too: `docker compose up` without them refuses the project. Each
+way the stack is started is judged on its own files: `docker compose up` (the base file and
+its override file), then each `-f` overlay over it, so a profile an overlay sets counts only
+where that overlay is loaded, with the `depends_on` entries left after its `!override`.
 
 ## Why is this bad?
 `docker compose up` refuses the whole stack: "service X depends on undefined
@@ -57,8 +60,9 @@ from fixer.facts.database import dbusage
 from fixer.model.depends import Dependency, dependencies
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
+from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import elements, get, scalar
+from fixer.sources.compose import ComposeDoc, elements, get, scalar
 
 CODE = "C002"
 NAME = "unknown-dependency"
@@ -106,14 +110,17 @@ def _violation(stack: Stack, service: Service, dependency: Dependency, known: se
     name = dependency.name
     target = stack.services.get(name)
     if target is not None:
-        profiles = _profile_gap(service, target, active) if dependency.required else None
-        if not profiles:
+        gap = next(((command, profiles) for command, run in _runs(stack)
+                    if (profiles := _profile_gap(service, target, active, dependency, run))),
+                   None) if dependency.required else None
+        if gap is None:
             return None
+        command, profiles = gap
         listed = ", ".join(f"`{p}`" for p in sorted(profiles))
         noun = "profile" if len(profiles) == 1 else "profiles"
         return _at(dependency, service,
                    f"{service.name} depends on `{name}`, which runs only under the {noun} "
-                   f"{listed}: `docker compose up` without it refuses the project",
+                   f"{listed}: `{command}` without it refuses the project",
                    f"give {service.name} the {noun} {listed} too, or the entry "
                    "`required: false` if it runs without it")
     if name in known:
@@ -132,11 +139,28 @@ def _at(dependency: Dependency, service: Service, message: str, reason: str) -> 
                      reason=reason)
 
 
-def _profile_gap(service: Service, target: Service,
-                 active: frozenset[str] | None) -> frozenset[str]:
-    """The profiles `target` runs under when a plain `docker compose up` starts `service`
-    but not `target`; empty otherwise, or when a profile is not a literal name."""
-    own, theirs = _profiles(service), _profiles(target)
+def _runs(stack: Stack) -> list[tuple[str, list[ComposeDoc]]]:
+    """(the command, its files) of each way the stack is started: `docker compose up`,
+    which loads the base and its override file, then each `-f` overlay over them. A profile
+    one overlay sets and a dependency another drops (`depends_on: !override {}`) meet in
+    no run."""
+    base = stack.docs[0]
+    plain = [doc for doc in stack.docs if doc is base or is_auto_override(doc, base)]
+    runs = [("docker compose up", plain)]
+    for overlay in (doc for doc in stack.docs if all(doc is not p for p in plain)):
+        files = " ".join(f"-f {doc.path}" for doc in (base, overlay))
+        runs.append((f"docker compose {files} up", [*plain, overlay]))
+    return runs
+
+
+def _profile_gap(service: Service, target: Service, active: frozenset[str] | None,
+                 dependency: Dependency, run: list[ComposeDoc]) -> frozenset[str]:
+    """The profiles `target` runs under when the run's plain `up` starts `service` but not
+    `target`, where the run merges the dependency; empty otherwise, or when a profile is
+    not a literal name."""
+    if all(doc is not dependency.doc for doc, _value in service.all("depends_on", run)):
+        return frozenset()   # a file of the run drops it, or it is not loaded
+    own, theirs = _profiles(service, run), _profiles(target, run)
     if active is None or own is None or theirs is None or "*" in active:
         return frozenset()
     if (own and not own & active) or not theirs or theirs & active:
@@ -144,10 +168,11 @@ def _profile_gap(service: Service, target: Service,
     return theirs
 
 
-def _profiles(service: Service) -> frozenset[str] | None:
-    """The profiles a service runs under (none: always); None when one is not a literal
-    name (which one it is is only known at run time)."""
-    found = service.get("profiles")
+def _profiles(service: Service, run: list[ComposeDoc]) -> frozenset[str] | None:
+    """The profiles a service runs under in the run (none: always); None when one is not a
+    literal name (which one it is is only known at run time)."""
+    written = service.all("profiles", run)
+    found = written[-1] if written else None
     if found is not None and not isinstance(found[1].node, yaml.SequenceNode):
         return None
     names = [scalar(item) for item in elements(found[1])] if found else []
