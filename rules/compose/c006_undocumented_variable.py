@@ -38,9 +38,9 @@ documented by the including project's `.env` and example files: Compose interpol
 with that project's variables. So is a variable that a Markdown file of the project folder,
 the repository's root or their `docs/` sets in a code block, fenced or indented, or in a
 list item (a README's `## .env File` section listing `DB_NAME=backend`, `- MONGO_USER=<user>`,
-`OLLAMA_URL = "http://..."`; not a line of a Python block, nor one whose value reads
-another variable, `- DB_NAME=${DB_NAME}` quoting the compose file): the checkout is told
-to write it. Not one its prose or a table only names: a new `.env.example` lists it too,
+`OLLAMA_URL = "http://..."`, `DB_PASSWORD=$(openssl rand -hex 24)`, a command's output;
+not a line of a Python block, nor one whose value reads another variable, `- DB_NAME=
+${DB_NAME}` quoting the compose file): the checkout is told to write it. Not one its prose or a table only names: a new `.env.example` lists it too,
 or a `cp .env.example .env` would leave it out. So is one a shell script exports that such
 a file tells the reader to source (`source env.sh` before `docker compose up`, the script
 beside the Markdown file, in the project folder or at the root). So is one the project
@@ -52,7 +52,11 @@ is read for what it tells, never built. Example files are `.env.example`, `.env.
 template, tpl, dist or default, or the word for example in Portuguese, Spanish, French,
 Italian or German (`.env.exemplo`, `ejemplo`, `exemple`, `esempio`, `beispiel`):
 `.example.env`, `.env.local.example`, `.env.default`, `.env.defaults`; never one a
-service loads as its `env_file`, whose values are set in the container. The `.env` of one
+service loads as its `env_file`, whose values are set in the container. The fix writes
+only into the template of the `.env` Compose reads: not one whose name makes it another
+env file's (`mail-credentials.env.example`, `.env.local.example`), unless a guide copies it
+to the `.env` or a build script gives Compose the file it templates with `--env-file`;
+where the folder has only such files, display-only. The `.env` of one
 environment committed in the project folder (`.env.dev`,
 `.env.prod`, `.env.docker`, `.env.staging`, `.env.test`, or named the other way round,
 `dev.env`, `prod.env`; not `.env.local`, one person's), which a README copies to `.env` or
@@ -213,6 +217,7 @@ from fixer.facts.envvars.documented import (
 from fixer.facts.envvars.examples import (
     EXAMPLE_WORD,
     EXAMPLES,
+    copied_to_dotenv,
     documented_names,
     example_file_names,
     examples,
@@ -376,6 +381,25 @@ def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> s
     too)."""
     keys = {_name_key(path) for path in loaded if path != dotenv}
     return {path for path in examples if _name_key(path) in keys}
+
+
+def _other_templates(ws: Workspace, stack: Stack, examples: list[str]) -> set[str]:
+    """The examples whose name makes them the template of another env file than the `.env`
+    Compose interpolates from (`mail-credentials.env.example` of `mail-credentials.env`,
+    `.env.dev.example` of `.env.dev`), unless a guide says to copy one to the `.env` or a
+    build script gives Compose the file it templates (`--env-file .env.dev`)."""
+    given = {_name_key(path) for path in env_files(ws, stack)}
+    copied = set(copied_to_dotenv(ws, stack.folder))
+    return {path for path in examples if _names_another(path)
+            and _name_key(path) not in given and path not in copied}
+
+
+def _names_another(path: str) -> bool:
+    """The example's name holds a word besides `env` and the example words
+    (`mail-credentials.env.example`, `.env.local.example`; not `.env.defaults`,
+    `.exampleenv`)."""
+    words = re.split(r"[._-]+", posixpath.basename(path).lower())
+    return any(w and w != "env" and not EXAMPLE_WORD.search(w) for w in words)
 
 
 def _name_key(path: str) -> tuple[str, ...]:
@@ -752,6 +776,13 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
                       f"`${{VAR}}` from {posixpath.join(stack.folder, '.env')}: which example "
                       "documents it is for a person to choose")
     own = [p for p in own if p not in templates]
+    others = _other_templates(ws, stack, own)
+    if own and len(others) == len(own):
+        return None, (f"the folder's example files ({names(own)}) are the templates of other "
+                      f"env files than the {posixpath.join(stack.folder, '.env')} Compose "
+                      "reads `${VAR}` from: which file documents the stack's variables is for "
+                      "a person to choose")
+    own = [p for p in own if p not in others]
     guide = None if own or readable else _env_guide(ws, stack)
     if guide is not None:
         return None, (f"{guide} lists the `.env` to write for the stack's variables: document "

@@ -87,7 +87,7 @@ def guide_names(text: str) -> dict[str, bool]:
     (`DOMAIN_EMAIL=  # for letsencrypt` gives none): lines that set them, in code blocks
     (not those of Python code, whose constants are no variables) or list items. A value
     that reads another variable (`- DB_PASSWORD=${DB_PASSWORD}`, a compose file quoted in a
-    README) lists nothing."""
+    README) lists nothing; one a command prints (`$(openssl rand -hex 24)`) gives one."""
     found: dict[str, bool] = {}
     outside = _FENCED.sub("", text)
     fenced = [block[3] for block in _FENCED.finditer(text)
@@ -95,10 +95,14 @@ def guide_names(text: str) -> dict[str, bool]:
     for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
         for match in _GUIDE_ASSIGNMENT.finditer(lines):
             value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
-            if value.startswith("$") or (in_fence and match[1]):   # a YAML list in a fence
-                continue
+            if _READS_VARIABLE.match(value) or (in_fence and match[1]):   # a YAML list in a
+                continue   # fence; a command's output (`$(openssl rand -hex 24)`) is a value
             found[match[2]] = found.get(match[2], False) or bool(value)
     return found
+
+
+# a value that reads another variable (`${DB_PASSWORD}`, `$DB_PASSWORD`)
+_READS_VARIABLE = lazy_compile(r"\$\{|\$[A-Za-z_]")
 
 
 def is_example_name(name: str) -> bool:
