@@ -26,7 +26,9 @@ and documents nothing. Nor one that a script sets for a Compose command that may
 stack (placed as for `--env-file`): in the `env:` of a GitHub Actions workflow, of its job
 or of the step whose `run` has the command, in front of the command
 (`HOST_ROOT=$(CURDIR) docker compose up`), or, when one of the script's Compose commands
-may run the stack, with `export` or by stopping unless its caller sets it
+may run the stack, with `export`, in a script it sources first (`source ./set_env.sh`,
+looked for where the command runs, or, where fixer cannot place it, in the folder of each
+file of that name, for the stacks there), or by stopping unless its caller sets it
 (`: "${RDS_ENDPOINT:?}"`), or a Makefile's that exports every variable (a bare `export`,
 `.EXPORT_ALL_VARIABLES:`, `export $(shell sed 's/=.*//' env.app)`): those it assigns and
 those of the files it includes (`-include env.app`); a Makefile that runs only a sibling

@@ -15,7 +15,7 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
 from fixer.model.services import Stack
-from fixer.model.stacks import CANONICAL, OVERRIDES
+from fixer.model.stacks import CANONICAL, OVERRIDES, is_compose_name
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 from fixer.sources.workflows import is_workflow, workflow, workflow_jobs
@@ -398,8 +398,10 @@ def compose_variables(ws: Workspace, stack: Stack) -> frozenset[str]:
 
 def _script_variables(ws: Workspace) -> list[VariablesSet]:
     found: list[VariablesSet] = []
+    # not a compose file (`[^/]*compose[^/]*.yml` counts for `env_file` and build args):
+    # a `test_compose_on_xeon.sh` is a script like any other
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
-                       and "compose" not in posixpath.basename(p)):
+                       and not is_compose_name(p)):
         file = ws.scan(path)
         if file is None or not _RUNS_COMPOSE.search(file.text):
             continue
@@ -411,12 +413,68 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
         found += _workflow_variables(path, file.text)
         exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text)) | \
             _make_exports(ws, path, file.text)
+        # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
+        # then `$DC up`): a command fixer cannot place, which may run any stack
+        commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
         if exported:
-            # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
-            # then `$DC up`): a command fixer cannot place, which may run any stack
-            commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
             found.append(VariablesSet(exported, commands))
+        found += _sourced_variables(ws, path, file.text, commands)
     return found
+
+
+# `source ./set_env.sh`, `. env.sh`: a script that sets variables in the shell that runs it
+_SOURCED = lazy_compile(r"^[ \t]*(?:source|\.)[ \t]+([\"']?)([^\s\"';&|$]+)\1[ \t]*(?:$|[;&|#])",
+                        re.M)
+
+
+def _sourced_variables(ws: Workspace, path: str, text: str,
+                       commands: tuple[ComposeCommand, ...]) -> list[VariablesSet]:
+    """The variables the scripts a script sources export (`source ./set_env.sh` before
+    `docker compose up`), for its Compose commands: the sourced file is looked for where the
+    command runs; where fixer cannot place it (`cd "$(dirname "$0")/../deploy/cpu"` first),
+    each file of that name in the repository counts for the stacks of its own folder, where
+    the `cd` must have gone for `./set_env.sh` to be found."""
+    found: list[VariablesSet] = []
+    for match in _SOURCED.finditer(text):
+        written = posixpath.normpath(match.group(2))
+        if written.startswith(("/", "~")):
+            continue
+        for command in commands:
+            for candidate in _sourced_files(ws, path, written, command):
+                sourced = ws.scan(candidate)
+                names = exported(sourced.text) if sourced is not None else frozenset()
+                if names:
+                    found.append(VariablesSet(names, (_placed_at(command, candidate),)))
+    return found
+
+
+def _placed_at(command: ComposeCommand, sourced: str) -> ComposeCommand:
+    """The command, run in the folder of the script it sources (`./set_env.sh`, found
+    there): its `-f` files as written, from that folder."""
+    if command.folder is not None:
+        return command
+    folder = posixpath.dirname(sourced)
+    named = tuple(p for w in command.written if "$" not in w
+                  and (p := _resolved(folder, w)) is not None)
+    return ComposeCommand(folder, named if len(named) == len(command.written) else None,
+                          command.written)
+
+
+def _sourced_files(ws: Workspace, path: str, written: str,
+                   command: ComposeCommand) -> list[str]:
+    """The repository files a `source` of `written` may read for `command`: from its folder
+    (its script's, where fixer does not know it), or, unplaced, any of that path's tail."""
+    if command.folder is not None:
+        candidate = _resolved(command.folder, written)
+        return [candidate] if candidate is not None and ws.tree.exists(candidate) else []
+    own = _resolved(posixpath.dirname(path), written)
+    if own is not None and ws.tree.exists(own):
+        return [own]
+    return [p for p in ws.tree.sorted_paths() if _same_tail(p, written)][:_SOURCED_LIMIT]
+
+
+# the files of one name a `source` fixer cannot place reads, at most
+_SOURCED_LIMIT = 100
 
 
 def _workflow_variables(path: str, text: str) -> list[VariablesSet]:

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+export LLM_URL="http://${host_ip}:8010"
+export GPU_LLM_URL="http://${host_ip}:8020"
