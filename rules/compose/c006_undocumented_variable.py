@@ -72,8 +72,9 @@ own folder Compose reads the `.env` there.
 Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them;
 nor are those Windows sets for every process (`USERPROFILE`, `APPDATA`, `LOCALAPPDATA`,
-`USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads, nor
-`COMPOSE_PROJECT_NAME`, which Compose sets to the project's name.
+`USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads, nor what
+a desktop session sets (`DISPLAY`, `WAYLAND_DISPLAY`, `XDG_RUNTIME_DIR`), which a service
+forwarding X11 reads, nor `COMPOSE_PROJECT_NAME`, which Compose sets to the project's name.
 Nor are the variables a CI runner sets (`CI`, `GITHUB_*`, GitLab's `CI_*`, `BUILDKITE_*`,
 ...), empty on a developer's machine as intended, nor those Coolify generates for the
 compose files it deploys (`SERVICE_FQDN_API`, `SERVICE_PASSWORD_ADMIN`, `SERVICE_URL_*`).

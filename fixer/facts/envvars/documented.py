@@ -50,6 +50,9 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
                         "USERPROFILE", "APPDATA", "LOCALAPPDATA", "USERNAME", "HOMEDRIVE",
                         "HOMEPATH", "COMPUTERNAME", "SYSTEMROOT", "PROGRAMDATA", "TEMP",
                         "TMP",
+                        # and what a desktop session sets, which a service forwarding X11 or
+                        # Wayland to a window reads (`DISPLAY: ${DISPLAY}`)
+                        "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR",
                         # and what Compose itself sets for interpolation: the project name
                         "COMPOSE_PROJECT_NAME"})
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
