@@ -267,7 +267,7 @@ def _created_elsewhere(ws: Workspace) -> bool:
     """Some file of the repository creates databases, or hands the image a script that may
     (read once per workspace, and only when a URL asks for a database not created)."""
     return ws.derived.get(_ELSEWHERE, lambda: any(
-        _CREATES.search(file.text) for file in map(ws.read, filter(_searched, ws.tree.paths()))
+        _CREATES.search(file.text) for file in map(ws.scan, filter(_searched, ws.tree.paths()))
         if file is not None))
 
 

@@ -123,7 +123,7 @@ def _runs_widening_script(ws: Workspace, service: BuiltService) -> bool:
             for named in _RUN_SCRIPT.findall(text[run.start:run.end]):
                 name = posixpath.basename(named)
                 found = [f for path in files_under(ws.tree, app.folder)
-                         if posixpath.basename(path) == name and (f := ws.read(path))]
+                         if posixpath.basename(path) == name and (f := ws.scan(path))]
                 if not found or any(_SCRIPT_WIDENS.search(f.text) for f in found):
                     return True
     return False

@@ -52,7 +52,7 @@ def unread_by_app(ws: Workspace, service: Service, variable: str) -> bool:
     texts = [_compose_text(service), service.app.dockerfile.file.text]
     texts += (file.text for path in tree_index.files_under(ws.tree, folder)
               if path not in setting and not _env_file_name(posixpath.basename(path))
-              and (file := ws.read(path)) is not None and len(file.text) <= _LARGEST)
+              and (file := ws.scan(path)) is not None and len(file.text) <= _LARGEST)
     words = [w for w in variable.split("_") if w]
     spellings = [words]
     if any(_PREFIXED.search(text) for text in texts):
