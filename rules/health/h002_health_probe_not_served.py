@@ -64,7 +64,9 @@ parameter, `/{item_id}` with `item_id: int`, answers `/health` with 422; a conve
 Safe otherwise. When the app serves exactly one health-like GET route (a path H001 counts as
 a health route, or one whose last part names health: `/healthcheck/`,
 `/api/v1/health`, `/heartbeat`, `/ping`; not one it adds on some runs only, such as
-`/debug/ping` under `if DEBUG:`), the probe's path is rewritten to it, in place:
+`/debug/ping` under `if DEBUG:`), or, of several, exactly one whose path ends with the
+probe's (`/api/v1/health/live` beside `/api/v1/health/ready` for a probe of
+`/health/live`), the probe's path is rewritten to it, in place:
 only the path's characters change, in the compose file or the Dockerfile that holds the probe.
 Otherwise (none, or several to choose from), the app gets a `GET PATH` route
 returning `{"status": "ok"}`, added as H001 adds one (after the app's last route,
@@ -225,7 +227,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
                                     "whether the server takes the root path off a request "
                                     "differs by uvicorn and Starlette release, and a route "
                                     f"repeating a proxy's prefix is no fix; probe {inner}")
-    served = health_like(routes, wanted_paths(ws.config, []))
+    served = _probed_one(health_like(routes, wanted_paths(ws.config, [])), site.path)
     refused = _refusal(routes, served[0]) if len(served) == 1 else ""
     if refused:
         return replace(base, reason=f"the app's health route {served[0]} may refuse a probe "
@@ -255,6 +257,15 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
                                  partial(route_edits, added, site.path,
                                          code_python(ws, service))))
+
+
+def _probed_one(served: list[str], probed: str) -> list[str]:
+    """The app's health routes, or, of several, the one whose path ends with the probe's
+    (`/api/v1/health/live` beside `/api/v1/health/ready` for a probe of `/health/live`):
+    the route the probe meant, under a prefix it left out."""
+    tail = "/" + probed.strip("/")
+    ending = [path for path in served if (path.rstrip("/") or "/").endswith(tail)]
+    return ending if len(served) > 1 and len(ending) == 1 else served
 
 
 def _head_probe(service: Service) -> str | None:
