@@ -558,8 +558,10 @@ def _listeners(ws: Workspace, services: list[BuiltService],
     listens on a known port, then the image's own CMD where no container uses its port.
     A service that listens there only with one of its compose files says which
     (`api with docker-compose.prod.yml`)."""
-    heard = [(_who(ws, s), s.app.listen.port, s.app.listen.origin) for s in services
-             if s.app.listen.port is not None]
+    # once each: two stacks' files define one service (`docker-compose.production.yml`
+    # beside `docker-compose.yml`), which the reader counts once
+    heard = list(dict.fromkeys((_who(ws, s), s.app.listen.port, s.app.listen.origin)
+                               for s in services if s.app.listen.port is not None))
     ports = {port for _, port, _ in heard}
     return heard + [("the image's own CMD", port, "") for port in listens if port not in ports]
 
