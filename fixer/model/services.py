@@ -400,6 +400,21 @@ def _volume_entries(service: Service) -> Iterator[tuple[str, str, str]]:
                        scalar(get(entry, "target")) or "")
 
 
+def bind_mount_folders(service: Service) -> list[str] | None:
+    """Repository folders the service's bind mounts put into the container ("" the root);
+    None when a mount's source is outside what fixer can read (absolute, interpolated,
+    home, above the repository)."""
+    sources: list[str] = []
+    for source, _target in mount_entries(service):
+        if source.startswith(("/", "~", "$")):
+            return None
+        normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
+        if normal == ".." or normal.startswith("../"):
+            return None
+        sources.append("" if normal == "." else normal)
+    return sources
+
+
 def bind_mounts(service: Service) -> list[tuple[str, str]]:
     """(repository path, container path) of each bind mount of the repository's files
     (`mount_entries` whose source is relative, once the stack's .env gives its variables),

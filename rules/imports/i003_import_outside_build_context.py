@@ -78,7 +78,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import context_sources, dropped_at, image_path_of
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service, mount_entries
+from fixer.model.services import BuiltService, Service, bind_mount_folders
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 from fixer.sources.dockerfile import chain
@@ -116,7 +116,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation]:
     app = service.app
     module = appmodule.find(ws, service)
-    mounts = _bind_mounts(service)
+    mounts = bind_mount_folders(service)
     if module is None or mounts is None or _extra_contexts(service):
         return
     files = context_files(ws.tree, app.folder, app.dockerfile.path)
@@ -268,20 +268,6 @@ def _distributions(ws: Workspace, top: str, origin: _Origin) -> set[str]:
     project that holds it."""
     folders = [origin.package, *([origin.project] if origin.project else [])]
     return {top} | {name for folder in folders for name in project_names(ws, folder)}
-
-
-def _bind_mounts(service: Service) -> list[str] | None:
-    """Repository folders the service's bind mounts put into the container; None when a
-    mount's source is outside what fixer can read (absolute, interpolated, home)."""
-    sources: list[str] = []
-    for source, _target in mount_entries(service):
-        if source.startswith(("/", "~", "$")):
-            return None
-        normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
-        if normal == ".." or normal.startswith("../"):
-            return None
-        sources.append("" if normal == "." else normal)
-    return sources
 
 
 def _extra_contexts(service: Service) -> bool:

@@ -21,7 +21,7 @@ from fixer.core import tree_index
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
 from fixer.model.appservice import is_app_service
-from fixer.model.services import BuiltService, Service, mount_entries
+from fixer.model.services import BuiltService, Service, bind_mount_folders
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import elements, get, scalar
 
@@ -70,13 +70,8 @@ def _env_file_name(name: str) -> bool:
 def _mounts_within(service: Service, folder: str) -> bool:
     """Every bind mount's source is in the service's folder (or a named volume): code the
     container runs comes from nowhere fixer does not read."""
-    for source, _target in mount_entries(service):
-        if source.startswith(("/", "~", "$")):
-            return False
-        normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
-        if not within("" if normal == "." else normal, folder):
-            return False
-    return True
+    folders = bind_mount_folders(service)
+    return folders is not None and all(within(mounted, folder) for mounted in folders)
 
 
 def _compose_text(service: Service) -> str:
