@@ -37,9 +37,11 @@ from fixer.sources.console_scripts import console_script_module
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import (
     DEFAULT_PORT,
+    PORT_OPTIONS,
     SHELL_NAMES,
     Launch,
     find_launch,
+    option_values,
     prefix_length,
     resolve_token,
 )
@@ -462,11 +464,7 @@ def _cmd_args_port(launch: Launch, merged: dict[str, str]) -> int | None:
 def cmd_args_binds(env: Mapping[str, str]) -> list[str]:
     """The addresses GUNICORN_CMD_ARGS binds, as written (`0.0.0.0:9000`)."""
     options = env.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
-    return [option.split("=", 1)[1] if "=" in option else
-            option[2:] if option.startswith("-b") and option != "-b" else
-            options[at + 1] if at + 1 < len(options) else ""
-            for at, option in enumerate(options)
-            if option in ("-b", "--bind") or option.startswith(("--bind=", "-b"))]
+    return [value for value, _at in option_values(options, PORT_OPTIONS["gunicorn"])]
 
 
 def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,

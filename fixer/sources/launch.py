@@ -325,7 +325,8 @@ def _under_debugpy(argv: list[str], at: int, offset: int) -> Launch | None:
     end = _DEBUGPY.end(argv, at)
     if end is None or end >= len(argv) or not (argv[end] == "-m" or argv[end].endswith(".py")):
         return None
-    ports = (value.rsplit(":", 1)[-1] for value, _i in _options(argv[at:end], ("--listen",)))
+    ports = (value.rsplit(":", 1)[-1]
+             for value, _i in option_values(argv[at:end], ("--listen",)))
     listens = [int(port) for port in ports if port.isdigit()]
     at = end
     # read as `python TARGET...`, the word before the target standing for the interpreter
@@ -417,7 +418,7 @@ def _host(server: str, args: list[str]) -> str:
     if server in ("uvicorn", "granian", "fastapi"):
         host = _option(args, ("--host",))
         return host[0] if host is not None else ""
-    binds = _options(args, PORT_OPTIONS[server])
+    binds = option_values(args, PORT_OPTIONS[server])
     return binds[0][0].rpartition(":")[0] if len(binds) == 1 else ""
 
 
@@ -430,7 +431,7 @@ def _loopback(server: str, args: list[str]) -> str:
             return f"`--host {host[0]}`" if host[0] in LOOPBACK_HOSTS else ""
         dev = server != "fastapi" or (bool(args) and args[0] == "dev")
         return "no `--host`" if dev else ""
-    binds = _options(args, PORT_OPTIONS[server])
+    binds = option_values(args, PORT_OPTIONS[server])
     if not binds:
         return "no `--bind`"
     loopback = all(value.rpartition(":")[0] in LOOPBACK_HOSTS for value, _index in binds)
@@ -450,7 +451,7 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     configured = config[0] if config is not None else ""
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
-    found = _options(args, PORT_OPTIONS[server])
+    found = option_values(args, PORT_OPTIONS[server])
     if binds:   # unix sockets and fds have no port
         tcp = [(port, index) for value, index in found if (port := bind_port(value))]
         if found and not tcp and all(v.startswith(_SOCKET_BINDS) for v, _ in found):
@@ -499,11 +500,11 @@ _PACKAGE_PATH = lazy_compile(r"(?:\./)?(?:[A-Za-z_]\w*/)*[A-Za-z_]\w*")
 
 def _option(args: list[str], names: tuple[str, ...]) -> tuple[str, int] | None:
     """The first value of an option (`--port 8000` or `--port=8000`) and its word index."""
-    found = _options(args, names)
+    found = option_values(args, names)
     return found[0] if found else None
 
 
-def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
+def option_values(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
     """Every value of an option, in order, each with its word index: `--bind X`,
     `--bind=X`, and for a short option also `-bX` and `-b=X`, which the argparse of
     gunicorn and hypercorn read as `-b X` (`-b=:7000` binds `:7000`)."""
