@@ -327,6 +327,14 @@ class AppRoutes:
                 return route
         return None
 
+    def shadowing_on_some_runs(self, path: str) -> tuple[str, str] | None:
+        """(its path, file:line) of a GET route with path parameters that answers `path`
+        where the app adds it on some runs only (`if os.path.isdir("static"):` around a
+        catch-all `/{full_path:path}`): on those, a route added after it is never reached."""
+        return next(((route, where) for route, where in self.conditional
+                     if "{" in route and not route.startswith(UNKNOWN)
+                     and _pattern(route).fullmatch(path)), None)
+
     def shadowing_before(self, path: str) -> Route | None:
         """A GET route with path parameters registered before the app's own GET route of
         `path` that answers it: Starlette matches in order, so it takes the request."""

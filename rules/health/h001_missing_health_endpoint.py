@@ -126,9 +126,11 @@ dependencies on the app (`FastAPI(dependencies=[...])`,
 status before it passes the request on (inline, or through a function or method it calls:
 `return reject(400)`), or raises there where nothing but a missing header or credential
 guards the raise (a 500; one for another method or path, or on input a probe does not
-bring, is none), and where a route answers the path first (a parameter route such as
-`/{item_id}`; where some routers cannot be read, a catch-all GET route fixer did not read
-in the service's code, outside modules that build another app and routers with a literal `prefix=`).
+bring, is none), and where a route answers the path first, on every run or on those
+where the app adds it (a parameter route such as `/{item_id}`, a catch-all under `if
+os.path.isdir("static"):`; where some routers cannot be read, a catch-all GET route fixer
+did not read in the service's code, outside modules that build another app and routers
+with a literal `prefix=`).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,

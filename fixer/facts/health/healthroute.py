@@ -293,6 +293,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
+    some_runs = found[1].shadowing_on_some_runs(added) if found else None
+    if some_runs is not None:   # as it, where the app adds it
+        doubt = doubt or (f"its route `{some_runs[0]}`, added on some runs ({some_runs[1]}), "
+                          f"answers {added} first on those")
     mounted = found[1].mounted_over(added) if found else None
     if mounted is not None:
         doubt = doubt or f"its mount at `{mounted}` answers {added} first"
