@@ -174,7 +174,12 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
         return False, None   # reached through a link, or a submodule's, which the
         # documented recursive checkout fills
     if files.ignore is not None and (files.drops_all_of(relative) or files.dropped(relative)):
-        return True, files.ignore.path   # whatever a checkout writes there, it is not sent
+        # whatever a checkout writes there, it is not sent; the ignore file is the cause
+        # of what the repository holds, or a checkout writes (git ignores it), only
+        unfiltered = files.unfiltered()
+        held = unfiltered.has_file(relative) or unfiltered.has_folder(relative) or \
+            bool(ws.tree.ignored([full, full + "/_"]))
+        return True, files.ignore.path if held else None
     # a file inside asks about a folder too: git matches `dist/` to folders only
     if ws.tree.ignored([full, full + "/_"]):
         return False, None   # written by a build step or by each checkout
