@@ -264,7 +264,8 @@ def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     for ins in stage.instructions:
         scope.read(ins)
         if ins.cmd == "WORKDIR" and ins.value:
-            cwd = posixpath.normpath(posixpath.join(cwd, scope.expand(ins.value[0])))
+            # BuildKit takes the quotes off (`WORKDIR "$APP_HOME"`) as it expands the value
+            cwd = posixpath.normpath(posixpath.join(cwd, scope.expand(_unquoted(ins.value[0]))))
         out.append(cwd)
     return out
 
