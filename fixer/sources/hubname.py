@@ -12,11 +12,20 @@ ARCHITECTURES = frozenset({"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", 
                            "mips64le", "ppc64le", "riscv64", "s390x"})
 
 
+# registries that republish Docker Hub's official images as they are, under `library/`
+# (`public.ecr.aws/docker/library/python:3.13-slim` is `python:3.13-slim`)
+_MIRRORS = ("public.ecr.aws/docker/", "mirror.gcr.io/")
+
+
 def hub_name(name: str) -> str:
-    """`docker.io/library/python`, `library/python` and `arm64v8/python` -> `python`; any
-    other name as it is, past a Docker Hub registry prefix. The name has no tag or digest."""
+    """`docker.io/library/python`, `library/python` and `arm64v8/python` -> `python`, and
+    so do the official images' mirrors (`public.ecr.aws/docker/library/python`); any other
+    name as it is, past a Docker Hub registry prefix. The name has no tag or digest."""
     for prefix in _REGISTRIES:
         name = name.removeprefix(prefix)
+    for mirror in _MIRRORS:
+        if name.startswith(mirror + "library/"):
+            name = name.removeprefix(mirror)
     namespace, slash, rest = name.partition("/")
     if slash and rest and "/" not in rest and \
             (namespace == "library" or namespace in ARCHITECTURES):

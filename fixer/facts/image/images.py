@@ -8,8 +8,9 @@ them: `python` full / slim / alpine, `nginx` alpine (the official image installs
 `gcr.io/distroless/*`, `cgr.dev/chainguard/python` (not its `-dev` tags), `scratch`,
 uv's images derived from these, `nvidia/cuda` tags of Ubuntu (`-base`, `-runtime`,
 `-devel`) and `pytorch/pytorch` `-runtime` and `-devel` tags of PyTorch 2. A registry
-prefix (`docker.io/library/`), a digest or a `${VAR:-default}` tag resolves to the same
-entry; any other image, or a tag variant the table does not name
+prefix (`docker.io/library/`, or a mirror of the official images:
+`public.ecr.aws/docker/library/`, `mirror.gcr.io/library/`), a digest or a
+`${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the table does not name
 (`-windowsservercore`, `:debug`, `nvidia/cuda:12.1.1-runtime-ubi8`), is unknown, and
 rules judge nothing about it. A Debian-based image whose release's package archive is gone
 (`releases`) ships what the table says, but nothing more can be installed on it.
