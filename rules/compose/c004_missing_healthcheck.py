@@ -180,7 +180,9 @@ or that script's `pip install` or `from_pretrained`; a `uv run` that first insta
 project's `dev` group, which the image's `uv sync --no-dev` left out), or when a start-up
 function of the app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
 `add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)` of
-any name) makes an HTTP request (`client.post(".../api/pull")`) or sleeps in a loop that
+any name), or the top level of a module the app imports, makes an HTTP request
+(`client.post(".../api/pull")`; `requests.post(...)` written at import, or in a function
+it calls, `initialize()` then `register()`) or sleeps in a loop that
 may wait 10 s or more (a retry of a broker's connection, `for _ in range(20): ...
 await asyncio.sleep(5)`; not a retry that leaves once it connects where every
 `depends_on` entry of the service waits for health, so that the first try connects), itself

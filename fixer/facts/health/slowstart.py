@@ -49,7 +49,7 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.health.startup_requests import (
-    SLEEP_DOUBT, Caller, StartupRequest, http_request, loop_wait, startup_functions,
+    IMPORTED, SLEEP_DOUBT, Caller, StartupRequest, http_request, loop_wait, startup_functions,
     startup_request)
 from fixer.model import appmodule
 from fixer.model.depends import HEALTHY, dependencies
@@ -159,8 +159,11 @@ def _at_startup(load: ModelLoad) -> str:
     if not load.callers:
         return " at start-up"
     *between, first = load.callers
-    return "".join(f", which `{caller.name}()` calls ({caller.at})" for caller in between) + \
+    last = f", which the top level of {first.at.rsplit(':', 1)[0]} calls at import " \
+        f"({first.at})" if first.name == IMPORTED else \
         f", which `{first.name}()` calls at start-up ({first.at})"
+    return "".join(f", which `{caller.name}()` calls ({caller.at})" for caller in between) + \
+        last
 
 
 def described(load: ModelLoad) -> str:
@@ -168,9 +171,9 @@ def described(load: ModelLoad) -> str:
     if load.network:
         does = f"sleeps in a loop (`{load.call}`)" if _a_wait(load.call) else \
             f"calls `{load.call}`"
-        return (f"{load.path}:{load.line} {does} in `{load.within}()`"
-                f"{_at_startup(load)}, and fixer cannot tell how long it takes (a model "
-                "pulled, a service awaited)")
+        where = f" in `{load.within}()`{_at_startup(load)}" if load.within else " at import"
+        return (f"{load.path}:{load.line} {does}{where}, and fixer cannot tell how long it "
+                "takes (a model pulled, a service awaited)")
     if load.call.endswith("wait_for_client"):
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")

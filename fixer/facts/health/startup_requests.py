@@ -284,6 +284,13 @@ def startup_request(mods: Modules, paths: list[str], waits: bool) -> StartupRequ
              for function in _module(mods, path).startup]
     elsewhere = _registered_elsewhere(mods, [path for path in paths if _may_start(mods, path)])
     seen = {(path, function.name) for path, function in [*roots, *elsewhere]}
+    # what each module's top level runs as it is imported, before the app listens
+    top = [(path, _top_level(_module(mods, path))) for path in paths]
+    for path, function in top:
+        request = _calls(_module(mods, path), function).made(waits)
+        if request is not None:   # `requests.post(...)` written at the top level
+            return StartupRequest(path, request.lineno, ast.unparse(request.func), "", ())
+    roots.extend(top)
     for path, function in elsewhere:   # `_loads` reads only its own module's start-up
         request = _calls(_module(mods, path), function).made(waits)
         if request is not None:
@@ -310,6 +317,27 @@ def startup_request(mods: Modules, paths: list[str], waits: bool) -> StartupRequ
                                       node.name, hops)
             todo.append((found[0], node, hops))
     return None
+
+
+# the name of what a module's top level runs, followed as a start-up function is
+IMPORTED = "<import>"
+
+
+def _top_level(module: _Module) -> Function:
+    """The module's top level as a function of its own (line 0): its statements but the
+    functions and classes it defines and a `if __name__ == "__main__":` block, which runs
+    only as a script (its server, most often)."""
+    body = [stmt for stmt in module.tree.body if not isinstance(
+        stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not _main_guard(stmt)]
+    function = ast.FunctionDef(name=IMPORTED, args=ast.arguments([], [], None, [], [], None,
+                                                                 []),
+                               body=body or [ast.Pass()], decorator_list=[], returns=None,
+                               type_comment=None, lineno=0, col_offset=0)
+    return function
+
+
+def _main_guard(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test)
 
 
 def _registered_elsewhere(mods: Modules, paths: list[str]) -> list[tuple[str, Function]]:
