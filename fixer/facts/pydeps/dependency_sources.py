@@ -60,6 +60,7 @@ from fixer.facts.pydeps.requirements import (
     read_requirements_file,
     specifier_of,
 )
+from fixer.model.image_paths import in_image
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import program_at, run_commands
@@ -276,6 +277,7 @@ class _Reader:
     # the stage being read: source stage -> every path it copies from there (a venv and
     # the app's code from one builder: the venv carries the installs)
     copied: dict[str, list[str]] = field(default_factory=dict)
+    link: Stage | None = None   # the stage of the chain whose instructions are being read
 
     def stage(self, stage: Stage) -> Declared:
         out = Declared()
@@ -296,6 +298,7 @@ class _Reader:
                     match = _DISTRO_PYTHON.match(name)
                     if match and match.group(1) not in _PYTHON_PARTS:
                         out.add(match.group(1), frozenset())
+            self.link = link
             for instruction in link.instructions:
                 self._instruction(instruction, state, out)
         self.reading.discard(stage.index)
@@ -336,7 +339,8 @@ class _Reader:
         elif (tool, verb) in _PROJECT_TOOLS:
             out.installs = True
             self._project(partial(installed_parts, argv, state.env), f"`{tool} {verb}`",
-                          tool_location(tool, state), out, lock=f"{tool}.lock")
+                          tool_location(tool, state), out, lock=f"{tool}.lock",
+                          workdir=state.workdir)
         elif (tool, verb) in _ADDING_TOOLS:
             out.installs = True
             for spec in _added(argv[argv.index(verb) + 1:]):
@@ -441,13 +445,18 @@ class _Reader:
 
     def _project(self, parts: Callable[[str], InstalledParts], command: str,
                  location: str | None, out: Declared, folders: list[str] | None = None,
-                 lock: str = "") -> None:
-        """The project a command builds: the one whose pyproject.toml a COPY brings into the
-        image (`COPY services/api/pyproject.toml ./` from the repository root), else the build
-        context's, else the Dockerfile folder's; `parts`: the extras and dependency groups
-        the command installs, from that pyproject.toml's text; `lock`: the lock file beside
-        it that the command installs from."""
-        copied = self._locate("pyproject.toml")
+                 lock: str = "", workdir: str | None = None) -> None:
+        """The project a command builds: the one whose pyproject.toml the COPYs put in the
+        folder the command runs in (`workdir`: `poetry install` in /svc installs
+        /svc/pyproject.toml), else one a COPY brings into the image (`COPY
+        services/api/pyproject.toml ./` from the repository root), else the build context's,
+        else the Dockerfile folder's; `parts`: the extras and dependency groups the command
+        installs, from that pyproject.toml's text; `lock`: the lock file beside it that the
+        command installs from."""
+        there = in_image(self.ws.tree, self.context, self.dockerfile, self.link,
+                         posixpath.join(workdir, "pyproject.toml")) \
+            if workdir is not None and self.link is not None else None
+        copied = there or self._locate("pyproject.toml")
         for folder in folders or [*([posixpath.dirname(copied)] if copied else []),
                                   self.context, posixpath.dirname(self.dockerfile.path)]:
             manifests = [posix_join(folder, n) for n in ("pyproject.toml", "setup.py", "setup.cfg")]
