@@ -16,7 +16,7 @@ import ast
 import copy
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
@@ -2238,7 +2238,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
         condition = None
         if len(result.routes) > before and stmt is not top:
             binds = binds or [binding(scope.body, var)]
-            condition = _condition(top, stmt, binds[0])
+            condition = _condition(top, stmt, binds[0], scope.body)
         if condition is not None:
             _unsettle(result, before, condition, path)
 
@@ -2255,7 +2255,8 @@ def _unsettle(result: AppRoutes, before: int, condition: ast.stmt, module: str) 
             result.conditional.append((route.path, f"{module}:{condition.lineno}"))
 
 
-def _condition(top: ast.stmt, stmt: ast.stmt, bound: ast.stmt | None) -> ast.stmt | None:
+def _condition(top: ast.stmt, stmt: ast.stmt, bound: ast.stmt | None,
+               scope: Sequence[ast.stmt] = ()) -> ast.stmt | None:
     """The outermost block of `top` (an `if`, a `try`) that runs `stmt` on some of the runs
     where `bound` (the statement that binds the app or router) has run: `stmt` is in a
     branch of it that `bound` is not in. None when `stmt` runs whenever `bound` has: a
@@ -2264,8 +2265,26 @@ def _condition(top: ast.stmt, stmt: ast.stmt, bound: ast.stmt | None) -> ast.stm
         return None
     shared = [body for _block, body in _branches(top, bound) or []] if bound is not None \
         else []
-    return next((block for block, body in _branches(top, stmt) or []
-                 if all(body is not other for other in shared)), None)
+    found = next(((block, body) for block, body in _branches(top, stmt) or []
+                  if all(body is not other for other in shared)), None)
+    if found is None or _guarded_alike(found, bound, scope):
+        return None
+    return found[0]
+
+
+def _guarded_alike(branch: Branch, bound: ast.stmt | None, scope: Sequence[ast.stmt]) -> bool:
+    """The block runs `stmt` under the very test that alone guards the app's creation (`if
+    HAS_FASTAPI:` around `app = FastAPI()`, and again around its routes): whenever the app
+    exists, its routes are added."""
+    block, body = branch
+    if bound is None or not isinstance(block, ast.If) or body is not block.body:
+        return False
+    holder = next((top for top in scope if _branches(top, bound) is not None), None)
+    if not isinstance(holder, ast.If):
+        return False
+    guards = _branches(holder, bound)
+    return guards is not None and len(guards) == 1 and guards[0][1] is holder.body and \
+        ast.dump(block.test) == ast.dump(holder.test)
 
 
 Branch = tuple[ast.stmt, list[ast.stmt]]   # a block, and one of its bodies
