@@ -332,6 +332,8 @@ ACCEPTED = [
                           "  L: 08\n  M: 99999999999999999999\n  N: -0b11\n  O: 1e999\n"
                           "  P: 0.0001\n  Q: 0.00001\n  R: 123456.5\n  S: !!int '7'\n"),
                  id="environment-scalars"),
+    # `\'` in double quotes: no YAML escape, but Compose's YAML library reads it as `'`
+    pytest.param(_compose(r'command: ["sh", "-c", "echo \'hi\'"]' + "\n"), id="escaped-quote"),
 ]
 
 

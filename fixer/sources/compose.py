@@ -255,10 +255,25 @@ def _why(exc: yaml.MarkedYAMLError) -> str:
     return f"invalid YAML: {exc.problem or exc.context}"
 
 
+class _EscapedQuoteLoader(yaml.SafeLoader):
+    """The pure-Python composer, taking a backslash before `'` in a double-quoted scalar
+    for the quote alone, as Compose's YAML library does (YAML has no such escape, and
+    PyYAML refuses it): a file Compose loads is no input error. The text is not changed,
+    so every node's offsets are the file's own."""
+
+    ESCAPE_REPLACEMENTS = {**yaml.SafeLoader.ESCAPE_REPLACEMENTS, "'": "'"}
+
+
 def _compose(file: TextFile) -> Node | None:
     try:
         node: Node | None = yaml.compose(file.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if (exc.problem or "").startswith("found unknown escape character") and \
+                "\\'" in file.text:
+            try:   # the one escape Compose takes beyond YAML's
+                return yaml.compose(file.text, Loader=_EscapedQuoteLoader)
+            except yaml.YAMLError:
+                pass
         raise InputError(file.path, _error_line(exc), _why(exc)) from None
     except yaml.reader.ReaderError as exc:
         # No mark, only a position: a byte offset in the UTF-8 text the C reader is fed,
