@@ -327,13 +327,13 @@ ACCEPTED = [
     pytest.param('version: "3.8"\nx-a: &a\n  image: x\nx-b: &b\n  restart: always\n'
                  "services:\n  api:\n    <<: [*a, *b]\n    build: ./api\nvolumes: {}\n"
                  "networks:\n  default:\n", id="merge-list-and-top-level"),
+    # `\'` in double quotes: no YAML escape, but Compose's YAML library reads it as `'`
+    pytest.param(_compose(r'command: ["sh", "-c", "echo \'hi\'"]' + "\n"), id="escaped-quote"),
     pytest.param(_compose("environment:\n  A: 010\n  B: 0x1F\n  C: 1_000\n  D: 1.50\n  E: True\n"
                           "  F: yes\n  G: ~\n  H: 1e3\n  I: .inf\n  J: 12:30\n  K: 0o17\n"
                           "  L: 08\n  M: 99999999999999999999\n  N: -0b11\n  O: 1e999\n"
                           "  P: 0.0001\n  Q: 0.00001\n  R: 123456.5\n  S: !!int '7'\n"),
                  id="environment-scalars"),
-    # `\'` in double quotes: no YAML escape, but Compose's YAML library reads it as `'`
-    pytest.param(_compose(r'command: ["sh", "-c", "echo \'hi\'"]' + "\n"), id="escaped-quote"),
 ]
 
 

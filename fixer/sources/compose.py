@@ -261,7 +261,9 @@ class _EscapedQuoteLoader(yaml.SafeLoader):
     PyYAML refuses it): a file Compose loads is no input error. The text is not changed,
     so every node's offsets are the file's own."""
 
-    ESCAPE_REPLACEMENTS = {**yaml.SafeLoader.ESCAPE_REPLACEMENTS, "'": "'"}
+    # the stubs call it Final; PyYAML's scanner reads it from the instance's class
+    ESCAPE_REPLACEMENTS = {  # type: ignore[misc]
+        **yaml.SafeLoader.ESCAPE_REPLACEMENTS, "'": "'"}
 
 
 def _compose(file: TextFile) -> Node | None:
