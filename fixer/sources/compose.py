@@ -619,6 +619,11 @@ def string_list(value: Value | None) -> list[str] | None:
     return None if text is None else [text]
 
 
+def joined_text(value: Value) -> str:
+    """A string, or a list's strings joined by spaces (`command:` as text, to search)."""
+    return scalar(value) or " ".join(scalar(item) or "" for item in elements(value))
+
+
 def mapping_or_list(value: Value | None) -> list[tuple[str, str | None, Value]]:
     """`environment`-style: a mapping or a list of KEY=VALUE; (key, value, node)."""
     if value is None:

@@ -23,7 +23,7 @@ from fixer.core.tree_index import within
 from fixer.model.appservice import is_app_service
 from fixer.model.services import BuiltService, Service, bind_mount_folders
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import elements, get, scalar
+from fixer.sources.compose import get, joined_text
 
 # read by libraries with no code naming them
 _IMPLICIT = frozenset({"DATABASE_URL"})
@@ -80,5 +80,4 @@ def _compose_text(service: Service) -> str:
     values = [value for key in ("command", "entrypoint") for _doc, value in service.all(key)]
     values += [test for _doc, value in service.all("healthcheck")
                if (test := get(value, "test")) is not None]
-    return "\n".join(scalar(value) or " ".join(scalar(item) or "" for item in elements(value))
-                     for value in values)
+    return "\n".join(map(joined_text, values))

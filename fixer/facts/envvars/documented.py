@@ -34,7 +34,7 @@ from fixer.facts.image.buildscripts import compose_variables, env_files, exporte
 from fixer.model.services import Service, Stack
 from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import Value, elements, get, mapping_or_list, scalar
+from fixer.sources.compose import Value, elements, get, joined_text, mapping_or_list, scalar
 
 # The `.env` of one environment, committed beside the project's (`.env.prod`, or `prod.env`,
 # which a README says to copy to `.env` or to pass with `--env-file`): what it sets is
@@ -229,12 +229,7 @@ def _read_there(service: Service, kind: str, key: str) -> bool:
     if prefixes is None or key.startswith(prefixes):
         return True
     return any(key in text for name in ("command", "entrypoint")
-               if (found := service.get(name)) is not None and (text := _text_of(found[1])))
-
-
-def _text_of(value: Value) -> str:
-    """A `command:` or `entrypoint:` as text, a list's items joined."""
-    return scalar(value) or " ".join(scalar(item) or "" for item in elements(value))
+               if (found := service.get(name)) is not None and (text := joined_text(found[1])))
 
 
 def environment_doubt(ws: Workspace, target: Service) -> str | None:
