@@ -14,7 +14,7 @@ ARCHITECTURES = frozenset({"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", 
 
 # registries that republish Docker Hub's official images as they are, under `library/`
 # (`public.ecr.aws/docker/library/python:3.13-slim` is `python:3.13-slim`)
-_MIRRORS = ("public.ecr.aws/docker/", "mirror.gcr.io/")
+_MIRRORS = ("public.ecr.aws/docker/library/", "mirror.gcr.io/library/")
 
 
 def hub_name(name: str) -> str:
@@ -23,9 +23,8 @@ def hub_name(name: str) -> str:
     name as it is, past a Docker Hub registry prefix. The name has no tag or digest."""
     for prefix in _REGISTRIES:
         name = name.removeprefix(prefix)
-    for mirror in _MIRRORS:
-        if name.startswith(mirror + "library/"):
-            name = name.removeprefix(mirror)
+    if name.startswith(_MIRRORS):   # to `library/python`, as Docker Hub names it
+        name = "library/" + name.split("/library/", 1)[1]
     namespace, slash, rest = name.partition("/")
     if slash and rest and "/" not in rest and \
             (namespace == "library" or namespace in ARCHITECTURES):

@@ -217,16 +217,16 @@ def started_by_the_image(ws: Workspace, service: BuiltService,
     app = service.app
     runs = [app.dockerfile.file.text[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
             for i in stage.find("RUN")]
+    named = re.compile(r"(?<![\w.])(?:%s)(?![\w.])" % "|".join(map(str, claimed)))
     for where, text in (("the image's ENTRYPOINT script", entrypoint_prefix(ws, service)),
                         ("a RUN of the Dockerfile", "\n".join(runs))):
-        for line in text.splitlines():
-            if line.lstrip().startswith("#") or _CLIENTS.search(line):
-                continue
-            port = next((p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", line)),
-                        None)
-            if port is not None:
-                return (f"{where} names port {port} (`{line.strip()[:60]}`): another server "
-                        "the image starts may listen there")
+        for match in named.finditer(text):   # most texts name no such port: no line split
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            line = text[start:end if end >= 0 else len(text)]
+            if not line.lstrip().startswith("#") and not _CLIENTS.search(line):
+                return (f"{where} names port {match[0]} (`{line.strip()[:60]}`): another "
+                        "server the image starts may listen there")
     return None
 
 

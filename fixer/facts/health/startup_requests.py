@@ -35,6 +35,9 @@ _FUNCTIONS: tuple[type[ast.stmt], ...] = (ast.FunctionDef, ast.AsyncFunctionDef)
 # an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
 _HTTP_CALL = lazy_compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
                           r"(?:get|post|put|request|stream|urlopen)$", re.I)
+# words a module that makes an HTTP request (`_HTTP_CALL`, `_CLIENT`) or waits in a loop
+# (`_long_wait`) writes
+_MAY_WAIT = lazy_compile(r"httpx|requests|aiohttp|urllib|client|session|sleep", re.I)
 # an HTTP client opened in a `with`: `httpx.AsyncClient(...)`, `aiohttp.ClientSession()`
 _CLIENT = lazy_compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
 _VERBS = frozenset({"get", "post", "put", "request", "stream"})
@@ -284,8 +287,11 @@ def startup_request(mods: Modules, paths: list[str], waits: bool) -> StartupRequ
              for function in _module(mods, path).startup]
     elsewhere = _registered_elsewhere(mods, [path for path in paths if _may_start(mods, path)])
     seen = {(path, function.name) for path, function in [*roots, *elsewhere]}
-    # what each module's top level runs as it is imported, before the app listens
-    top = [(path, _top_level(_module(mods, path))) for path in paths]
+    # what each module's top level runs as it is imported, before the app listens: read
+    # only where a module names what makes a request or a wait (most apps name none)
+    top = [(path, _top_level(_module(mods, path))) for path in paths] \
+        if any(_MAY_WAIT.search(file.text) for path in paths
+               if (file := mods.read(path)) is not None) else []
     for path, function in top:
         request = _calls(_module(mods, path), function).made(waits)
         if request is not None:   # `requests.post(...)` written at the top level
