@@ -149,8 +149,35 @@ def _installs_local(argv: list[str]) -> bool:
     if tool == "uv" and words[1] == "pip":
         tool, words = "pip", words[1:]
     if _PIP.match(tool):
-        return words[1:2] == ["install"] and any(_local_operand(w) for w in words[2:])
+        return words[1:2] == ["install"] and any(_local_operand(w) for w in _operands(words[2:]))
     return _PROJECT_INSTALLERS.get(tool) == words[1]
+
+
+# pip install's options that take the next word as their value (`-r /code/requirements.txt`
+# names a requirements file, not code to install)
+_VALUED = frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url",
+                     "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix",
+                     "--root", "--cache-dir", "--src", "--python-version", "--platform",
+                     "--implementation", "--abi", "--progress-bar", "--trusted-host",
+                     "--upgrade-strategy", "--log", "--proxy", "--retries", "--timeout",
+                     "--exists-action", "--cert", "--client-cert", "--report",
+                     "--config-settings", "-C", "--global-option", "--no-binary",
+                     "--only-binary"})
+
+
+def _operands(words: list[str]) -> list[str]:
+    """The words of a `pip install` that are not an option's value (`-e`'s is one: it is
+    what is installed)."""
+    found: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _VALUED:
+            skip = True
+        else:
+            found.append(word)
+    return found
 
 
 def _local_operand(word: str) -> bool:
