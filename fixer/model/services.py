@@ -542,6 +542,12 @@ class Stack:
     def folder(self) -> str:
         return posixpath.dirname(self.docs[0].path)
 
+    def plain_run(self) -> list[ComposeDoc]:
+        """The files a plain `docker compose up` loads: the base file and Compose's own
+        override file beside it; the others are `-f` overlays."""
+        base = self.docs[0]
+        return [doc for doc in self.docs if doc is base or is_auto_override(doc, base)]
+
     def overlays(self) -> list[ComposeDoc]:
         """The `-f` files merged over the base that only override what it defines (not
         the override file Compose loads by itself)."""

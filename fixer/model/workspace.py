@@ -306,8 +306,7 @@ class Workspace:
         the override only when no `-f` is given, so `docker compose -f compose.yaml -f
         compose.prod.yaml up` runs without it. None where the configuration names an override
         file in a stack, which says it runs with the others."""
-        first = stack.docs[0]
-        overrides = [d for d in stack.docs if is_auto_override(d, first)]
+        overrides = stack.plain_run()[1:]
         overlays = len(stack.docs) - 1 - len(overrides)
         if not overlays or any(d.path in group for group in self.config.stacks
                                for d in overrides):

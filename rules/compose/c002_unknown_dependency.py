@@ -60,7 +60,6 @@ from fixer.facts.database import dbusage
 from fixer.model.depends import Dependency, dependencies
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
-from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, elements, get, scalar
 
@@ -144,8 +143,7 @@ def _runs(stack: Stack) -> list[tuple[str, list[ComposeDoc]]]:
     which loads the base and its override file, then each `-f` overlay over them. A profile
     one overlay sets and a dependency another drops (`depends_on: !override {}`) meet in
     no run."""
-    base = stack.docs[0]
-    plain = [doc for doc in stack.docs if doc is base or is_auto_override(doc, base)]
+    base, plain = stack.docs[0], stack.plain_run()
     runs = [("docker compose up", plain)]
     for overlay in (doc for doc in stack.docs if all(doc is not p for p in plain)):
         files = " ".join(f"-f {doc.path}" for doc in (base, overlay))
