@@ -60,6 +60,12 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool, bool] | None
     # ... on an `s3` client another module builds
     ("from app.deps import s3\n\nbody = s3.get_object(Bucket='b', Key='m')['Body']\n",
      (3, "s3.get_object", False)),
+    # boto3's download, on an S3 client ...
+    ("import boto3\n\ns3 = boto3.client('s3')\ns3.download_file('b', 'k', '/m')\n",
+     (4, "s3.download_file", False)),
+    # ... and a method of that name on something no S3 client shows for: a file downloaded
+    ("from app.chat import telegram\n\ntelegram.download_file('f', '/tmp/f')\n",
+     (3, "download:telegram.download_file", False)),
     # a library that serves or runs models, whose loader fixer does not know by name
     ("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n", (1, "vllm", True)),
     ("import os\nfrom faster_whisper import WhisperModel\nm = WhisperModel('large-v3')\n",

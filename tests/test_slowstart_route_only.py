@@ -85,3 +85,53 @@ def test_a_download_a_factory_calls_stays_a_doubt() -> None:
     routes_only = files["main.py"].replace('    download("index.json")\n', "")
     [finding] = check({**files, "main.py": routes_only}, select="C004")
     assert finding.safety.value == "safe"
+
+
+QUEUES = "from fastapi import BackgroundTasks\nfrom app.storage import download"
+
+
+def test_a_download_a_helper_of_the_handler_queues_is_no_slow_start() -> None:
+    """`background_tasks.add_task(download, name)` runs the download once the response of
+    the request is sent: where the helper that queues it runs, on request only."""
+    files = app(imports=QUEUES, serve="queue(name, BackgroundTasks())",
+                extra="\n\ndef queue(name: str, tasks: BackgroundTasks):\n"
+                      "    tasks.add_task(download, name)\n")
+    [finding] = check(files, select="C004")
+    assert finding.safety.value == "safe"
+
+
+def test_a_download_a_startup_handler_queues_stays_a_doubt() -> None:
+    files = app(imports=QUEUES, extra='\n\n@app.on_event("startup")\ndef warm_cache():\n'
+                                      '    BackgroundTasks().add_task(download, "index.json")\n')
+    assert c004_reason(files) == DOUBT.format(when="which may run at start-up")
+
+
+UNCALLED = app(imports="from app import storage", serve='"unused"')
+SCRIPT = "def download(path):\n    return path\n\n\nprint(download(__file__))\n"
+
+
+def test_a_scripts_own_function_of_the_name_calls_nothing_of_the_app() -> None:
+    """The app's `download` is named nowhere; a script of the build context defines and calls
+    a `download` of its own, which Python binds to that one."""
+    [finding] = check({**UNCALLED, "scripts/report.py": SCRIPT}, select="C004")
+    assert finding.safety.value == "safe"
+
+
+def test_a_script_calling_the_apps_function_keeps_the_doubt() -> None:
+    script = "from app.storage import download\n\nprint(download('index.json'))\n"
+    assert c004_reason({**UNCALLED, "scripts/report.py": script}) == \
+        DOUBT.format(when="which may run at start-up")
+
+
+def test_a_download_no_s3_client_shows_for_is_no_s3_download() -> None:
+    """A `download_file` of a chat client's (httpx underneath) is a download from anywhere;
+    "from S3" only where an S3 client shows for it."""
+    chat = ("import httpx\n\n\nclass Chat:\n    def download_file(self, url: str) -> bytes:\n"
+            "        return httpx.get(url).content\n\n\ntelegram = Chat()\n")
+    files = app(imports="from app.chat import telegram",
+                extra='\n\n@app.on_event("startup")\ndef warm():\n'
+                      '    telegram.download_file("https://example.com/index.json")\n')
+    assert c004_reason({**files, "app/chat.py": chat}) == (
+        "fixer cannot tell whether api starts before the healthcheck gives up (about 40 s): "
+        "main.py:10 downloads a file (`telegram.download_file`) in `warm()`, which may run at "
+        "start-up, and fixer cannot tell how long it takes")

@@ -191,10 +191,13 @@ functions, in any module of the import path (`await register_service()` of `app/
 which registers with Consul; the reason names the chain of calls), or pulls a model through
 an Ollama client (`client.pull(...)`), or the
 app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileobj`,
-`get_object`): a download, a load, an install or the wait may outlast the
+`get_object`) or download one by another client's `download_file`: a download, a load, an
+install or the wait may outlast the
 healthcheck's 40 s, and the container is
-marked unhealthy. A load or download in a function only route handlers call, or in one
-nothing of the service names, is no such reason (`facts/health/slowstart.py`); nor is an
+marked unhealthy. A load or download in a function only route handlers call (or queue
+with `background_tasks.add_task`, through helpers only they call), or in one nothing of the
+service names (a script that calls a function of that name of its own names another), is
+no such reason (`facts/health/slowstart.py`); nor is an
 HTTP request in a function only route handlers or middleware call, or in one a start-up
 function runs as a task of its own, beside it (`asyncio.create_task(sync())`).
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets

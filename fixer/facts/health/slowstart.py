@@ -120,8 +120,10 @@ _WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.downlo
           _CLIENT_PULLS, "pipeline", *_MODEL_LIBRARIES, *_FETCHERS, "lifespan", "startup")
 
 
-# how `ModelLoad.call` marks a `_FETCHERS` call (`fetch:load`)
+# how `ModelLoad.call` marks a `_FETCHERS` call (`fetch:load`), and a `download_file` on
+# something no S3 client shows for (`telegram.download_file`: a file, from anywhere)
 _FETCHED = "fetch:"
+_DOWNLOADED = "download:"
 
 
 class ModelLoad(NamedTuple):
@@ -181,6 +183,10 @@ def described(load: ModelLoad) -> str:
         return (f"{load.path}:{load.line} downloads the data file it opens where the image "
                 f"lacks it (`{load.call.removeprefix(_FETCHED)}`) {_when(load)}, and fixer "
                 "cannot tell how long it takes")
+    if load.call.startswith(_DOWNLOADED):
+        return (f"{load.path}:{load.line} downloads a file "
+                f"(`{load.call.removeprefix(_DOWNLOADED)}`) {_when(load)}, and fixer cannot "
+                "tell how long it takes")
     if load.call.rsplit(".", 1)[-1] in _S3_DOWNLOADS:
         return (f"{load.path}:{load.line} downloads a file from S3 (`{load.call}`) "
                 f"{_when(load)}, and fixer cannot tell how long it takes")
@@ -604,10 +610,21 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
             continue
         if _enqueued(node):
             outside = outside._replace(on_request=True)
-        todo += [(child, outside._replace(called=isinstance(node, ast.Call)
-                                          and child is node.func), "")
+        todo += [(child, outside._replace(called=_calls(node, child)), "")
                  for child in ast.iter_child_nodes(node)]
     return found
+
+
+def _calls(node: ast.AST, child: ast.AST) -> bool:
+    """Whether the node calls what its child names: the function of a call, or the one a
+    call hands to Starlette's `background_tasks.add_task(store_media, url)`, which runs it
+    once the response of the request that queued it is sent: where the queuing code runs,
+    so only on request where that code runs only on request."""
+    if not isinstance(node, ast.Call):
+        return False
+    queued = isinstance(node.func, ast.Attribute) and node.func.attr == "add_task" \
+        and bool(node.args) and child is node.args[0]
+    return child is node.func or queued
 
 
 # Celery's ways to queue a task (`task.delay(...)`, `task.apply_async(...)`, a signature
@@ -753,8 +770,11 @@ def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str) -> 
     """A match of `word`'s name group lies outside every import statement of the file and
     outside the body of a `def` of that name (its own `print("get_file_obj", key)`, or a
     call of itself, runs nothing): a Python file's imports and bodies found once, where a
-    match asks."""
+    match asks. Nor a bare name where the file defines a function or class of that name at
+    its top level (`scripts/report.py`'s own `size_of(path)`): Python binds it to that one.
+    """
     skipped: list[range] | None = None
+    shadowed = False
     for match in word.finditer(file.text):
         if not match.group(1):
             continue
@@ -764,9 +784,19 @@ def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str) -> 
             skipped = [range(m.start(), m.end())
                        for m in _IMPORT_STATEMENT.finditer(file.text)] + \
                 _own_bodies(file, name)
-        if not any(match.start() in span for span in skipped):
+            shadowed = _defines_at_top(file, name)
+        bare = file.text[match.start() - 1:match.start()] not in (".", "'", '"', ":")
+        if not any(match.start() in span for span in skipped) and not (shadowed and bare):
             return True
     return False
+
+
+def _defines_at_top(file: TextFile, name: str) -> bool:
+    """Whether the module's top level defines a function or class of the name."""
+    tree = parse(file)
+    return tree is not None and any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and node.name == name for node in tree.body)
 
 
 def _own_bodies(file: TextFile, name: str) -> list[range]:
@@ -926,7 +956,8 @@ def _loader(func: ast.expr, pipelines: bool, pulls: bool = False,
             buckets: bool = False) -> str | None:
     """The call as written when it loads a model, else None. `pulls`: the module imports
     ollama, whose clients' `.pull()` downloads one; `buckets`: it imports an S3 client
-    library, whose clients' `.get_object()` reads a file."""
+    library, whose clients' `.get_object()` reads a file and whose `.download_file()` is one
+    from S3 (else from anywhere: `telegram.download_file`)."""
     if isinstance(func, ast.Name):
         loads = func.id in _LOADER_NAMES or (pipelines and func.id == "pipeline")
         return func.id if loads else None
@@ -934,8 +965,11 @@ def _loader(func: ast.expr, pipelines: bool, pulls: bool = False,
         return None
     owner = func.value.attr if isinstance(func.value, ast.Attribute) else \
         func.value.id if isinstance(func.value, ast.Name) else None
-    if func.attr == _S3_READS and not (buckets or "s3" in (owner or "").lower()):
+    on_s3 = buckets or any(word in (owner or "").lower() for word in ("s3", "bucket"))
+    if func.attr == _S3_READS and not on_s3:
         return None
+    if func.attr in _S3_DOWNLOADS and not on_s3:
+        return f"{_DOWNLOADED}{owner}.{func.attr}" if owner else _DOWNLOADED + func.attr
     if func.attr in _LOADER_NAMES or func.attr in _S3_DOWNLOADS or \
             owner in _LOADER_OWNERS.get(func.attr, ()) or (pulls and func.attr == "pull") or \
             (pipelines and func.attr == "pipeline" and owner == _PIPELINE_SOURCE):
