@@ -827,3 +827,26 @@ def test_the_base_images_unknown_working_directory(dockerfile: str,
                                                    unknown: str | None) -> None:
     parsed = parse(TextFile("Dockerfile", dockerfile))
     assert unknown_base_workdir(parsed, parsed.stages[-1]) == unknown
+
+
+@pytest.mark.parametrize(("install", "doubt"), [
+    ("RUN apk add --no-cache python3 py3-pip\n", False),
+    ("RUN apt-get update && apt-get install -y --no-install-recommends python3\n", False),
+    # installed for the build and removed with its group: not in the image
+    ("RUN apk add --no-cache --virtual .build python3 && pip3 install x && apk del .build\n",
+     True),
+    # a versioned package brings `python3.11`, not always `python3`
+    ("RUN apt-get update && apt-get install -y python3.11\n", True),
+])
+def test_c004_python_probe_of_an_unknown_base_is_sure_where_the_build_installs_it(
+        install: str, doubt: bool) -> None:
+    """An unknown base's probe assumes `python3`; a stage that installs the package of that
+    name has it on the system's PATH."""
+    files = {"docker-compose.yml": COMPOSE,
+             "api/Dockerfile": f"FROM ghcr.io/example/audio-tools\n{install}COPY app app\n"
+                               f"CMD {CMD}\n",
+             "api/app/__init__.py": "", "api/app/main.py": MAIN}
+    [finding] = check(files, select="C004")
+    assert finding.fix_title is not None
+    assert ("the probe assumes `python3`" in (finding.reason or "")) is doubt, finding.reason
+    assert (finding.safety.value == "unsafe") is doubt

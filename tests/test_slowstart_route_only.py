@@ -135,3 +135,22 @@ def test_a_download_no_s3_client_shows_for_is_no_s3_download() -> None:
         "fixer cannot tell whether api starts before the healthcheck gives up (about 40 s): "
         "main.py:10 downloads a file (`telegram.download_file`) in `warm()`, which may run at "
         "start-up, and fixer cannot tell how long it takes")
+
+
+LAZY = ("_model = None\n\n\ndef get_model():\n    global _model\n    if _model is None:\n"
+        "        from faster_whisper import WhisperModel\n\n"
+        "        _model = WhisperModel('small')\n    return _model\n")
+
+
+def test_a_library_a_function_only_routes_call_imports_is_no_slow_start() -> None:
+    """A lazy loader imports its model library where it is called: per request here."""
+    files = {**app(imports="from app.models import get_model", serve="get_model()"),
+             "app/models.py": LAZY}
+    [finding] = check(files, select="C004")
+    assert finding.safety.value == "safe"
+    warmed = app(imports="from app.models import get_model",
+                 extra='\n\n@app.on_event("startup")\ndef warm():\n    get_model()\n')
+    assert c004_reason({**warmed, "app/models.py": LAZY}) == (
+        "fixer cannot tell whether api starts before the healthcheck gives up (about 40 s): "
+        "app/models.py:7 imports faster_whisper, a library that loads models in `get_model()`, "
+        "which may run at start-up, and the model may be downloaded first")

@@ -130,7 +130,8 @@ one (`/healthcheck`) sits in a router the app includes with `dependencies=`
 a probe with no credentials may never pass, and H001's unsafe fix adds an unguarded
 `/health` beside it, which the healthcheck probes once it is there.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
-installs neither curl nor wget (the probe then runs `python3`, as the app does; on
+installs neither curl nor wget nor the `python3` package (the probe then runs `python3`,
+as the app does; on
 `mambaorg/micromamba` images, which have no system Python and put their environment on
 PATH only in the entrypoint script a healthcheck skips, the reason says so), or when
 some routes cannot be read and the health path is only named by a literal in the code
@@ -266,7 +267,7 @@ from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
-from fixer.facts.image.images import base_image, family_of, tools_present
+from fixer.facts.image.images import base_image, family_of, installs_package, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.facts.image.swarmstack import list_only
@@ -842,8 +843,12 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     if not family.known:   # which `python` an install brings is not known: curl or wget
         installed = _present_probe(present - {"python"}, python, url,
                                    ws.config.healthcheck_strategy)
-        return installed or Choice(("CMD", *python),
-                                   doubt=_unknown_base(base_image(dockerfile, stage), python[0]))
+        # an install of the package of the probe's name puts the command on the system's
+        # PATH (`apk add python3`); a command that runs it by name proves nothing where the
+        # base image's own ENTRYPOINT, unknown too, may put it there first
+        sure = installs_package(dockerfile, stage, python[0])
+        return installed or Choice(("CMD", *python), doubt=None if sure else _unknown_base(
+            base_image(dockerfile, stage), python[0]))
     if ws.config.healthcheck_strategy == "python":
         return Choice(("CMD", *python))
     image = published_image(service)

@@ -915,10 +915,8 @@ def _loads(file: TextFile) -> list[Load]:
             continue   # a route's handler runs per request
         function = _innermost(functions, call.lineno)
         within = function.name if function is not None else ""
-        # a start-up function's own runs before the app listens: no caller to follow
-        helper = _key(within, id(function) in methods) \
-            if function is not None and id(function) not in startup else ""
-        found.append(((call.lineno, name, False, within, False, False), helper))
+        found.append(((call.lineno, name, False, within, False, False),
+                      _caller_key(function, methods, startup)))
     for function in functions:
         if id(function) not in startup:
             continue
@@ -930,20 +928,25 @@ def _loads(file: TextFile) -> list[Load]:
                            wait is not None and wait.retry), ""))
     imported = sorted((line, name.split(".")[0]) for line, name in libraries
                       if name.split(".")[0] in _MODEL_LIBRARIES)
-    if imported:
-        found.append(((*imported[0], True, _within(functions, imported[0][0]), False, False),
-                      ""))
+    if imported:   # an import in a function (a lazy `get_model()`) runs where it is called
+        function = _innermost(functions, imported[0][0])
+        within = function.name if function is not None else ""
+        found.append(((*imported[0], True, within, False, False),
+                      _caller_key(function, methods, startup)))
     return found
+
+
+def _caller_key(function: ast.FunctionDef | ast.AsyncFunctionDef | None, methods: set[int],
+                startup: set[int]) -> str:
+    """The key (`_key`) of the function a load is in, whose callers decide when it runs; ""
+    at the top level and in a start-up function, whose own run before the app listens."""
+    if function is None or id(function) in startup:
+        return ""
+    return _key(function.name, id(function) in methods)
 
 
 def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
     return any(f.lineno < line <= (f.end_lineno or f.lineno) for f in functions)
-
-
-def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
-    """The innermost function whose body holds the line; "" at the top level."""
-    function = _innermost(functions, line)
-    return function.name if function is not None else ""
 
 
 def _innermost(functions: list[ast.FunctionDef | ast.AsyncFunctionDef],

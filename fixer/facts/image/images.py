@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import sys
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
@@ -409,10 +409,8 @@ def _tools_present(dockerfile: Dockerfile, stage: Stage,
     present = set(family_of(dockerfile, stage, build_args).tools)
     for link in reversed(chain(dockerfile, stage)):   # the base first, as the build runs
         deleted = removed(dockerfile, link)
-        for install in installs(dockerfile, link):
-            if (install.group is None or install.group not in deleted) and \
-                    runs_every_build(dockerfile, install):
-                present.update(_provided(install.names(), _brings_python))
+        for install in _kept_installs(dockerfile, link, deleted):
+            present.update(_provided(install.names(), _brings_python))
         for instruction in link.find("COPY") + link.find("ADD"):
             copied = (posixpath.basename(w.rstrip("/")) for w in instruction.value)
             present.update(_provided(copied, _is_python_binary))
@@ -420,6 +418,27 @@ def _tools_present(dockerfile: Dockerfile, stage: Stage,
         # coming after the installs, the order of a build-dependency cleanup
         present -= {tool for tool in HEALTH_TOOLS if tool in deleted}
     return present
+
+
+def _kept_installs(dockerfile: Dockerfile, link: Stage,
+                  deleted: Collection[str]) -> Iterator[PackageInstall]:
+    """The package installs of the stage that every build runs and whose virtual group
+    (`apk add --virtual .build-deps`) the stage does not delete again."""
+    for install in installs(dockerfile, link):
+        if (install.group is None or install.group not in deleted) and \
+                runs_every_build(dockerfile, install):
+            yield install
+
+
+def installs_package(dockerfile: Dockerfile, stage: Stage, package: str) -> bool:
+    """Whether every build of the stage (or a stage it is built FROM) installs the package
+    by its own name (`apk add python3`, which brings the `python3` command), and no later
+    RUN of it removes that again."""
+    links = chain(dockerfile, stage)
+    gone = {name for link in links for name in removed(dockerfile, link)}
+    return package not in gone and any(
+        package in install.names() for link in links
+        for install in _kept_installs(dockerfile, link, removed(dockerfile, link)))
 
 
 # per Dockerfile (kept with its file): stage index -> the health tools its build removes
