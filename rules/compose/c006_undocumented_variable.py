@@ -58,7 +58,8 @@ service loads as its `env_file`, whose values are set in the container. The fix 
 only into the template of the `.env` Compose reads: not one whose name makes it another
 env file's (`mail-credentials.env.example`, `.env.local.example`), unless a guide copies it
 to the `.env` or a build script gives Compose the file it templates with `--env-file`;
-where the folder has only such files, display-only. The `.env` of one
+where the folder has only such files, display-only; so in the folder of the `.env` a build
+script gives Compose with `--env-file` (`.env.tracing.example` beside it). The `.env` of one
 environment committed in the project folder (`.env.dev`,
 `.env.prod`, `.env.docker`, `.env.staging`, `.env.test`, or named the other way round,
 `dev.env`, `prod.env`; not `.env.local`, one person's), which a README copies to `.env` or
@@ -386,13 +387,15 @@ def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> s
     return {path for path in examples if _name_key(path) in keys}
 
 
-def _other_templates(ws: Workspace, stack: Stack, examples: list[str]) -> set[str]:
-    """The examples whose name makes them the template of another env file than the `.env`
-    Compose interpolates from (`mail-credentials.env.example` of `mail-credentials.env`,
-    `.env.dev.example` of `.env.dev`), unless a guide says to copy one to the `.env` or a
-    build script gives Compose the file it templates (`--env-file .env.dev`)."""
+def _other_templates(ws: Workspace, stack: Stack, examples: list[str],
+                     folder: str | None = None) -> set[str]:
+    """The examples (of the folder, the project folder unless given) whose name makes them
+    the template of another env file than the `.env` Compose interpolates from
+    (`mail-credentials.env.example` of `mail-credentials.env`, `.env.dev.example` of
+    `.env.dev`), unless a guide says to copy one to the `.env` or a build script gives
+    Compose the file it templates (`--env-file .env.dev`)."""
     given = {_name_key(path) for path in env_files(ws, stack)}
-    copied = set(copied_to_dotenv(ws, stack.folder))
+    copied = set(copied_to_dotenv(ws, stack.folder if folder is None else folder))
     return {path for path in examples if _names_another(path)
             and _name_key(path) not in given and path not in copied}
 
@@ -786,6 +789,16 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
                       "reads `${VAR}` from: which file documents the stack's variables is for "
                       "a person to choose")
     own = [p for p in own if p not in others]
+    # so are those of the other folders (`.env.obs.dev.example` beside the `.env` a
+    # Makefile gives Compose with `--env-file` for a stack in compose/)
+    elsewhere = {folder: sorted(set(paths) - _other_templates(ws, stack, paths, folder),
+                                key=paths.index) for folder, paths in readable.items()}
+    if not own and readable and not any(elsewhere.values()):
+        templates = [p for paths in readable.values() for p in paths]
+        return None, (f"the example files beside the env files the stack is run with "
+                      f"({names(templates)}) are the templates of other env files: which file "
+                      "documents the stack's variables is for a person to choose")
+    readable = {folder: paths for folder, paths in elsewhere.items() if paths}
     guide = None if own or readable else _env_guide(ws, stack)
     if guide is not None:
         return None, (f"{guide} lists the `.env` to write for the stack's variables: document "
