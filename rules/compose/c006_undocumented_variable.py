@@ -794,9 +794,9 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     elsewhere = {folder: sorted(set(paths) - _other_templates(ws, stack, paths, folder),
                                 key=paths.index) for folder, paths in readable.items()}
     if not own and readable and not any(elsewhere.values()):
-        templates = [p for paths in readable.values() for p in paths]
+        shown = [p for paths in readable.values() for p in paths]
         return None, (f"the example files beside the env files the stack is run with "
-                      f"({names(templates)}) are the templates of other env files: which file "
+                      f"({names(shown)}) are the templates of other env files: which file "
                       "documents the stack's variables is for a person to choose")
     readable = {folder: paths for folder, paths in elsewhere.items() if paths}
     guide = None if own or readable else _env_guide(ws, stack)
