@@ -4,7 +4,8 @@
 app: `FastAPI()` or a subclass of it (`class Api(FastAPI)`), through
 `app = create_app()`, factory functions and imports of the same import root.
 `app_routes` collects its routes, through every router it includes, with their
-prefixes joined. A route whose path is not a literal is left out, and the app's
+prefixes joined. A route whose path is not a literal (nor built from the module's
+constants alone: `f"{API}/_ping"`) is left out, and the app's
 `unknown` says why routes fixer cannot see may exist. Where the app's class
 redefines how routes are added, or cannot be read (`fastapi_classes`), `doubt`
 says why a route added with `@app.get` may fail or be served elsewhere.
@@ -43,6 +44,7 @@ from fixer.sources.python_modules import (
     binding,
     binding_before,
     call_argument,
+    folded_text,
     is_call_to,
     string_constant,
     string_value,
@@ -2738,11 +2740,15 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
     constant = string_constant(tree, path)
     written = (module, constant) if constant is not None else \
         _class_constant(mods, module, tree, path)
-    if written is None:
+    # one built from the module's constants (`f"{PREFIX}/_ping"`) is read too, though no
+    # one literal of the code writes it
+    folded = folded_text(tree, path) if written is None else None
+    if written is None and folded is None:
         shown = ast.unparse(path) if path is not None else "?"
         result.note(f"the path `{shown}` of a route is not a literal")
         return
-    literal = _read_literal(result, *written)   # `""`: the router's prefix alone
+    # `""`: the router's prefix alone
+    literal = _read_literal(result, *written) if written is not None else str(folded)
     get, head = method == "get", method == "head"
     if method in ("api_route", "route", "add_api_route", "add_route"):
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
@@ -3051,6 +3057,9 @@ def _prefix(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
     constant = string_constant(tree, node)
     if constant is None and isinstance(node, ast.Name):
         path, constant = _imported_constant(mods, path, tree, node.id) or (path, None)
+    folded = folded_text(tree, node) if constant is None else None
+    if folded is not None:
+        return folded
     if constant is None:
         result.note(f"the prefix `{ast.unparse(node)}` is not a literal", prefix=True)
         return UNKNOWN

@@ -298,6 +298,31 @@ def string_constant(tree: ast.Module, node: ast.expr | None) -> ast.Constant | N
     return None
 
 
+def folded_text(tree: ast.Module, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The text of a string the module builds from literals and its own constants alone:
+    `f"{PREFIX}/_ping"`, `API + "/items"`, where `PREFIX = f"{BASE}/v1"` and `BASE = "/svc"`
+    are each bound once, at the module's top level, outside any block (a name bound again,
+    or under an `if`, may hold another text). None for anything else."""
+    if node is None or depth > 8:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        bound = [stmt for _top, stmt in statements(tree.body) if node.id in own_names(stmt)]
+        once = bound[0] if len(bound) == 1 and bound[0] in tree.body else None
+        return folded_text(tree, assigned_value(once), depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = folded_text(tree, node.left, depth), folded_text(tree, node.right, depth)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [folded_text(tree, part.value, depth) if isinstance(part, ast.FormattedValue)
+                 and part.conversion == -1 and part.format_spec is None
+                 else folded_text(tree, part, depth) if isinstance(part, ast.Constant) else None
+                 for part in node.values]
+        return "".join(p for p in parts if p is not None) if None not in parts else None
+    return None
+
+
 def call_argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     if len(call.args) > position:
         return call.args[position]

@@ -20,7 +20,9 @@ counted: it is neither served nor missing. The app has a health route when it an
 GET on `/health`, on the path the service's own healthcheck probes (compose
 `healthcheck.test` or Dockerfile `HEALTHCHECK`), on a configured alternative
 (`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on
-any path ending in `/health`. A route whose path is not a literal
+any path ending in `/health`. A path built from the module's own constants alone
+(`f"{API}/_ping"`, `API + "/items"`, each constant bound once at the top level) is read as
+the text it builds; a route whose path is no such literal
 (`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. A path with no leading
 `/` (`@router.get("auth/healthcheck")`) matches no request (Starlette compiles it to a
 pattern no request path matches): it is no health route, and the message names it when it
