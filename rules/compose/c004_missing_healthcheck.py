@@ -6,7 +6,12 @@ bots, test runners or one-shot jobs that others wait for with
 `service_completed_successfully`) that have neither a compose `healthcheck` with
 a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
 `healthcheck: {disable: true}`, `HEALTHCHECK NONE` and an overlay's
-`healthcheck: !reset {}` are a deliberate choice and are left alone. The healthcheck
+`healthcheck: !reset {}` are a deliberate choice and are left alone. A compose file
+with an image and a build of its own that every Compose command of the build scripts and
+root guides (a README's code block) runs with `-f` after a base file whose service of the
+same name sets `healthcheck` (`docker compose -f docker-compose.yml -f
+docker-compose.dev.yml up`) gets none either: the merge keeps the base's, which a probe
+written into the file would replace. The healthcheck
 it adds probes a route the app serves: its own GET health route (the one H001
 accepts: `/api/health` behind a router prefix, `/healthz`, ...; `/health` first when
 there are several), else the `/health` route H001 adds. The finding is about the whole
@@ -266,7 +271,7 @@ from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
-from fixer.facts.image.buildscripts import base_argument_set
+from fixer.facts.image.buildscripts import base_argument_set, files_named_before
 from fixer.facts.image.images import base_image, family_of, installs_package, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
@@ -332,6 +337,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue  # no web server in the command: nothing serves /health
         if service.reset_in("healthcheck") is not None:
             continue  # `healthcheck: !reset {}` in an overlay: taken away on purpose
+        if _merged_over_a_healthcheck(ws, service):
+            continue  # its file runs only `-f` over a base whose service sets one
         if service.get("extends") is not None or extenders(ws, service):
             continue  # fixer does not read `extends`: the healthcheck may come from, or go
             # into, a service another one extends (and runs on its own port)
@@ -348,6 +355,20 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         else:   # into the file that defines the service, which `-f` alone runs too (an
             # override that repeats its `build:` is not always loaded)
             yield _fixable(ws, service, service.first_doc(), app.listen.port, base)
+
+
+def _merged_over_a_healthcheck(ws: Workspace, service: BuiltService) -> bool:
+    """Every Compose command of the build scripts and guides that loads the file defining
+    the service names it with `-f` after a base whose service of the same name sets
+    `healthcheck` (a probe, or `disable: true`): `docker compose -f docker-compose.yml -f
+    docker-compose.dev.yml up` merges that into the service, and the file, with an image
+    and a build of its own, is never run alone. A probe written into it would replace the
+    base's."""
+    before = files_named_before(ws, service.first_doc().path)
+    return before is not None and all(
+        any(get(doc.services.get(service.name), "healthcheck") is not None
+            for path in named if (doc := ws.compose_docs.get(path)) is not None)
+        for named in before)
 
 
 def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:

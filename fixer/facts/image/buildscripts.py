@@ -84,8 +84,7 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
     """The paths the build scripts give `option`, in script order, once each; none that
     leaves the repository."""
     found: list[str] = []
-    guides = [p for p in ws.tree.sorted_paths() if "/" not in p and p.lower().endswith(".md")]
-    for path in [*sorted(p for p in ws.tree.paths() if is_build_script(p)), *guides]:
+    for path in [*sorted(p for p in ws.tree.paths() if is_build_script(p)), *_guides(ws)]:
         file = ws.scan(path)
         if file is None or option not in file.text:
             continue
@@ -95,6 +94,11 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
             if folder is not None:
                 found.append(folder)
     return list(dict.fromkeys(found))
+
+
+def _guides(ws: Workspace) -> list[str]:
+    """The Markdown guides at the repository's root (README.md, CONTRIBUTING.md, ...)."""
+    return [p for p in ws.tree.sorted_paths() if "/" not in p and p.lower().endswith(".md")]
 
 
 def _runs_in(ws: Workspace, path: str, text: str) -> str:
@@ -196,6 +200,36 @@ def compose_runs(ws: Workspace, path: str) -> list[ComposeRun]:
     variable (`$(COMPOSE) up`) is none fixer sees."""
     found = ws.derived.get(_RUNS, lambda: _compose_runs(ws))
     return [run for run in found if run.command.may_load(ws, path)]
+
+
+def files_named_before(ws: Workspace, path: str) -> list[tuple[str, ...]] | None:
+    """For each Compose command of the build scripts and of the root's Markdown guides that
+    names the compose file `path` with `-f`, the files it names before it (`-f
+    docker-compose.yml -f docker-compose.dev.yml`: the base a `-f` file with a build of its
+    own is merged over). None where no command names it, or where one fixer cannot place
+    may load it (alone, for all fixer can tell)."""
+    found: list[tuple[str, ...]] = []
+    for command in ws.derived.get(_COMMANDS, lambda: _script_and_guide_commands(ws)):
+        if command.folder is None or command.named is None:
+            if command.may_load(ws, path):
+                return None
+        elif path in command.named:
+            found.append(command.named[:command.named.index(path)])
+    return found or None
+
+
+# per workspace: the Compose commands of the build scripts and of the root's guides
+_COMMANDS: Memo[list[ComposeCommand]] = Memo("compose commands of scripts and guides")
+
+
+def _script_and_guide_commands(ws: Workspace) -> list[ComposeCommand]:
+    found: list[ComposeCommand] = []
+    for path in [*sorted(p for p in ws.tree.paths() if is_build_script(p)
+                         and p not in ws.compose_docs), *_guides(ws)]:
+        file = ws.scan(path)
+        if file is not None and "compose" in file.text:
+            found.extend(_compose_commands(path, file.text))
+    return found
 
 
 def _compose_runs(ws: Workspace) -> list[ComposeRun]:
