@@ -3,7 +3,9 @@
 ## What it does
 Finds a `Dockerfile` in a folder the service's code comes from, when compose builds
 the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
-app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
+app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`; where no command names
+the module, an `app/` package only when the image copies it: a base image that copies
+nothing takes no code from there), and each folder
 the final stage copies that holds Python files (`COPY src/ ./app`) and is no project of
 its own (a shared library the image copies, with its `pyproject.toml` or `setup.py`,
 builds its own image from its Dockerfile), nor a library that the builds of other
@@ -111,11 +113,14 @@ def _code_folders(ws: Workspace, service: BuiltService, shared: set[str]) -> lis
     context = service.app.build.context
     module = appmodule.find(ws, service)
     folders: list[str] = []
-    if module is not None:
-        if _inside(posixpath.dirname(module.path), context):
-            folders.append(posixpath.dirname(module.path))
-    elif is_folder(ws.tree, posixpath.join(context, "app")):
-        folders.append(posixpath.join(context, "app"))  # the usual layout: an app/ package
+    # the module the command names, or a guess (the usual layout: an app/ package) where
+    # the image copies it: a base image that copies nothing takes no code from there
+    guess = posixpath.dirname(module.path) if module is not None else \
+        posixpath.join(context, "app") if is_folder(ws.tree, posixpath.join(context, "app")) \
+        else None
+    if guess is not None and _inside(guess, context) and (
+            module is not None and module.from_command or _brings(service, guess)):
+        folders.append(guess)
     for folder in _copied_folders(ws, service):
         names = {posixpath.basename(p) for p in files_in(ws.tree, folder)}
         if folder not in folders and folder not in shared and not _holds(folders, folder) \
@@ -157,16 +162,27 @@ def _shared_folders(ws: Workspace) -> set[str]:
 def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
     """Build-context folders that the final stage (or a stage it is built FROM) copies."""
     context = service.app.build.context
-    out: list[str] = []
+    return [folder for folder in _sources(service)
+            if _inside(folder, context) and is_folder(ws.tree, folder)]
+
+
+def _sources(service: BuiltService) -> Iterator[str]:
+    """The repository paths the final stage (or a stage it is built FROM) copies from the
+    build context (`COPY . .` gives the context itself)."""
+    context = service.app.build.context
     for stage in chain(service.app.dockerfile, service.app.stage):
         for instruction in stage.find("COPY") + stage.find("ADD"):
             if any(f.startswith("--from=") for f in instruction.flags):
                 continue
             for source in instruction.value[:-1]:
-                folder = posixpath.normpath(posixpath.join(context, context_path(source)))
-                if _inside(folder, context) and is_folder(ws.tree, folder):
-                    out.append(folder)
-    return out
+                yield posixpath.normpath(posixpath.join(context, context_path(source)))
+
+
+def _brings(service: BuiltService, folder: str) -> bool:
+    """Whether the image copies the folder, or a folder that holds it (`COPY . .`): a base
+    image that copies nothing (`FROM python` and an install) takes no code from `app/`."""
+    return any(source in (folder, ".") or folder.startswith(source + "/")
+               for source in _sources(service))
 
 
 def _report(ws: Workspace, service: BuiltService, stray: str,
