@@ -67,6 +67,17 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
     ("telegram-bot-script", '["python", "bot.py"]', {"bot.py": BOT, "app/main.py": APP}, False),
     ("celery-worker", '["celery", "-A", "app.main", "worker"]', {"app/main.py": APP}, False),
     ("pytest-container", '["python", "-m", "pytest"]', {"app/main.py": APP}, False),
+    # the server in the background while the suite runs: a test runner, which ends with it
+    ("server-in-the-background-for-a-test-suite",
+     '["sh", "-c", "uvicorn app.main:app --port 8000 > log 2>&1 & sleep 3; pytest tests"]',
+     {"app/main.py": APP}, False),
+    # ... not one that runs the suite once the server has stopped, nor a second server
+    ("tests-after-the-server-stops",
+     '["sh", "-c", "uvicorn app.main:app --port 8000 && pytest tests"]', {"app/main.py": APP},
+     True),
+    ("server-in-the-background-beside-a-worker",
+     '["sh", "-c", "uvicorn app.main:app --port 8000 & python worker.py"]',
+     {"app/main.py": APP}, True),
     ("uvicorn-starlette-only", UVICORN,
      {"app/main.py": "from starlette.applications import Starlette\n\napp = Starlette()\n"}, False),
 ]

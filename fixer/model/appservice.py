@@ -4,7 +4,8 @@ An app service starts an HTTP server for a FastAPI app: its command runs uvicorn
 gunicorn with a uvicorn worker, `fastapi run`, hypercorn or granian, or a Python
 script that calls `uvicorn.run`, and its app module imports `fastapi` (directly, or
 through the modules of its own import root that it imports: a factory elsewhere).
-Flask and Django apps, workers, bots, test runners and one-shot jobs (what other
+Flask and Django apps, workers, bots, test runners (a command that starts the server in
+the background and then runs the test suite is one) and one-shot jobs (what other
 services wait for with `service_completed_successfully`) are built services, not
 app services: the health, port and import rules must not fire for them, because
 their fixes (a `/health` probe, a port rewrite) would be wrong there.
@@ -99,7 +100,7 @@ def _judge(ws: Workspace, service: Service) -> bool:
     if not isinstance(service, BuiltService) or _is_one_shot(ws, service):
         return False
     launch = service.app.listen.launch
-    if launch is None or not _starts_http_server(ws, service):
+    if launch is None or not _starts_http_server(ws, service) or _serves_for_tests(ws, service):
         return False
     module = appmodule.find(ws, service)
     if module is None:   # `fastapi run` serves a FastAPI app or stops (S005 says which)
@@ -154,6 +155,30 @@ def _may_name_other_app(text: str) -> bool:
     rest of the verdict, and most modules name none of them. Python folds identifiers to
     NFKC (a fullwidth `Ｆlask` is `Flask`), so a text beyond ASCII is parsed to tell."""
     return not text.isascii() or any(name in text for name in _OTHER_APPS)
+
+
+# a test suite: what a command runs once its server is up in the background
+_TEST_SUITE = lazy_compile(r"(?<![\w-])(?:(?:python[\d.]*\s+-m\s+)?pytest|tox|nox|"
+                           r"python[\d.]*\s+-m\s+unittest|coverage\s+run)\b")
+# `&` that sends a command to the background (not `&&`, nor a redirection's `2>&1`, `&>`)
+_BACKGROUND = lazy_compile(r"(?<![&>])&(?![&>])")
+# what ends a shell command before its `&`
+_COMMAND_END = lazy_compile(r"[;|\n]|&&")
+
+
+def _serves_for_tests(ws: Workspace, service: BuiltService) -> bool:
+    """The command starts the server in the background and then runs a test suite (`sh -c
+    'uvicorn app.main:app --port 8000 & until curl ...; do sleep 2; done; pytest'`): a test
+    runner, whose container ends with the suite, not a server to probe."""
+    launch, region = service.app.listen.launch, service.app.listen.region
+    file = ws.read(region.path) if region is not None else None
+    if launch is None or region is None or file is None:
+        return False
+    text = region.run_text(file.text)
+    start = text.find(launch.server or launch.target or "\0")
+    sent = _BACKGROUND.search(text, start) if start >= 0 else None
+    return sent is not None and _COMMAND_END.search(text, start, sent.start()) is None and \
+        _TEST_SUITE.search(text, sent.end()) is not None
 
 
 def _is_one_shot(ws: Workspace, service: Service) -> bool:
