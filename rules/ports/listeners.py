@@ -64,17 +64,24 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
 
 
 def debugger_ports(ws: Workspace, service: BuiltService, claimed: list[int]) -> set[int]:
-    """The claimed ports a Python file of the build context opens a debugger on
-    (`debugpy.listen(("0.0.0.0", 5679))` in a test's conftest.py, for an IDE to attach to
-    when the tests run in the container): compose publishes them for that listener."""
+    """The claimed ports a file of the build context opens a debugger on: a Python file's
+    `debugpy.listen(("0.0.0.0", 5679))` (a test's conftest.py, for an IDE to attach to when
+    the tests run in the container), or a command's `python -m debugpy --listen
+    0.0.0.0:5678` in a Dockerfile (a `Dockerfile-dev` beside the one built here), a script
+    or a compose file: compose publishes them for that listener, in one file or another."""
     found: set[int] = set()
-    for path in tree_index.files_under(ws.tree, service.app.folder):
-        file = ws.read(path) if path.endswith(".py") else None
+    paths = [*tree_index.files_under(ws.tree, service.app.folder), *ws.compose_docs]
+    for path in dict.fromkeys(paths):
+        file = ws.scan(path)
         if file is None or "debugpy" not in file.text:
             continue
-        found |= {port for port in claimed if re.search(
-            rf"\bdebugpy\.listen\([^\n]*?(?<![\w.]){port}(?![\w.])", file.text)}
+        opens = _DEBUGPY_CALL if path.endswith(".py") else _DEBUGPY_COMMAND
+        found |= {port for port in claimed if re.search(opens.format(port=port), file.text)}
     return found
+
+
+_DEBUGPY_CALL = r"\bdebugpy\.listen\([^\n]*?(?<![\w.]){port}(?![\w.])"
+_DEBUGPY_COMMAND = r"\bdebugpy\b[^\n]*?--listen[ \t=\"',]+(?:[\w.\[\]:]*:)?{port}(?![\w.])"
 
 
 _MAIN_GUARD = lazy_compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)

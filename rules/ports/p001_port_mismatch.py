@@ -39,7 +39,9 @@ which of the ports is the app's is the author's call. So does a service whose `p
 (`8000-8001:8000-8001` for an app on 8002): what they publish reaches no listener; a
 `/udp` range, or one that holds a second listener's port, is another listener's; so is
 a port a Python file of the build context opens a debugger on (`debugpy.listen(("0.0.0.0",
-5679))` in a test's conftest.py). The
+5679))` in a test's conftest.py), or a command of a file of the build context or a compose
+file does (`python -m debugpy --listen 0.0.0.0:5678` in a `Dockerfile-dev` beside the
+Dockerfile built here, which another compose file builds for the same service). The
 `ports` and `expose` of a service with `network_mode: host` claim nothing: Docker ignores
 them, and the app is reached on the host's port it listens on.
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
