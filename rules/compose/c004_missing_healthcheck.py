@@ -145,7 +145,10 @@ some routes cannot be read and the health path is only named by a literal in the
 that is no literal it names no path; a file no COPY of the image takes, such as a
 generator's template beside the services, is not read).
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
-`UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
+`UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes;
+and when it may (the start script that runs the server names a certificate option, which
+it may add through a variable: `exec uvicorn ... $TLS_OPTIONS`, set where a certificate
+is mounted).
 Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that leave out
 localhost: every probe of localhost is answered 400, the health route it serves or not (as
 H001 says of a route it would add); which host the probe should send is the author's call.
@@ -502,6 +505,10 @@ def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
     if launch is not None and launch.tls:
         return "the app serves HTTPS (its command names a certificate): a probe of http:// " \
                "would fail"
+    option = _script_certificate(ws, service)
+    if option is not None:
+        return (f"the app may serve HTTPS (its start script {option[0]} names `{option[1]}`, "
+                "which it may pass to the server): a probe of http:// would fail")
     module = appmodule.find(ws, service) if launch is not None and launch.runs_script else None
     for path in appmodule.import_path(ws, module) if module is not None else []:
         file = ws.read(path)
@@ -513,6 +520,23 @@ def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
 
 # `uvicorn.run(app, ssl_certfile=...)` in the script the command runs
 _TLS_RUN = lazy_compile(r"\bssl_(?:certfile|keyfile)\s*=")
+# a server's certificate option, as a start script may keep it in a variable
+# (`SSL_ARGS="--ssl-certfile $CERT --ssl-keyfile $KEY"`, added where a certificate exists)
+_CERTIFICATE_OPTION = lazy_compile(r"(?<![\w-])--(?:ssl-)?(?:certfile|keyfile)\b")
+
+
+def _script_certificate(ws: Workspace, service: BuiltService) -> tuple[str, str] | None:
+    """(script, option) where the start script that runs the server names a certificate
+    option anywhere, not on the server's line (a variable it adds there, maybe only when a
+    certificate is mounted). Only a script of its own: a compose file or Dockerfile holds
+    other services' and stages' commands."""
+    region = service.app.listen.region
+    if region is None or region.path in ws.compose_docs or \
+            region.path == service.app.dockerfile.path:
+        return None
+    file = ws.read(region.path)
+    found = _CERTIFICATE_OPTION.search(file.text) if file is not None else None
+    return (region.path, found.group()) if found is not None else None
 
 
 # the variables each server reads its host from when its command gives none: gunicorn's
