@@ -261,7 +261,10 @@ SETTINGS = "server:\n  listen_address: ':8000'\nredis:\n  url: 'redis://redis:63
     ("deploy/docker-compose-setup.yml", PLAYBOOK),
     ("k8s/compose-api-deployment.yaml", MANIFEST),
     ("config/docker-compose.yaml", SETTINGS),
-    ("tests/volumes/settings-dockercompose.yaml", "MYAPP:\n  storage: /data\n")])
+    ("tests/volumes/settings-dockercompose.yaml", "MYAPP:\n  storage: /data\n"),
+    # a knowledge base's entry: `name` is all a compose file would have of it
+    ("docs/patterns/docker-compose.yaml",
+     "id: docker-compose\nname: Docker Compose patterns\nsummary: one entry\n")])
 def test_a_file_of_another_kind_named_for_compose_is_no_compose_file(
         tmp_path: Path, path: str, text: str) -> None:
     """A file whose name holds `compose` is found by its name, but a pipeline (`on:`,

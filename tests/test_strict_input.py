@@ -245,6 +245,9 @@ REFUSED = [
                  id="env-file-int"),
     pytest.param("x-a: &a [1, *a]\n" + _compose(""), 1,
                  "an alias refers to a node it is part of", id="alias-cycle"),
+    # a name and a misspelt `services`: a compose file, not data that has a `name`
+    pytest.param("name: shop\nservics:\n  api:\n    build: ./api\n", 2,
+                 "`servics` is no top-level key of a compose file", id="typo-beside-a-name"),
 ]
 
 

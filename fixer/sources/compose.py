@@ -158,12 +158,19 @@ def _other_kind(root: yaml.MappingNode) -> bool:
     """The document is of another kind, with no `services`: a CI pipeline (a key of one at
     the top), a Kubernetes manifest (`apiVersion` and `kind`), or another program's settings
     (`config/docker-compose.yaml` that the app reads: `server:`, `redis:`), none of whose
-    keys a compose file has or reads as one misspelt (`servics:`, which Compose refuses)."""
+    keys a compose file has or reads as one misspelt (`servics:`, which Compose refuses),
+    but for the names any data has (`name:`, `version:` beside `id:` and `summary:` in a
+    knowledge base's `docker-compose.yaml` entry)."""
     keys = {str(key.value) for key, _value in root.value}
     if "services" in keys:
         return False
-    return bool(keys & _CI_KEYS) or {"apiVersion", "kind"} <= keys or \
-        not any(_compose_key(key) for key in keys)
+    composed = {key for key in keys if _compose_key(key)}
+    return bool(keys & _CI_KEYS) or {"apiVersion", "kind"} <= keys or not composed or \
+        (composed <= _COMMON_KEYS and keys != composed)
+
+
+# top-level keys of a compose file that other YAML documents have as well
+_COMMON_KEYS = frozenset({"name", "version"})
 
 
 def _compose_key(key: str) -> bool:
