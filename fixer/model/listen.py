@@ -246,6 +246,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         return ListenPort(None, region.kind, (), launch, region,
                           f"`{launch.joined}` is one argument: {launch.server} reads it as an "
                           "option it does not know and does not start")
+    if launch.foreign is not None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"`{launch.foreign}` is no option of {launch.server}, which refuses "
+                          "it and does not start")
     if launch.socket:
         return ListenPort(None, region.kind, (), launch, region,
                           "the server binds a Unix socket or a file descriptor, no TCP port")

@@ -125,6 +125,9 @@ class Launch:
     # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
     # server reads an option it does not know and does not start
     joined: str | None = None
+    # another server's listen option (`--host` and `--port` given to gunicorn, `--bind` to
+    # uvicorn): the server refuses it and does not start
+    foreign: str | None = None
     # several TCP binds on different ports (`-b 0.0.0.0:8000 -b 0.0.0.0:9000`), as written:
     # the server listens on each, and fixer reads one port only
     binds: tuple[str, ...] = ()
@@ -398,7 +401,16 @@ def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     launch = _server_bind(server, args, offset)
     tls = _option(args, _TLS_OPTIONS.get(server, ())) is not None
     joined = next((arg for arg in args if _JOINED_OPTION.match(arg)), None)
-    return replace(launch, tls=tls, joined=joined) if tls or joined else launch
+    foreign = next((arg for arg in args
+                    if arg.split("=", 1)[0] in _FOREIGN_OPTIONS.get(server, ())), None)
+    return replace(launch, tls=tls, joined=joined, foreign=foreign) \
+        if tls or joined or foreign else launch
+
+
+# the listen options of other servers that a server refuses (gunicorn: "unrecognized
+# arguments: --host"; uvicorn: "No such option '--bind'"), and stops at start
+_FOREIGN_OPTIONS = {"gunicorn": frozenset({"--host", "--port"}),
+                    "uvicorn": frozenset({"--bind", "-b"})}
 
 
 # hosts that only the container itself reaches

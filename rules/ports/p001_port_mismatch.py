@@ -13,7 +13,10 @@ PORT=${PORT}` carries an `ARG`'s value, and an `ARG PORT` with no value takes th
 of the global `ARG PORT=8000` declared before the first FROM, unless compose's
 `build.args` sets it), compose's `environment` and `env_file`. An `ARG`
 alone is gone at run time, and Docker substitutes no variable in CMD, ENTRYPOINT or
-HEALTHCHECK: the port is unknown, and no fix rewrites the `ARG`. Claims are `ports` targets,
+HEALTHCHECK: the port is unknown, and no fix rewrites the `ARG`. So it is where the server
+is given another server's listen option, which it refuses before it listens (`--host` and
+`--port` to gunicorn, `--bind` to uvicorn): no option added beside it would start it.
+Claims are `ports` targets,
 `expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, nginx-proxy's
 `VIRTUAL_PORT` in the service's `environment:`, and
 `http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
