@@ -22,7 +22,8 @@ names it and lists its variables in a code block or list items ("Example of the 
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
 target, `cat > .env`), or a CI workflow's step that does so a checkout can follow (`run: cp
-.env.dev .env`, variables written by name; not a secret's text, `echo "$ENV_FILE" > .env`;
+.env.dev .env`, variables written by name, a heredoc's lines too, `cat > .env <<EOF`; not
+a secret's text, `echo "$ENV_FILE" > .env`;
 named from the root, where CI runs), or a file beside it whose first lines say to make
 this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`), or
 a comment of the compose file itself (`# create dev.env with the following values:`). A
@@ -226,12 +227,36 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
 def _written_in_ci(ws: Workspace, path: str) -> bool:
     """A CI workflow's step writes the file before it runs Compose, in a way a checkout can
     follow: it copies a file the repository holds (`run: cp .env.dev .env`), or writes
-    variables by name (`echo "DATABASE_URL=..." >> .env`), or an empty one. Not one that
-    writes a secret's text (`echo "$ENV_FILE" > .env`): what it holds is nowhere in the
-    repository. A step runs from the root, and names the file from there."""
+    variables by name (`echo "DATABASE_URL=..." >> .env`, or the lines of a heredoc: `cat
+    > .env <<EOF`), or an empty one. Not one that writes a secret's text (`echo "$ENV_FILE"
+    > .env`): what it holds is nowhere in the repository. A step runs from the root, and
+    names the file from there."""
     written = _written_by(path)
-    return any(_FOLLOWABLE_WRITE.search(line) is not None and not _copies_missing(ws, "", line)
-               for ci in _ci_files(ws) for line in _lines(written, guide_text(ws, ci)))
+    for ci in _ci_files(ws):
+        text = guide_text(ws, ci)
+        for match in written.finditer(text):
+            end = text.find("\n", match.start())
+            line = text[match.start():end if end >= 0 else None]
+            writes = line + _heredoc(text, line, end)
+            if _FOLLOWABLE_WRITE.search(writes) is not None and \
+                    not _copies_missing(ws, "", line):
+                return True
+    return False
+
+
+# a heredoc's start (`<<EOF`, `<<-'EOF'`): the lines up to its delimiter are what it writes
+_HEREDOC = lazy_compile(r"<<-?[ \t]*[\"']?(\w+)[\"']?")
+
+
+def _heredoc(text: str, line: str, end: int) -> str:
+    """The body of the heredoc the line (which ends at `end` of the text, -1 at its end)
+    starts (`cat > .env <<EOF`), up to the line that holds its delimiter alone; "" for a
+    line that starts none."""
+    opened = _HEREDOC.search(line)
+    if opened is None or end < 0:
+        return ""
+    close = re.compile(rf"(?m)^[ \t]*{re.escape(opened.group(1))}[ \t]*$").search(text, end)
+    return text[end:close.start() if close else len(text)]
 
 
 # a write a checkout can follow: a copy, an empty file (`touch .env`), or a variable by name
