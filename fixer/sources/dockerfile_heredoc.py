@@ -3,10 +3,11 @@ finds them.
 
 BuildKit splits the whole line into shell words with its variable-expanding lexer (no
 variables set, unset ones left as written) and takes each word of the form
-`[fd]<<[-]NAME` as a heredoc. A line the lexer cannot split (an open quote, a bad
-`${...}`) has no heredocs; a NAME it cannot split is an error. The lexer's rules are
-reproduced here because they decide which words exist, hence which lines that follow
-the instruction are a heredoc body.
+`[fd]<<[-]NAME` as a heredoc, blanks after `<<` included (`<< 'EOF'`, since BuildKit
+v0.22). A line the lexer cannot split (an open quote, a bad `${...}`) has no heredocs; a
+NAME it cannot split is an error. The lexer's rules are reproduced here because they
+decide which words exist, hence which lines that follow the instruction are a heredoc
+body.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile_words import GO_SPACE, BadInstruction, go_quote
 
-_HEREDOC = lazy_compile(r"([0-9]*)<<(-?)([^<]*)")
+_HEREDOC = lazy_compile(r"([0-9]*)<<(-?)\s*([^<]*)")
+# what may stand between `<<` and a heredoc's name
+_HEREDOC_BLANKS = frozenset(" \t\r")
 _SPECIAL_PARAMETERS = "@*#?-$!0"
 _SPACES = frozenset(GO_SPACE)
 
@@ -119,8 +122,9 @@ class _ShellWords:
             if stop and ch == stop:
                 self._next()
                 return "".join(result), words.done()
-            if ch in "$'\"":
-                text = self._dollar() if ch == "$" else self._quoted(ch)
+            if ch in "$'\"<":
+                text = self._dollar() if ch == "$" else self._angle() if ch == "<" else \
+                    self._quoted(ch)
                 result.append(text)
                 if ch == "$":
                     words.add_expanded(text)
@@ -142,6 +146,18 @@ class _ShellWords:
         if stop:
             raise _LexError(f"unexpected end of statement while looking for matching {stop}")
         return "".join(result), words.done()
+
+    def _angle(self) -> str:
+        """`<`, or `<<` with the blanks after it (`<< 'EOF'`), kept in the word: BuildKit
+        since v0.22 reads a heredoc's name after blanks too."""
+        self._next()
+        if self._peek() != "<":
+            return "<"
+        self._next()
+        blanks = ""
+        while (ch := self._peek()) and ch in _HEREDOC_BLANKS:
+            blanks += self._next()
+        return "<<" + blanks
 
     def _quoted(self, quote: str) -> str:
         return self._single_quoted() if quote == "'" else self._double_quoted()
