@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
@@ -131,6 +131,10 @@ class Route:
     # `add_route`), which adds HEAD to GET; FastAPI's `@app.get` answers HEAD with 405
     head: bool = False
     module: str = field(default="", compare=False)   # the file of the handler, for messages
+    # the functions of the repository the handler calls by name, (file, definition) each:
+    # found when asked, for the route a probe would call
+    helpers: Callable[[], list[tuple[str, Function]]] | None = field(
+        default=None, compare=False, repr=False)
 
     def error_answer(self) -> str:
         """Why the handler itself may answer a probe with an error: a status of 400 to 599
@@ -142,12 +146,23 @@ class Route:
         read (`status_code=upstream.status_code`) may be an error too."""
         found = _answered_by(self.function) if self.function is not None else None
         if found is None:
-            return ""
+            return self._helper_error()
         status, line = found
         at = f"{self.module}:{line}" if self.module else f"line {line}"
         if isinstance(status, str):
             return f"its handler answers a status fixer cannot read (`{status}` at {at})"
         return f"its handler answers {status} in some state ({at})"
+
+    def _helper_error(self) -> str:
+        """Why a function the handler calls may answer a probe with an error: it raises one
+        (`require_worker()` raising `HTTPException(503)` while a check fails), which the
+        handler passes on as its answer."""
+        for path, helper in self.helpers() if self.helpers is not None else []:
+            found = _raised_error(helper)
+            if found is not None:
+                return (f"its handler calls `{helper.name}()`, which answers {found[0]} in "
+                        f"some state ({path}:{found[1]})")
+        return ""
 
     def refusal(self) -> str:
         """Why a plain GET of the route may be refused before its handler answers: its own
@@ -2758,8 +2773,30 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         get = methods is None or unread or bool(listed and listed & {"GET", "get", None})
         head = unread or bool(listed and listed & {"HEAD", "head", None}) or \
             (get and method in ("route", "add_route"))
+    helpers = partial(_called_helpers, mods, module, tree, function) if function else None
     result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call,
-                               head=head, module=module))
+                               head=head, module=module, helpers=helpers))
+
+
+def _called_helpers(mods: Modules, module: str, tree: ast.Module, function: Function
+                    ) -> list[tuple[str, Function]]:
+    """The functions the handler calls by name (`require_worker()`, `await check_db()`)
+    that its module defines or imports from a module of the repository."""
+    found: list[tuple[str, Function]] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            defined = _defined_function(mods, module, tree, node.func.id)
+            if defined is not None and defined[2] is not function:
+                found.append((defined[0], defined[2]))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _raised_error(function: Function) -> tuple[int, int] | None:
+    """The first error status the function raises (`raise HTTPException(status_code=503)`),
+    with its line: what a handler that calls it answers."""
+    return answered_error(node for raised in ast.walk(function) if isinstance(raised, ast.Raise)
+                          for node in ast.walk(raised))
 
 
 def _read_literal(result: AppRoutes, module: str, constant: ast.Constant) -> str:

@@ -121,7 +121,8 @@ other than a JSON one, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
 or the handler answers an error status of its own (`/health` setting
 `response.status_code = 503` until a model loads on the first request, raising
-`HTTPException(503)` when a check it makes fails, or returning it: `JSONResponse(...,
+`HTTPException(503)` when a check it makes fails, itself or in a function of the repository
+it calls by name (`require_broker()`), or returning it: `JSONResponse(...,
 status_code=200 if ok else 503)`, `PlainTextResponse("down", 503)`, a status bound to a
 local name; any error status, 400 or more, among the values it may take; not one under `if
 app.state.draining:`, a flag named for shutting down): fixer cannot show that state ends,
