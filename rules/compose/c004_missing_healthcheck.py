@@ -263,7 +263,13 @@ from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
 from fixer.facts.envvars.documented import environment_doubt
-from fixer.facts.health.addroute import addable, annotation_doubt, code_python, route_edits
+from fixer.facts.health.addroute import (
+    addable,
+    annotation_doubt,
+    code_python,
+    route_edits,
+    served_as_tools,
+)
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.pulled import pulled_without_app_route
 from fixer.facts.health.healthroute import (
@@ -853,7 +859,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     return Choice((path,), partial(route_edits, routes, path, python),
                   f"the GET {path} route it probes ({routes.sites[0].path})",
                   doubt=late_health(routes, [path]) or health_plan.gated or pulled
-                  or annotation_doubt(routes, python))
+                  or served_as_tools(routes) or annotation_doubt(routes, python))
 
 
 def _unknown_base(image: str, python: str) -> str:

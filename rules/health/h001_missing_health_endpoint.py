@@ -117,7 +117,10 @@ str]`), or, where mypy requires type parameters (`disallow_any_generics`, `stric
 `Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
 neither `typing` nor its `Dict` (a bare `dict` fails that type check). No finding when
 fixer cannot find where the app object is created (a factory that returns `FastAPI()`
-unnamed). Unsafe where the service has no healthcheck and compose
+unnamed). Unsafe where the app's module hands the app to an MCP server (fastapi-mcp's
+`FastApiMCP(app)`, `FastMCP.from_fastapi(app)`): its routes are the server's tools, and the
+route added would be one more for every client (C004's fix, which adds it, too). Unsafe
+where the service has no healthcheck and compose
 also names a published image beside its build (`image: acme/api:latest`, not bind-mounting
 the code): C004's healthcheck on the route is unsafe there (a pulled image predates it),
 and the two go together, so that a later run does not take the route for an old one.
@@ -219,7 +222,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.facts.health.addroute import annotation_doubt, code_python, route_edits
+from fixer.facts.health.addroute import (
+    annotation_doubt,
+    code_python,
+    route_edits,
+    served_as_tools,
+)
 from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.pulled import pulled_without_route
@@ -326,7 +334,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, python)
             # any service that runs the app: the prod stack's beside the dev stack's
             doubt = next((why for each in running if (why := pulled_without_route(ws, each))),
-                         None) or annotation_doubt(routes, python)
+                         None) or served_as_tools(routes) or annotation_doubt(routes, python)
             yield replace(violation, reason=doubt,
                           fix=Fix(f"{added} ({doubt})" if doubt else added,
                                   Safety.UNSAFE if doubt else Safety.SAFE, build))

@@ -20,7 +20,14 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.codestyle import CodeStyle, code_style
 from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes, Function
-from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
+from fixer.sources.python import (
+    LineIndex,
+    bound_names,
+    called_name,
+    every_statement,
+    indent_unit,
+    quote_char,
+)
 
 
 def addable(ws: Workspace, service: Service, path: str) -> AppRoutes | None:
@@ -48,6 +55,26 @@ def route_edits(routes: AppRoutes, path: str, python: tuple[int, int] | None) ->
     for an image whose Python is `python` (None: its reference does not say,
     `facts.image.images.image_python`)."""
     return [add_route(routes, path, python is not None and python >= (3, 9))]
+
+
+# what serves an app's routes as the tools of an MCP server, those it has when called:
+# fastapi-mcp's `FastApiMCP(app)`, its older `add_mcp_server(app)`, `FastMCP.from_fastapi(app)`
+_TOOL_SERVERS = frozenset({"FastApiMCP", "add_mcp_server", "from_fastapi"})
+
+
+def served_as_tools(routes: AppRoutes) -> str | None:
+    """Why a route added to the app would change what it offers: the module that creates
+    it hands it to an MCP server, which makes its routes tools every client sees (a route
+    added above that call is one more, and the placement follows the other routes)."""
+    site = routes.sites[0]
+    for node in ast.walk(site.tree):
+        if isinstance(node, ast.Call) and called_name(node) in _TOOL_SERVERS and any(
+                isinstance(given, ast.Name) and given.id == site.var
+                for given in [*node.args, *(k.value for k in node.keywords)]):
+            return (f"`{ast.unparse(node.func)}({site.var})` ({site.path}:{node.lineno}) serves "
+                    "the app's routes as MCP tools: the route added would be one more tool for "
+                    "its clients")
+    return None
 
 
 def annotation_doubt(routes: AppRoutes, python: tuple[int, int] | None) -> str | None:
