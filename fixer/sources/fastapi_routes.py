@@ -811,6 +811,10 @@ def _builtin_routes(site: AppSite, calls: list[ast.Call], result: AppRoutes) -> 
             result.routes.append(Route(served.pop(), True, None, head=True))
         else:
             result.unsure |= served
+            # `docs_url=f"{settings.API_V1_STR}/docs"`: the page is somewhere under a prefix
+            # fixer cannot read, as a route under an unread router prefix is
+            result.routes += [Route(url, True, None, head=True) for url in sorted(served)
+                              if url.startswith(UNKNOWN)]
 
 
 def _page_urls(tree: ast.Module, created: ast.Call) -> dict[str, set[str | None]]:
@@ -835,7 +839,19 @@ def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | 
     if isinstance(node, ast.Constant) and node.value is None:
         return {None}
     value = string_value(tree, node)
-    return {value or None} if value is not None else {default, None}
+    if value is not None:
+        return {value or None}
+    tail = _literal_tail(node)
+    return {default, None} | ({UNKNOWN + tail} if tail else set())
+
+
+def _literal_tail(node: ast.expr) -> str:
+    """The path a URL built from something unread ends with, written as a literal
+    (`f"{settings.API_V1_STR}/docs"`, `PREFIX + "/docs"`): "" where it ends otherwise."""
+    last = node.values[-1] if isinstance(node, ast.JoinedStr) and node.values else \
+        node.right if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) else None
+    text = last.value if isinstance(last, ast.Constant) else None
+    return text if isinstance(text, str) and text.startswith("/") and "{" not in text else ""
 
 
 def _serving_block(block: ast.stmt) -> str | None:
