@@ -299,3 +299,16 @@ def test_a_key_an_overlay_leaves_empty_merges_away(tmp_path: Path, base_sets: bo
     assert ("compose.prod.yaml:3: services.web.environment must be a mapping or a list, "
             "not null" in err) is refused, err
     assert code == (2 if refused else 1), err
+
+
+def test_a_binary_python_file_the_repository_search_meets_is_no_input_error(
+        tmp_path: Path) -> None:
+    """A macOS `._draft.py` beside someone's notes is read only by searches of the whole
+    repository (the variables a Python script that runs Compose sets): not text, it stops
+    nothing, and no input error turns the run into exit 2."""
+    repo = service_tree(tmp_path, folder="good")
+    compose = repo / "good" / "compose.yaml"
+    compose.write_text(compose.read_text() + "    environment:\n      TOKEN: ${TOKEN:-}\n")
+    write_tree(repo, {"notes/._draft.py": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  \x00"})
+    code, _, err = run_cli("check", repo)
+    assert code == 1 and "in the input" not in err and "._draft.py" not in err, err

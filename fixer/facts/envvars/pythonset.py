@@ -27,8 +27,10 @@ def python_set(ws: Workspace) -> frozenset[str]:
 
 def _python_variables(ws: Workspace) -> frozenset[str]:
     found: set[str] = set()
+    # every Python file of the repository is searched, none is an input: one that is not
+    # text (a macOS `._draft.py` beside the notes) stops nothing
     for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
-        file = ws.read(path)
+        file = ws.scan(path)
         if file is None or not _PYTHON_RUNS_COMPOSE.search(file.text):
             continue
         module = python.parse(file)
