@@ -305,12 +305,18 @@ class Service:
         found = {self.name}
         container = self.scalar("container_name")
         if container:
-            found.add(container)
+            found |= name_forms(container, self.stack.dotenv)
         for _doc, networks in self.all("networks"):
             for _name, net in items(networks):
                 for alias in string_list(get(net, "aliases")) or []:
-                    found.add(alias)
+                    found |= name_forms(alias, self.stack.dotenv)
         return frozenset(found)
+
+
+def name_forms(written: str, dotenv: Mapping[str, str]) -> set[str]:
+    """A container name or alias as written, and as Compose interpolates it
+    (`postgres_${APP_ENV:-dev}` is `postgres_dev` where the `.env` does not set APP_ENV)."""
+    return {written, interpolate(written, dotenv)} if "$" in written else {written}
 
 
 @dataclass(eq=False)

@@ -5,8 +5,8 @@ Reads every service's environment as Compose builds it (`env_file` files, then
 `environment` in map or list form, bare and wholly `${VAR}` entries through the
 stack's `.env`) and parses PostgreSQL URLs (`postgres://`, `postgresql://`,
 `postgresql+asyncpg://`, `postgresql+psycopg://`, ...). A URL whose host is no
-service, `container_name`, network alias, `extra_hosts` or link alias of the
-stack, nor a service of a sibling compose file, is reported once per host. A URL
+service, `container_name`, network alias (as Compose interpolates it:
+`db_${STAGE:-dev}`), `extra_hosts` or link alias of the stack, nor a service of a sibling compose file, is reported once per host. A URL
 whose query names the host (`?host=/cloudsql/...`, `hostaddr=`) connects there, not to
 the host before it (libpq, SQLAlchemy), and is left alone.
 

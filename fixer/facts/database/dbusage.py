@@ -16,7 +16,7 @@ from fixer.core.derived import Memo
 from fixer.core.envfile import interpolate, parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dburl
-from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.services import Service, Stack, env_file_paths, name_forms
 from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import (
@@ -170,11 +170,12 @@ def service_names(doc: ComposeDoc, name: str, value: Value) -> set[str]:
     found = {name}
     container = scalar(get(value, "container_name"))
     if container:
-        found.add(container)
+        found |= name_forms(container, {})
     networks = get(value, "networks")
     if networks is not None:
         for _net, net in items(networks):
-            found.update(string_list(get(net, "aliases")) or [])
+            for alias in string_list(get(net, "aliases")) or []:
+                found |= name_forms(alias, {})
     return found
 
 
