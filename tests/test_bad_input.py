@@ -110,15 +110,27 @@ def test_a_fix_never_touches_an_undecodable_file(tmp_path: Path) -> None:
                                    "message": "not valid utf-16-le text"}]
 
 
-def test_a_dangling_symlink_is_an_error_not_a_crash(tmp_path: Path) -> None:
+def test_a_dangling_symlink_is_a_missing_file(tmp_path: Path) -> None:
+    """A link to nothing is no file, as Docker and Compose find none there: a Dockerfile
+    linked to a path that is gone is a build that stops (S001), not an input error."""
     repo = service_tree(tmp_path / "repo", folder="good")
     write_tree(repo, {"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n"})
     (repo / "bad/svc").mkdir()
     (repo / "bad/svc/Dockerfile").symlink_to(tmp_path / "gone")
-    code, out, err = run_cli("check", repo, "--select", "P001")
-    assert code == 2
-    assert f"{repo}/bad/svc/Dockerfile:1: cannot read" in err
-    assert " P001 " in out
+    code, out, err = run_cli("check", repo, "--select", "P001,S001")
+    assert code == 1 and "cannot read" not in err, err
+    assert "bad/compose.yaml:3:12: S001 " in out and " P001 " in out
+
+
+def test_a_dangling_env_link_is_no_env_file(tmp_path: Path) -> None:
+    """`.env -> ../.env`, the file a person writes from its template: until then Compose
+    reads no `.env` there (`config` accepts the project), and every fix is still written."""
+    repo = service_tree(tmp_path / "repo", folder="good")
+    (repo / "good/.env").symlink_to("../.env")
+    code, out, err = run_cli("fix", repo, "--select", "P001", "--apply")
+    assert code == 1 and "cannot read" not in err and "Applied 1 fix" in err, err
+    assert run_cli("check", repo, "--select", "P001")[0] == 0
+    assert (repo / "good/.env").is_symlink() and not (repo / ".env").exists()
 
 
 def test_a_dangling_link_read_only_for_hints_stops_no_fix(tmp_path: Path) -> None:
@@ -312,3 +324,13 @@ def test_a_binary_python_file_the_repository_search_meets_is_no_input_error(
     write_tree(repo, {"notes/._draft.py": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  \x00"})
     code, _, err = run_cli("check", repo)
     assert code == 1 and "in the input" not in err and "._draft.py" not in err, err
+
+
+def test_a_dangling_env_link_in_a_commit_is_no_env_file(tmp_path: Path) -> None:
+    """The same link committed, read from the commit by `fix --branch`: no file there."""
+    repo = service_tree(tmp_path / "repo", folder="good")
+    (repo / "good/.env").symlink_to("../.env")
+    init_repo(repo)
+    code, _, err = run_cli("fix", repo, "--select", "P001", "--branch", "fixer/ports")
+    assert code != 2 and "cannot read" not in err, err
+    assert git(repo, "log", "--format=%s", "fixer/ports").count("\n") >= 1

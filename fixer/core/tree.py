@@ -388,7 +388,7 @@ def _walk(root: Path, links: dict[str, str], nested: bool = False) -> Iterator[s
     checkout, a repository cloned inside) is left out, as git leaves it out of this
     repository's commits. Each folder's relative path is built on the way down, where
     `os.walk` would need a join, a link test and a `relpath` per folder (thousands in a
-    large repository)."""
+    large repository). A dangling link is no file: it is in `links` only."""
     pending = [("", os.fspath(root))]
     while pending:
         prefix, folder = pending.pop()
@@ -401,6 +401,10 @@ def _walk(root: Path, links: dict[str, str], nested: bool = False) -> Iterator[s
             link = _is_link(entry)
             if link:
                 links[prefix + entry.name] = _link_text(entry.path)
+            if link and not os.path.exists(entry.path):
+                continue   # dangling (`.env -> ../.env`, the file a person writes): Compose
+                # and Docker find no file there, and neither does fixer; a fix never writes
+                # through it (`links`)
             if not _is_folder(entry):
                 yield prefix + entry.name
             elif not skipped_dir(entry.name) and not link and \

@@ -46,7 +46,8 @@ class CommitSource:
         self.prefix = prefix.strip("/")
         self.max_bytes = max_bytes   # `max-file-size`, as for a folder: the blob is not read
         self._files: dict[str, _Entry] | None = None
-        self._folder_links: dict[str, str] = {}   # links to folders: not listed
+        # links to folders, and those that lead to no file of the commit: not listed
+        self._unlisted_links: dict[str, str] = {}
         self._links: dict[str, str] | None = None
         self._blobs = _BlobReader(repo.git_dir)
         # the working tree's ignore rules: those a commit of a new file there goes by
@@ -59,12 +60,19 @@ class CommitSource:
             files = _listed(self.repo, root.hexsha)
             folders = {"/".join(p.split("/")[:n]) for p in files
                        for n in range(1, p.count("/") + 1)} | {"."}
-            # A link to a folder is not followed, as the working tree's walk does not
-            for path in [p for p, e in files.items() if stat.S_ISLNK(e.mode)]:
+            # A link to a folder is not followed, as the working tree's walk does not, and a
+            # link inside the prefix to nothing (`.env -> ../.env`, the file a person
+            # writes) is no file, as it is none in a checkout
+            links = [p for p, e in files.items() if stat.S_ISLNK(e.mode)]
+            for path in links:
                 written = self._link_text(files[path])
-                if _joined(path, written) in folders:
-                    self._folder_links[path] = written
-                    del files[path]
+                target = _joined(path, written)
+                inside = not written.startswith("/") and not target.startswith("../") and \
+                    target != ".."
+                if target in folders or inside and target not in files:
+                    self._unlisted_links[path] = written
+            for path in self._unlisted_links:
+                del files[path]
             self._files = files
         return self._files
 
@@ -79,7 +87,7 @@ class CommitSource:
         if self._links is None:
             files = self._index()
             self._links = {**{p: self._link_text(e) for p, e in files.items()
-                              if stat.S_ISLNK(e.mode)}, **self._folder_links}
+                              if stat.S_ISLNK(e.mode)}, **self._unlisted_links}
         return self._links
 
     def read_bytes(self, path: str) -> bytes:

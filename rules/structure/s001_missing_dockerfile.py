@@ -216,7 +216,15 @@ def _absent(ws: Workspace, service: Service, build: Build) -> bool:
         not _in_submodule(ws, build.dockerfile) and \
         not _in_unread_folder(build.dockerfile) and \
         not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
-        ws.tree.link_on(ws.tree.through_links(build.dockerfile)) is None
+        _no_link_may_hold(ws, ws.tree.through_links(build.dockerfile))
+
+
+def _no_link_may_hold(ws: Workspace, path: str) -> bool:
+    """No link on the way may hold the file: none, or the path is a link itself that the
+    listing has no file for (dangling, `Dockerfile -> ../gone/Dockerfile`: Docker finds no
+    file there either)."""
+    found = ws.tree.link_on(path)
+    return found is None or found[0] == path
 
 
 def _missing_alone(ws: Workspace, service: Service) -> Iterator[tuple[Service, Build]]:
