@@ -57,6 +57,7 @@ next run, reading what git keeps, would report it missing again.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Iterator
@@ -65,6 +66,7 @@ from functools import partial
 
 from fixer.core import tree_index
 from fixer.core.lazyre import lazy_compile
+from fixer.core.textfile import TextFile
 from fixer.model.committed import not_committed
 from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
@@ -74,6 +76,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
+from fixer.sources.python import called_name, parse
 
 from .namespace_portions import (
     NamedModule,
@@ -210,11 +213,29 @@ def _module_not_held(ws: Workspace, root: str, folder: str,
     depth = package.count(".") + 1
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
-        for module in modules_named(file.text, package) if file is not None else ():
+        if file is None:
+            continue
+        for module in modules_named(file.text, package):
             lacking = missing_depth(ws, folder, module.parts[depth:])
-            if lacking is not None:
+            if lacking is not None and (module.built or _imports(file, module.parts)):
                 return path, module, ".".join(module.parts[:depth + lacking])
     return None
+
+
+def _imports(file: TextFile, parts: list[str]) -> bool:
+    """The module's code imports the module, with an import statement or `import_module`
+    (the text named it: not only in a docstring, `from app.core.dependencies import x` in a
+    usage example); so it may where the module does not parse, for all fixer can tell."""
+    tree = parse(file)
+    dotted = ".".join(parts)
+    return tree is None or any(
+        isinstance(node, ast.ImportFrom) and not node.level and node.module is not None and
+        (node.module == dotted or
+         any(f"{node.module}.{alias.name}" == dotted for alias in node.names))
+        or isinstance(node, ast.Import) and any(alias.name == dotted for alias in node.names)
+        or isinstance(node, ast.Call) and called_name(node) in ("import_module", "__import__")
+        and any(isinstance(a, ast.Constant) and a.value == dotted for a in node.args)
+        for node in ast.walk(tree))
 
 
 def _sharer(ws: Workspace, service: BuiltService, folder: str, package: str,
