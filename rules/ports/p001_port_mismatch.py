@@ -62,9 +62,11 @@ variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, 
 listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &
 uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501), and when
-the image's ENTRYPOINT script, before it runs the command, or a RUN of the Dockerfile
-names the claimed port outside a client's call (`echo 'Port 2222' >>
-/etc/ssh/sshd_config` for the sshd it starts): another server may listen there.
+the image's ENTRYPOINT script, before it runs the command, a RUN of the Dockerfile, or
+the start script that runs the server, elsewhere than on its line, names the claimed port
+outside a client's call (`echo 'Port 2222' >> /etc/ssh/sshd_config` for the sshd it
+starts, `export PORT=3000` for the `node server.js &` in front of the app): another server
+may listen there, whichever `port-source` is set.
 Where Compose's own override file (`compose.override.yaml`) defines the service and the
 stack has `-f` overlays too (`compose.prod.yaml`), the ports are judged once per run, as
 Compose loads the override only when no `-f` is given: the base file with the override

@@ -212,14 +212,17 @@ def started_by_the_image(ws: Workspace, service: BuiltService,
                          claimed: list[int]) -> str | None:
     """Why the claimed port may be another server's that the image starts: the ENTRYPOINT
     script names it before it runs the command (`Port 2222` written for the sshd it
-    starts), or a RUN of the final stage's chain does (`sed -i 's/#Port 22/Port 2222/'
-    /etc/ssh/sshd_config`); not on a line that calls it (`pg_isready -p 5432`)."""
+    starts), a RUN of the final stage's chain does (`sed -i 's/#Port 22/Port 2222/'
+    /etc/ssh/sshd_config`), or the start script that runs the server does elsewhere than on
+    the server's line (`export PORT=3000` for the `node server.js &` in front of it); not on
+    a line that calls it (`pg_isready -p 5432`)."""
     app = service.app
     runs = [app.dockerfile.file.text[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
             for i in stage.find("RUN")]
     named = re.compile(r"(?<![\w.])(?:%s)(?![\w.])" % "|".join(map(str, claimed)))
     for where, text in (("the image's ENTRYPOINT script", entrypoint_prefix(ws, service)),
-                        ("a RUN of the Dockerfile", "\n".join(runs))):
+                        ("a RUN of the Dockerfile", "\n".join(runs)),
+                        *_start_script_rest(ws, service)):
         for match in named.finditer(text):   # most texts name no such port: no line split
             start = text.rfind("\n", 0, match.start()) + 1
             end = text.find("\n", match.end())
@@ -228,6 +231,19 @@ def started_by_the_image(ws: Workspace, service: BuiltService,
                 return (f"{where} names port {match[0]} (`{line.strip()[:60]}`): another "
                         "server the image starts may listen there")
     return None
+
+
+def _start_script_rest(ws: Workspace, service: BuiltService) -> list[tuple[str, str]]:
+    """(where, text) of the start script that runs the server, less the server's own
+    command (`export PORT=3000` before `node server.js &`, a proxy in front of the app):
+    none where the server starts in a compose file or a Dockerfile, whose other lines are
+    other services' and stages'."""
+    region = service.app.listen.region
+    if region is None or region.path in ws.compose_docs or \
+            region.path == service.app.dockerfile.path:
+        return []
+    text = ws.tree.read(region.path).text
+    return [(f"the start script {region.path}", text[:region.start] + text[region.end:])]
 
 
 # per service: the commands its command line starts beside the app's server
