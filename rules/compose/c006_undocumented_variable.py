@@ -164,7 +164,8 @@ fix writes one `VAR=` line per variable under a comment naming the service (and 
 from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
 use in the stack, or in another stack of the project folder (it reads the same `.env`,
-where an empty `NAME=` would override its `${NAME-default}`), gives is filled in; else,
+where an empty `NAME=` would override its `${NAME-default}`), gives is filled in (not a
+volume's, `${MODEL_DIR:-/tmp/empty}:/models`: a placeholder host path); else,
 for an `environment` entry that passes the variable on (`LOG_LEVEL: ${LOG_LEVEL}`) where
 the image sets it (`ENV LOG_LEVEL=info`), the image's value, which Compose's empty string
 replaces (the message says so), except
@@ -288,6 +289,9 @@ class Use:
     # inside single quotes of a shell script (`mosquitto_sub -t '$SYS/broker/uptime'`),
     # where the shell would read it as written: maybe a literal `$`
     quoted: bool = False
+    # in a volume's entry (`${MODEL_DIR:-/tmp/empty}:/models`): a default there is a host
+    # path to mount, no value for the variable's other uses
+    mounted: bool = False
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -422,7 +426,7 @@ def _uses(stack: Stack) -> Iterator[Use]:
     for doc in stack.docs:
         if not _may_interpolate(doc.file.text):
             continue
-        readers, shell = _service_scalars(doc)
+        readers, shell, mounted = _service_scalars(doc)
         seen: set[int] = set()
         for key, value in doc.root.value:
             for node in _scalars(value, seen):
@@ -436,7 +440,8 @@ def _uses(stack: Stack) -> Iterator[Use]:
                     yield Use(ref, doc, line, services or (str(key.value),),
                               services, scripts, glued,
                               bool(scripts) and _assigns(text, ref.name), column,
-                              bool(scripts) and _single_quoted(text, ref.start))
+                              bool(scripts) and _single_quoted(text, ref.start),
+                              id(node) in mounted or str(key.value) == "volumes")
 
 
 def _assigns(script: str, name: str) -> bool:
@@ -494,10 +499,13 @@ def _may_interpolate(text: str) -> bool:
     return "$" in text or "\\" in text
 
 
-def _service_scalars(doc: ComposeDoc) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Which services read each scalar node, and which read it as a shell command."""
+def _service_scalars(doc: ComposeDoc
+                     ) -> tuple[dict[int, list[str]], dict[int, list[str]], set[int]]:
+    """Which services read each scalar node, which read it as a shell command, and the
+    nodes of their `volumes` entries."""
     readers: dict[int, list[str]] = {}
     shell: dict[int, list[str]] = {}
+    mounted: set[int] = set()
     for name, value in doc.services.items():
         seen: set[int] = set()
         for key, child in items(Value(value.node)):
@@ -505,7 +513,9 @@ def _service_scalars(doc: ComposeDoc) -> tuple[dict[int, list[str]], dict[int, l
                 readers.setdefault(id(node), []).append(name)
                 if key in _SHELL_KEYS:
                     shell.setdefault(id(node), []).append(name)
-    return readers, shell
+                if key == "volumes":
+                    mounted.add(id(node))
+    return readers, shell, mounted
 
 
 def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
@@ -993,8 +1003,9 @@ def _assignment(file: TextFile | None, name: str, value: str) -> str:
 
 def _value(name: str, uses: list[Use], fallback: str = "") -> str:
     """A default another use gives (else `fallback`), written so that Compose's .env parser
-    reads it back."""
-    default = next((u.ref.default for u in uses if u.ref.default), fallback)
+    reads it back; not a volume's (`${MODEL_DIR:-/tmp/empty}:/models`), a placeholder host
+    path where the app may read the variable's emptiness."""
+    default = next((u.ref.default for u in uses if u.ref.default and not u.mounted), fallback)
     if not default or _SECRET.search(name) or "${" in default:  # a nested one: not a value
         return ""
     if _PLAIN.fullmatch(default):
