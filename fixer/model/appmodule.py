@@ -36,6 +36,7 @@ from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
 from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import run_env
 from fixer.sources.python_modules import Modules, OnPythonPath
@@ -521,8 +522,21 @@ def _cwd(service: BuiltService, launch: Launch,
     for option in ("--app-dir", "--chdir"):
         value = _option(words, option)
         if value:
-            cwd = posixpath.normpath(posixpath.join(cwd, value))
+            cwd = posixpath.normpath(posixpath.join(cwd, _home(service, launch, value)))
     return cwd
+
+
+def _home(service: BuiltService, launch: Launch, path: str) -> str:
+    """`~/svc` as a shell expands it: root's home where nothing names another user (no
+    USER in the final stage's chain, no compose `user:`); kept as written otherwise, and in
+    an exec-form command, where no shell expands it."""
+    if not launch.via_shell or not (path == "~" or path.startswith("~/")):
+        return path
+    users = [i for stage in chain(service.app.dockerfile, service.app.stage)
+             for i in stage.find("USER")]
+    root = service.scalar("user") in (None, "root", "0") and \
+        all(i.value and i.value[0].split(":")[0] in ("root", "0") for i in users)
+    return "/root" + path[1:] if root else path
 
 
 def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
