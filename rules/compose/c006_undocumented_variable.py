@@ -799,13 +799,15 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
                       "reads `${VAR}` from: which file documents the stack's variables is for "
                       "a person to choose")
     own = [p for p in own if p not in others]
-    # so are those of the other folders (`.env.obs.dev.example` beside the `.env` a
-    # Makefile gives Compose with `--env-file` for a stack in compose/)
+    # so are those of the folder of the `.env` a build script gives Compose with
+    # `--env-file` (`.env.obs.dev.example` beside it, for a stack in compose/)
+    run_with = {posixpath.dirname(p) for p in env_files(ws, stack)}
     elsewhere = {folder: sorted(set(paths) - _other_templates(ws, stack, paths, folder),
-                                key=paths.index) for folder, paths in readable.items()}
+                                key=paths.index) if folder in run_with else paths
+                 for folder, paths in readable.items()}
     if not own and readable and not any(elsewhere.values()):
         shown = [p for paths in readable.values() for p in paths]
-        return None, (f"the example files beside the env files the stack is run with "
+        return None, (f"the example files beside the env file the stack is run with "
                       f"({names(shown)}) are the templates of other env files: which file "
                       "documents the stack's variables is for a person to choose")
     readable = {folder: paths for folder, paths in elsewhere.items() if paths}
