@@ -2253,6 +2253,14 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
                                                                       helper, var, call)
+            elif isinstance(call.func, ast.Attribute) and \
+                    isinstance(inner := call.func.value, ast.Call) and \
+                    _hands_over(inner, var) and (helper := _helper_name(inner.func)) and \
+                    _may_add_routes(mods, path, tree, inner, helper, var):
+                # `OpenAIServe(app=app).bind_openai_api()`: the object given the app may add
+                # routes (or mount an app of its own) when its method runs
+                result.note(f"`{ast.unparse(call)[:80]}` hands the app to an object whose "
+                            "methods may add routes")
             elif (closing := _closing_over(scope, call, var)) is not None and depth <= 5:
                 # `register_routes()`, whose `@app.get("/health")` adds to this scope's app
                 _scan(mods, path, tree, closing, var, prefix, result, False, depth + 1)
@@ -2262,6 +2270,14 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             # (`app = GZipMiddleware(app)` wraps it: `find_app` reads what the server runs)
             # `mw = Middleware(app)`, then `mw.register()`: what it does to the app is its own
             result.doubt = result.doubt or _kept_by(mods, path, tree, stmt.value, var)
+            kept, helper = _assigned_name(stmt), _helper_name(stmt.value.func)
+            called = _method_called(scope, kept) if kept else None
+            if called is not None and helper and \
+                    _may_add_routes(mods, path, tree, stmt.value, helper, var):
+                # `serve = GraphServe(app=app)`, then `serve.bind_api()`: its method may add
+                # routes to the app it was given, or mount an app of its own
+                result.note(f"`{kept} = {ast.unparse(stmt.value)[:60]}` hands the app to an "
+                            f"object whose methods may add routes (`{called}`)")
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
@@ -2550,6 +2566,17 @@ def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, n
     parameter = _given_parameter(call, function, var)
     if parameter is not None:
         _scan(mods, where, module, function, parameter, prefix, result, False, depth + 1)
+
+
+def _method_called(scope: Scope, name: str) -> str | None:
+    """The first method call on `name` a statement of the scope makes (`serve.bind_api()`),
+    as written; None where there is none."""
+    for _top, stmt in statements(scope.body):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Attribute) and \
+                isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == name:
+            return ast.unparse(stmt.value)[:60]
+    return None
 
 
 def _hands_over(call: ast.Call, var: str) -> bool:

@@ -117,7 +117,11 @@ str]`), or, where mypy requires type parameters (`disallow_any_generics`, `stric
 `Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
 neither `typing` nor its `Dict` (a bare `dict` fails that type check). No finding when
 fixer cannot find where the app object is created (a factory that returns `FastAPI()`
-unnamed). Unsafe where the app's module hands the app to an MCP server (fastapi-mcp's
+unnamed). Unsafe where the app gets routes fixer cannot see (a function or an object
+handed the app: `serve = GraphServe(app=app)` then `serve.bind_api()`) and the route would
+go on the path the service's own healthcheck probes: those routes may serve it, and the
+route added before them would answer the probe in their place. Unsafe where the app's
+module hands the app to an MCP server (fastapi-mcp's
 `FastApiMCP(app)`, `FastMCP.from_fastapi(app)`): its routes are the server's tools, and the
 route added would be one more for every client (C004's fix, which adds it, too). Unsafe
 where the service has no healthcheck and compose
@@ -334,10 +338,22 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, python)
             # any service that runs the app: the prod stack's beside the dev stack's
             doubt = next((why for each in running if (why := pulled_without_route(ws, each))),
-                         None) or served_as_tools(routes) or annotation_doubt(routes, python)
+                         None) or _probed_past_unseen(service, health.path, health.why) or \
+                served_as_tools(routes) or annotation_doubt(routes, python)
             yield replace(violation, reason=doubt,
                           fix=Fix(f"{added} ({doubt})" if doubt else added,
                                   Safety.UNSAFE if doubt else Safety.SAFE, build))
+
+
+def _probed_past_unseen(service: BuiltService, path: str, unseen: str | None) -> str | None:
+    """Why a route at the path the service's own healthcheck probes may be a second one:
+    the app gets routes fixer cannot see (`unseen`), which may well serve the path its
+    authors probe (a library's app mounted by `serve.bind_api()`); the route added, before
+    them, would answer the probe in their place."""
+    if not unseen or path not in probe_paths(service):
+        return None
+    return (f"{unseen}: the healthcheck's {path} may be served by those routes, and a route "
+            "added before them would answer it in their place")
 
 
 def _probe_unread(service: BuiltService) -> bool:
