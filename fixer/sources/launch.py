@@ -353,13 +353,13 @@ def prefix_length(argv: list[str]) -> int | None:
         name = word.rsplit("/", 1)[-1]
         if name in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
             i += 1
-        elif word == "uv" and i + 1 < len(argv) and argv[i + 1] == "run":
+        elif name == "uv" and i + 1 < len(argv) and argv[i + 1] == "run":
             end = _UV_RUN.end(argv, i + 2)
             if end is None:
                 return None
             i = end
-        elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
-            i += 2
+        elif name in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
+            i += 2   # by its path too (`/opt/poetry/bin/poetry run`, `$POETRY_HOME/bin/...`)
         elif name in _ENV_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             end = _ENV_RUN.end(argv, i + 2)
             if end is None:
