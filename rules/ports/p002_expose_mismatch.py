@@ -27,8 +27,9 @@ any service that builds the stage: EXPOSE would document the port P001's fix, or
 author's, may move the app off (`fixer fix` writes it once P001's fix is in; without a safe
 P001 fix it stays display-only).
 Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
-there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
-be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
+there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`), or says compose
+sets the ports (`# Runtime config (ports, command, env) is specified in
+docker-compose.yml`): leaving it out may be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
 Display-only when a service that is no app builds the same image and runs another
 server on it (`mlflow server --port 5000`, `streamlit run`, or a script of the image that
 starts one, `/start-flower`; a worker listens on nothing and counts for nothing): EXPOSE
@@ -664,11 +665,22 @@ def _explained_omission(app: App, listen: int) -> str | None:
     text = app.dockerfile.file.text
     remarks = _EXPOSE_REMARK.finditer(text, app.stage.instructions[0].start, _stage_end(app))
     match = next((m for m in remarks if not _BARE_EXPOSE.fullmatch(m.group(1))), None)
+    about = "EXPOSE"
+    if match is None:
+        match, about = _PORTS_IN_COMPOSE.search(
+            text, app.stage.instructions[0].start, _stage_end(app)), "the ports compose sets"
     if match is None:   # only commented-out lines (`# EXPOSE 80`): no reason is given
         return None
     line = text.count("\n", 0, match.start()) + 1
-    return (f"line {line} comments on EXPOSE (`#{match.group(1).rstrip()}`): leaving it out "
-            "may be the author's choice")
+    return (f"line {line} comments on {about} (`#{match.group(1).rstrip()}`): leaving EXPOSE "
+            "out may be the author's choice")
+
+
+# a comment that says compose sets the ports (`# Runtime config (ports, command, env) is
+# specified in docker-compose.yml`): the Dockerfile leaves them to it on purpose
+_PORTS_IN_COMPOSE = lazy_compile(r"^[ \t]*#([^\n]*\bports?\b[^\n]*\bcompose\b[^\n]*?|"
+                                 r"[^\n]*\bcompose\b[^\n]*\bports?\b[^\n]*?)\r?$",
+                                 re.M | re.I)
 
 
 def _anchor(app: App) -> Instruction | None:
