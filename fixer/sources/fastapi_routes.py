@@ -1515,7 +1515,7 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     other_methods = {id(node) for node in for_other_methods(nodes, function)}
     nodes = _outside_branches(_outside_branches(
         [node for node in nodes if id(node) not in other_methods], function,
-        _sent_header_only(function)), function, _on_the_apps_status(function))
+        _sent_by_no_probe(function)), function, _on_the_apps_status(function))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
@@ -1562,12 +1562,14 @@ def _header_of(expr: ast.expr) -> str | None:
     return None
 
 
-def _sent_header_only(function: ast.AST) -> Callable[[ast.expr], bool]:
-    """Whether a test holds only where the request carries a header a probe never sends:
-    the test, or one operand of its `and`, checks that the header is there, itself or
-    through a name bound to it (`length = request.headers.get("content-length")`, then `if
-    length and int(length) > MAX_SIZE`; `if request.method != "OPTIONS" and
-    request.headers.get("Authorization")`). Not a comparison (`!= API_KEY` holds where the
+def _sent_by_no_probe(function: ast.AST) -> Callable[[ast.expr], bool]:
+    """Whether a test holds only where the request carries a header a probe never sends, or
+    a query string (a probe's URL has none): the test, or one operand of its `and`, checks
+    that the header is there, itself or through a name bound to it (`length =
+    request.headers.get("content-length")`, then `if length and int(length) > MAX_SIZE`;
+    `if request.method != "OPTIONS" and request.headers.get("Authorization")`), or that
+    the query holds something (`"%00" in request.url.query.lower()`,
+    `request.query_params.get("debug")`). Not a comparison (`!= API_KEY` holds where the
     header is missing)."""
     bound = {target.id: header for node in ast.walk(function) if isinstance(node, ast.Assign)
              and (header := _header_of(node.value)) is not None
@@ -1579,10 +1581,35 @@ def _sent_header_only(function: ast.AST) -> Callable[[ast.expr], bool]:
         for operand in operands:
             header = _header_of(operand) or (bound.get(operand.id)
                                              if isinstance(operand, ast.Name) else None)
-            if header is not None and header not in _PROBE_HEADERS:
+            if header is not None and header not in _PROBE_HEADERS or _needs_a_query(operand):
                 return True
         return False
     return present_only
+
+
+# what a request's query string is read as: `request.url.query`, `request.query_params`,
+# ASGI's `scope["query_string"]`
+_QUERY = lazy_compile(r"(?:\.url\.query|\bquery_params|\[[\"']query_string[\"']\])$")
+
+
+def _needs_a_query(test: ast.expr) -> bool:
+    """The test holds only where the request has a query string: something is in it, it is
+    not empty, or a parameter of it is there (`.get("debug")` with no default)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
+            isinstance(test.ops[0], ast.In):
+        return _is_query(test.comparators[0])
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and \
+            test.func.attr == "get" and len(test.args) == 1 and not test.keywords:
+        return _is_query(test.func.value)
+    return _is_query(test)
+
+
+def _is_query(expr: ast.expr) -> bool:
+    """The expression is the request's query string, maybe cased or decoded first."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
+            expr.func.attr in ("lower", "upper", "decode", "casefold") and not expr.args:
+        expr = expr.func.value
+    return _QUERY.search(_source(expr)) is not None
 
 
 def _on_the_apps_status(function: ast.AST) -> Callable[[ast.expr], bool]:
