@@ -538,8 +538,7 @@ def _script_certificate(ws: Workspace, service: BuiltService) -> tuple[str, str]
     certificate is mounted). Only a script of its own: a compose file or Dockerfile holds
     other services' and stages' commands."""
     region = service.app.listen.region
-    if region is None or region.path in ws.compose_docs or \
-            region.path == service.app.dockerfile.path:
+    if region is None or not region.script:
         return None
     file = ws.read(region.path)
     found = _CERTIFICATE_OPTION.search(file.text) if file is not None else None

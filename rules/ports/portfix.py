@@ -234,16 +234,17 @@ def started_by_the_image(ws: Workspace, service: BuiltService,
 
 
 def _start_script_rest(ws: Workspace, service: BuiltService) -> list[tuple[str, str]]:
-    """(where, text) of the start script that runs the server, less the server's own
-    command (`export PORT=3000` before `node server.js &`, a proxy in front of the app):
-    none where the server starts in a compose file or a Dockerfile, whose other lines are
-    other services' and stages'."""
+    """(where, text) of the start script that runs the server, after the server's own line
+    (`export PORT=3000` before `node server.js &`, a proxy in front of the app): none where
+    the server starts in a compose file or a Dockerfile (`Region.script`), whose other lines
+    are other services' and stages'."""
     region = service.app.listen.region
-    if region is None or region.path in ws.compose_docs or \
-            region.path == service.app.dockerfile.path:
+    if region is None or not region.script:
         return []
+    # the region runs from the script's start to the server's line: what follows that line
+    # is the rest (what comes before it `beside_the_server` reads)
     text = ws.tree.read(region.path).text
-    return [(f"the start script {region.path}", text[:region.start] + text[region.end:])]
+    return [(f"the start script {region.path}", text[region.end:])]
 
 
 # per service: the commands its command line starts beside the app's server

@@ -223,13 +223,12 @@ _COMMANDS: Memo[list[ComposeCommand]] = Memo("compose commands of scripts and gu
 
 
 def _script_and_guide_commands(ws: Workspace) -> list[ComposeCommand]:
-    found: list[ComposeCommand] = []
-    for path in [*sorted(p for p in ws.tree.paths() if is_build_script(p)
-                         and p not in ws.compose_docs), *_guides(ws)]:
-        file = ws.scan(path)
-        if file is not None and "compose" in file.text:
-            found.extend(_compose_commands(path, file.text))
-    return found
+    """The Compose commands of the build scripts (those `compose_runs` reads), then those
+    of the root's Markdown guides."""
+    scripts = [run.command for run in ws.derived.get(_RUNS, lambda: _compose_runs(ws))]
+    guides = [command for path in _guides(ws) if (file := ws.scan(path)) is not None
+              and "compose" in file.text for command in _compose_commands(path, file.text)]
+    return list(dict.fromkeys([*scripts, *guides]))
 
 
 def _compose_runs(ws: Workspace) -> list[ComposeRun]:
