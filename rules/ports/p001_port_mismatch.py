@@ -110,7 +110,10 @@ of the service on the listen port that fixer does not edit keeps the listen port
 mounted Caddyfile's `reverse_proxy web:8080`, a traefik file provider's `url:
 http://billing:8001`, a `wait-for-it api:8080` argument, a URL in Python source or a
 frontend's configuration (`http://users:8080` as a settings default) where none calls the
-other port; the compose side moves, and the call keeps reaching the app. But
+other port, a `docker run` of the service's image that publishes it (`docker run -p
+8001:8001 ai` in a build script, or in a Markdown guide of the root or of the service's
+build folder) where none publishes the other; the compose side moves, and the call keeps
+reaching the app. But
 when the service's first compose file alone (`docker compose -f compose.yml`) claims the
 listen port and only a later file's definition of it differs (`ports: !override
 ["8000:8000"]` in Compose's override), the listen port stays and that file is fixed:
@@ -185,9 +188,11 @@ users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite,
 file a container reads calls it there with a scheme or without (a mounted `crontab` whose
 job runs `curl http://api:8080/reindex`, a Compose config or secret it mounts, a file at
 the root of a non-app service's build context, which its image may copy); and when
-a build script (a CI workflow, a Makefile, a shell script) runs the image outside Compose
-publishing that container port (`docker run -p 8000:8000 api` in a smoke test, over
-continued lines too, or a GitHub Actions service container's `ports`), when it may be the
+a build script (a CI workflow, a Makefile, a shell script) or a Markdown guide of the root
+or of the service's build folder runs the image outside Compose publishing that container
+port (`docker run -p 8000:8000 api` in a smoke test, over continued lines too, or a GitHub
+Actions service container's `ports`; not one that gives the image a command of its own,
+`docker run api pytest`), when it may be the
 service's image (its name, its compose `image:`, a tag a script builds from its
 Dockerfile); when another service runs the image this one builds and tags
 (`image: orders-api:local` with no `build:` and no command of its own), or a service of the
@@ -279,8 +284,9 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded, names
 from fixer.core.numbers import number
+from fixer.core.textfile import TextFile
 from fixer.facts.database.images import family
-from fixer.facts.image.builttags import built_images, script_texts
+from fixer.facts.image.builttags import built_images, joined_lines, script_texts
 from fixer.facts.ports.claims import (
     ContainerPort,
     PortRange,
@@ -290,7 +296,7 @@ from fixer.facts.ports.claims import (
 )
 from fixer.facts.ports.deployments import deployment_port, deployment_ports
 from fixer.facts.ports.deploysignals import deployment_of, other_marks
-from fixer.facts.ports.dockerrun import docker_runs, run_image
+from fixer.facts.ports.dockerrun import docker_runs, run_image, runs_a_command
 from fixer.facts.ports.kubernetes import builds_one_app, deployed_images, helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
@@ -766,9 +772,10 @@ def _unseen_env_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
 
 
 def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
-    """Why moving the app off `listen` is unsafe: a build script runs an image outside
-    Compose and publishes its container port `listen` (`docker run -p 8000:8000 api` in a
-    CI smoke test or a Makefile), which fixer does not edit: it would reach nothing."""
+    """Why moving the app off `listen` is unsafe: a build script or a guide runs an image
+    outside Compose and publishes its container port `listen` (`docker run -p 8000:8000
+    api` in a CI smoke test, a Makefile or a README), which fixer does not edit: it would
+    reach nothing."""
     runs = ws.derived.get(_DOCKER_RUNS, lambda: _docker_run_ports(ws)).get(listen, [])
     found = next(((path, line) for path, line, image in runs
                   if _may_run(ws, service, image)), None)
@@ -947,8 +954,10 @@ _PUBLISH = lazy_compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)"
 
 def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:
     found: dict[int, list[tuple[str, int, str | None]]] = {}
-    for path, text, file in script_texts(ws):
+    for path, text, file in [*script_texts(ws), *_guide_texts(ws)]:
         for run in docker_runs(text):
+            if runs_a_command(run.group()):   # `docker run api pytest`: not its server
+                continue
             image = run_image(run.group())
             for publish in _PUBLISH.finditer(run.group()):
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
@@ -958,6 +967,18 @@ def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | Non
             for port, image, at in _service_containers(text):
                 found.setdefault(port, []).append((path, file.line_of(at), image))
     return found
+
+
+def _guide_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
+    """The Markdown guides a reader runs an image from: those of the repository's root
+    and of each app's build folder (`ai/README.md`: `docker build -t ai . && docker run -p
+    8001:8001 ai`), their continued lines joined as `script_texts` joins them."""
+    folders = {"", *(s.app.folder for s in app_services(ws))}
+    for path in ws.tree.sorted_paths():
+        if path.lower().endswith(".md") and posixpath.dirname(path) in folders:
+            file = ws.scan(path)
+            if file is not None and "docker" in file.text:
+                yield path, joined_lines(file.text), file
 
 
 def _service_containers(text: str) -> Iterator[tuple[int, str, int]]:
@@ -1028,11 +1049,28 @@ def _pinned(ws: Workspace, service: BuiltService, listen: int,
         return Side(listen, inline)
     found = _called_at(service, listen, bare_addresses(ws, service.stack)) or \
         _file_call(ws, service, listen) or _source_call(ws, service, listen, claims)
-    if found is None:
+    if found is not None:
+        path, line = found[1]
+        return Side(listen, ContainerPort(listen, "peer", path, line, None,
+                                          raw=f"{found[0]}:{listen}"))
+    run = _run_publishing(ws, service, listen, claims)
+    return None if run is None else \
+        Side(listen, ContainerPort(listen, "run", run[0], run[1], None, raw=f"-p {listen}"))
+
+
+def _run_publishing(ws: Workspace, service: BuiltService, listen: int,
+                    claims: list[ContainerPort]) -> tuple[str, int] | None:
+    """(path, line) of a `docker run` of the service's image, in a build script or a guide,
+    that publishes the port the app listens on (`docker run -p 8001:8001 ai` in ai/README.md),
+    where none publishes a port compose claims: fixer edits no such command, so moving the
+    app would leave it reaching nothing, and moving compose's side keeps it working."""
+    runs = ws.derived.get(_DOCKER_RUNS, lambda: _docker_run_ports(ws))
+    claimed = {p.effective for p in claims if p.effective is not None and p.effective != listen}
+    if any(_may_run(ws, service, image) for port in claimed for _p, _l, image in
+           runs.get(port, [])):
         return None
-    path, line = found[1]
-    return Side(listen, ContainerPort(listen, "peer", path, line, None,
-                                      raw=f"{found[0]}:{listen}"))
+    return next(((path, line) for path, line, image in runs.get(listen, [])
+                 if _may_run(ws, service, image)), None)
 
 
 def _source_call(ws: Workspace, service: BuiltService, listen: int,
@@ -1141,7 +1179,9 @@ def _compose_side_title(name: str, listen: int, moved: list[ContainerPort]) -> s
 
 def _because(side: Side) -> str:
     ref = side.evidence
-    return "" if ref is None else f", as {ref.path}:{ref.line} calls it"
+    if ref is None:
+        return ""
+    return f", as {ref.path}:{ref.line} {'publishes' if ref.kind == 'run' else 'calls'} it"
 
 
 def _ambiguity(wrong: list[ContainerPort], claimed: list[int]) -> str | None:

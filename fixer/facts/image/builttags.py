@@ -46,7 +46,13 @@ def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
     for path in ws.tree.sorted_paths():
         file = ws.scan(path) if is_build_script(path) else None
         if file is not None:
-            yield path, re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text), file
+            yield path, joined_lines(file.text), file
+
+
+def joined_lines(text: str) -> str:
+    """The text with each line a backslash continues joined to the next, every offset kept
+    (the backslash and the line end become blanks)."""
+    return re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), text)
 
 
 class ScriptBuild(NamedTuple):

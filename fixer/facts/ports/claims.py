@@ -43,7 +43,8 @@ _INTERPOLATION = lazy_compile(r"\$\{[^}]*\}")
 @dataclass(frozen=True)
 class ContainerPort:
     port: int | None        # the literal target as written; None: interpolated or not a number
-    kind: str               # "ports", "expose", "healthcheck", "traefik", "peer", "proxy"
+    kind: str               # "ports", "expose", "healthcheck", "traefik", "peer", "proxy";
+    # "run": a `docker run -p` of the image, only ever the evidence a side is chosen by
     path: str
     line: int
     site: Site | None       # where the target digits are written
