@@ -624,11 +624,11 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         # `--env-file`): the build is not where an empty value would put it
         return None
     project = service.stack.folder
-    context = _inside_root(doc, value, *_from_pwd(context_raw, project, project, dotenv))
-    where = _from_pwd(dockerfile_raw, context, project, dotenv)
-    # an absolute Dockerfile path Compose takes as it is: a file of one machine, which no
-    # checkout has (S001 reports it), not bad input
-    dockerfile = where[1] if where[1].startswith("/") else _inside_root(doc, value, *where)
+    # an absolute context, as an absolute Dockerfile path below, Compose takes as it is: a
+    # folder of one machine, which no checkout has (S001 reports it), not bad input
+    context = _outside_or_inside(doc, value, *_from_pwd(context_raw, project, project, dotenv))
+    dockerfile = _outside_or_inside(doc, value,
+                                    *_from_pwd(dockerfile_raw, context, project, dotenv))
     picked_by = tuple(dict.fromkeys(ref.text for raw in (context_raw, dockerfile_raw)
                                     for ref in references(raw) if ref.name != "PWD"))
     return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by)
@@ -693,10 +693,13 @@ def _from_pwd(raw: str, folder: str, project: str, dotenv: dict[str, str]) -> tu
     return project, interpolate(raw[start.end():], dotenv) or "."
 
 
+def _outside_or_inside(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:
+    """An absolute path as it is, else `_inside_root`."""
+    return written if written.startswith("/") else _inside_root(doc, value, folder, written)
+
+
 def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:
     """`written` (as the compose file has it) joined to `folder`, repository-relative."""
-    if written.startswith("/"):
-        raise InputError(doc.path, doc.line(value.node), f"build path {written} is absolute")
     normal = posixpath.normpath(posixpath.join(folder, written))
     if normal == ".." or normal.startswith("../"):
         # outside the folder fixer was given, which may be a folder of the repository

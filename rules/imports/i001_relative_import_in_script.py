@@ -26,6 +26,10 @@ has a finding and the module the import names is in the import root, it is count
 made absolute with the others.
 One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
+So for a module the app imports only inside functions (`from availability import count`
+in a route's body): importing the app never runs it. A local package whose `__init__.py`
+takes its names from its own modules (`from .session import get_db`) is the package a
+top-level `from database import get_db` means, not an installed one it would shadow.
 The absolute form of the same mistake is found too: a module-level import, in a module
 on the import path of such a top-level module, of the import root's own folder as a
 package (`from app.routers import search` in `app/main.py`, run as `python
@@ -198,7 +202,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             failing.sort(key=lambda f: not f.scanned.stops)   # the finding names one that stops
             yield _report(ws, found, service, failing,
                           _uncompiled(ws, reached, service.app) or _still_stops(found, own) or
-                          _imports_the_main(main, failing))
+                          _imports_the_main(main, failing),
+                          _imported_in_functions_only(ws, found, reached, failing))
         elif own is not None and own.path not in seen:
             seen.add(own.path)
             yield _own_package_report(found, service.name, own)
@@ -356,8 +361,24 @@ def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:
     return f"{found.clause}: fixer cannot see its imports"
 
 
+def _imported_in_functions_only(ws: Workspace, found: appmodule.AppModule,
+                                reached: dict[str, str], failing: list[Failing]) -> bool:
+    """Each failing module is on the app's import path only through imports inside
+    functions (`from availability import count` in a route's body): importing the app runs
+    none of them, so the service starts, and the requests that reach them fail. A module
+    nothing is seen importing (a sibling of the app module) may be imported in a way fixer
+    does not read: not counted."""
+    if found.runner is not None or any(f.path not in reached or f.path == found.path
+                                       for f in failing):
+        return False
+    at_import = Modules(ws.read, found.root, found.python_path).import_packages(
+        found.path, found.package, at_import=True)
+    return not any(f.path in at_import for f in failing)
+
+
 def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
-            failing: list[Failing], uncompiled: str | None) -> Violation:
+            failing: list[Failing], uncompiled: str | None,
+            in_functions_only: bool = False) -> Violation:
     path, scanned = failing[0].path, failing[0].scanned
     if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
         how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
@@ -367,8 +388,11 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
         how = "which the command runs as a script: it fails at start-up"
     else:
         how = f"which the command imports as top-level `{found.module}`: it fails at start-up"
-    lazy = all(f.scanned.lazy for f in failing)
-    if lazy:   # the service starts; the requests that call the function fail
+    lazy = in_functions_only or all(f.scanned.lazy for f in failing)
+    if in_functions_only:   # the service starts; the requests that import the module fail
+        how = how.replace("it fails when imported", "it fails when a function that imports "
+                                                    "it runs (a request), not at start-up")
+    elif lazy:   # the service starts; the requests that call the function fail
         how = how.replace("fails at start-up", "fails when the function that holds it runs "
                                                "(a request), not at start-up")
     others = [f.path for f in failing[1:]]
@@ -450,9 +474,11 @@ def _imports_the_main(main: str | None, failing: list[Failing]) -> str | None:
 
 def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom) -> bool:
     """`from database import SessionLocal` where the local `database` module defines
-    `SessionLocal` itself (a def, a class, an assignment; not an import of it): the local
-    module is what the import means, and what it finds at the top level. `celery.py`'s own
-    `from celery import Celery` is not: it imports the name."""
+    `SessionLocal` itself (a def, a class, an assignment, or a relative import of its own
+    package's module: `from .session import SessionLocal` in database/__init__.py; not an
+    absolute import of it): the local module is what the import means, and what it finds
+    at the top level. `celery.py`'s own `from celery import Celery` is not: it imports the
+    name."""
     if not isinstance(node, ast.ImportFrom) or node.module != name or \
             any(alias.name == "*" for alias in node.names):
         return False
@@ -465,9 +491,12 @@ def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom)
 
 
 def _defines(statement: ast.stmt) -> list[str]:
-    """The names a top-level statement defines by itself: not those it imports."""
+    """The names a top-level statement defines by itself, or takes from its own package
+    (`from .session import get_db`): not those it imports from elsewhere."""
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [statement.name]
+    if isinstance(statement, ast.ImportFrom) and statement.level:
+        return [alias.asname or alias.name for alias in statement.names if alias.name != "*"]
     targets = statement.targets if isinstance(statement, ast.Assign) else \
         [statement.target] if isinstance(statement, ast.AnnAssign) else []
     return [t.id for t in targets if isinstance(t, ast.Name)]

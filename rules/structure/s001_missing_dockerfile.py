@@ -17,7 +17,10 @@ service's `build:` and Compose also runs the base without it (a default name suc
 `docker compose -f` that names the base and no overlay), the base's own build is judged
 too, at its `dockerfile:` line: whatever the overlay builds, that run builds the base's
 Dockerfile. A `dockerfile:` that names a folder (`dockerfile: .`, the context itself) is
-reported as one, with the `Dockerfile` that folder holds to name instead. When one file
+reported as one, with the `Dockerfile` that folder holds to name instead. An absolute
+context (`context: /home/dev/demo/app`, as `docker compose config` prints it) is a folder
+of one machine, which Compose accepts and no checkout has: reported (display-only), and no
+error in the input that would hold back the other fixes. When one file
 differs from the name only in case, the service's other rules read that file: their findings are
 reported beside this one, not after its fix.
 
@@ -371,7 +374,11 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
 def _missing_context_hint(ws: Workspace, build: Build) -> str:
     """What the missing context may be: one folder whose name differs only in case, else
     the one beside it named after it with a prefix that holds the Dockerfile (`1_orders/`
-    for `orders`, the folders numbered since the compose file was written)."""
+    for `orders`, the folders numbered since the compose file was written); an absolute
+    path, one machine's (a `docker compose config` output committed as it was printed)."""
+    if build.context.startswith("/"):
+        return ("; it is an absolute path, which only the machine it was written on has: "
+                "write it relative to the compose file's folder")
     like = tree_index.folders_like(ws.tree, build.context)
     if len(like) == 1:
         return (f"; {like[0]} differs from it only in case, which a case-insensitive checkout "

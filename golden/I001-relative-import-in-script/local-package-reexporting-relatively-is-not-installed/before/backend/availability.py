@@ -1,0 +1,5 @@
+from .database import ROWS
+
+
+def count():
+    return len(ROWS)

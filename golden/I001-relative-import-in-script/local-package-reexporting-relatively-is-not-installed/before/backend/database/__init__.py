@@ -1,0 +1,1 @@
+from .session import ROWS, get_db

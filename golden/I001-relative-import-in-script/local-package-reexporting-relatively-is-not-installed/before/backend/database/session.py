@@ -1,0 +1,5 @@
+ROWS = [1, 2, 3]
+
+
+def get_db():
+    return "db"

@@ -1,0 +1,5 @@
+from .db import rows
+
+
+def count():
+    return len(rows)
