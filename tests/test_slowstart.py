@@ -166,14 +166,27 @@ SEGMENTATION = ("import torch\n\n\ndef get_segmentator():\n"
                 "    return torch.hub.load('pytorch/vision', 'deeplabv3_resnet101')\n")
 
 
+def test_a_load_called_only_by_a_function_nothing_calls_is_no_reason() -> None:
+    """`warm()` is named nowhere: the load it would run never runs; the module's import of
+    torch is the reason left."""
+    head = "from app.segmentation import get_segmentator\n\n\ndef warm():\n" \
+        "    return get_segmentator()\n"
+    files = {**stack(head), "api/app/segmentation.py": SEGMENTATION}
+    files["docker-compose.yml"] = COMPOSE.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n', "")
+    [finding] = check(files, select="C004")
+    assert finding.reason is not None and "imports torch" in finding.reason
+    assert "get_segmentator" not in finding.reason
+
+
 @pytest.mark.parametrize(("head", "when"), [
     pytest.param("from app.segmentation import get_segmentator\n\nmodel = get_segmentator()\n",
                  "which runs at import (api/app/main.py:4)", id="called-at-the-top-level"),
     pytest.param("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
                  "    model = get_segmentator()\n", "which may run at start-up", id="main-guard"),
     pytest.param("from app.segmentation import get_segmentator\n\n\ndef warm():\n"
-                 "    return get_segmentator()\n", "which may run at start-up",
-                 id="called-in-a-function"),
+                 "    return get_segmentator()\n\n\nWARMERS = [warm]\n",
+                 "which may run at start-up", id="called-in-a-function-handed-on"),
 ])
 def test_a_load_in_a_function_a_module_calls_at_import_runs_at_import(head: str,
                                                                      when: str) -> None:

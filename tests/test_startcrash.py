@@ -135,3 +135,41 @@ def test_an_app_made_by_a_name_the_module_never_binds_stops_the_app() -> None:
 def test_an_app_made_by_a_name_the_module_binds_is_no_crash(main: str) -> None:
     reason = c004_reason(unbound(main))
     assert reason is None or "NameError" not in reason, reason
+
+
+BESIDE = {"api/app/db/helpers.py": "def greeting():\n    return 'hi'\n"}
+
+
+def beside_files(extra: dict[str, str] | None = None, dockerfile: str = DOCKERFILE,
+                 imports: str = "from helpers import greeting\n") -> dict[str, str]:
+    tree = files("from app.db.session import engine\n",
+                 {"api/app/db/session.py": f"{imports}engine = None\n", **BESIDE,
+                  **(extra or {})}, dockerfile)
+    return tree
+
+
+def test_a_bare_import_of_a_module_beside_the_importer_stops_the_app() -> None:
+    assert c004_reason(beside_files()) == (
+        "the app stops at start-up: api/app/db/session.py:1 imports `helpers` by its bare "
+        "name, which only the module's own folder api/app/db/ holds, not the import root "
+        "(ModuleNotFoundError: Python 3 imports no module beside the importer by its bare "
+        "name)")
+
+
+@pytest.mark.parametrize(("extra", "dockerfile", "imports"), [
+    pytest.param({}, DOCKERFILE.replace("COPY . .\n", "COPY . .\nENV PYTHONPATH=/code/app/db\n"),
+                 "from helpers import greeting\n", id="pythonpath"),
+    pytest.param({"api/app/__init__.py": "import sys, os\n"
+                                         "sys.path.append(os.path.dirname(__file__) + '/db')\n"},
+                 DOCKERFILE, "from helpers import greeting\n", id="sys-path-changed"),
+    pytest.param({}, DOCKERFILE.replace("fastapi uvicorn", "fastapi uvicorn helpers"),
+                 "from helpers import greeting\n", id="installed-by-that-name"),
+    pytest.param({}, DOCKERFILE.replace("COPY . .\n", "COPY . .\nCOPY app/db/helpers.py .\n"),
+                 "from helpers import greeting\n", id="copied-to-the-root"),
+    pytest.param({"api/app/db/json.py": ""}, DOCKERFILE, "from json import loads\n",
+                 id="standard-library"),
+    pytest.param({}, DOCKERFILE, "from .helpers import greeting\n", id="relative"),
+])
+def test_no_start_crash_where_the_module_beside_may_be_found(
+        extra: dict[str, str], dockerfile: str, imports: str) -> None:
+    assert c004_reason(beside_files(extra, dockerfile, imports)) is None

@@ -161,6 +161,10 @@ own body, a module of the app's regular package that no file provides (`from
 app.db.base_class import Base` beside only `app/db/base.py`: `ModuleNotFoundError`); not
 where a volume may bring it, git ignores it, a build step may write it (a `RUN` naming it,
 protobuf's `_pb2`) or a namespace package or a path `__init__.py` extends may hold it;
+or imports by its bare name a module that only its own folder holds, below the import root
+(`from helpers import greeting` in app/svc/server.py beside app/svc/helpers.py: Python 3
+looks on sys.path alone), where no PYTHONPATH, `sys.path` change of the app's code,
+package the image installs by that name or COPY to the import root may bring it;
 or the app's own statement calls a name the module never binds (`from fastapi import
 FastApi`, then `app = FastAPI()`: `NameError`), or a module importing the app runs imports
 a name from itself above any statement binding it (`from db import get_db` in db.py:
@@ -205,7 +209,8 @@ app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileob
 install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy. A load or download in a function only route handlers call (or queue
-with `background_tasks.add_task`, through helpers only they call), or in one nothing of the
+with `background_tasks.add_task`, through helpers only they call, or through one nothing
+calls: a `@property` no code reads), or in one nothing of the
 service names (a script that calls a function of that name of its own names another), is
 no such reason (`facts/health/slowstart.py`); nor is an
 HTTP request in a function only route handlers or middleware call, or in one a start-up

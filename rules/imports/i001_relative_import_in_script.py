@@ -142,6 +142,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.pydeps.dependency_sources import installed_in_image
 from fixer.facts.pydeps.module_commands import DOTTED_COMMAND, commands_naming
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
@@ -155,8 +156,7 @@ from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
                                             target_module)
 
-from .own_package import (OwnPackageImport, inner_package_import, installed_in_image,
-                          own_package_import)
+from .own_package import OwnPackageImport, inner_package_import, own_package_import
 from .run_imports import run_imports
 
 CODE = "I001"

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under, is_folder
-from fixer.facts.pydeps.dependency_sources import declared
+from fixer.facts.pydeps.dependency_sources import installed_in_image
 from fixer.model import appmodule
 from fixer.model.appmodule import AppModule
 from fixer.model.services import BuiltService
@@ -127,11 +127,3 @@ def _runs_widening_script(ws: Workspace, service: BuiltService) -> bool:
                 if not found or any(_SCRIPT_WIDENS.search(f.text) for f in found):
                     return True
     return False
-
-
-def installed_in_image(ws: Workspace, service: BuiltService, name: str) -> bool:
-    """The image may hold a package of that name: it installs a project (`pip install .`,
-    a pyproject.toml), what fixer cannot name, or a requirement named so."""
-    app = service.app
-    found = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
-    return found.unknown is not None or found.pyproject is not None or found.has(name)

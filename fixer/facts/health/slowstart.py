@@ -41,7 +41,7 @@ import ast
 import posixpath
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from fixer.core import tree_index
@@ -474,8 +474,10 @@ def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> Mo
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
             if not waits and found[5]:   # a retry that connects at once: no doubt
                 continue
-            if not helper or not (runs_on_request(ws, paths, helper, known)
-                                  or _never_runs(ws, service, paths, helper)):
+            def never(key: str) -> bool:
+                return _never_runs(ws, service, paths, key)
+            if not helper or not (runs_on_request(ws, paths, helper, known, never)
+                                  or never(helper)):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
     request = startup_request(Modules(ws.read, module.root, module.python_path), paths, waits)
@@ -528,12 +530,14 @@ class _Place(NamedTuple):
 
 
 def runs_on_request(ws: Workspace, paths: list[str], key: str,
-                    known: dict[str, bool] | None = None) -> bool:
+                    known: dict[str, bool] | None = None,
+                    never: Callable[[str], bool] | None = None) -> bool:
     """Whether the function (`_key`) runs only when a request comes: each place a module of
     the import path names it, but its own body, is in a route handler, or a call in a
-    function that runs only on request itself. A function named nowhere (a startup handler
-    its decorator registers, an app factory uvicorn calls) or in a cycle of calls may run
-    at start-up. `known`: the answers so far, shared by the questions of one import path."""
+    function that runs only on request itself, or in one nothing calls (`never`: a
+    `@property` no code reads). A function named nowhere (a startup handler its decorator
+    registers, an app factory uvicorn calls) or in a cycle of calls may run at start-up.
+    `known`: the answers so far, shared by the questions of one import path."""
     known = {} if known is None else known
     if key not in known:
         known[key] = False   # while its callers are followed: a cycle proves nothing
@@ -541,8 +545,9 @@ def runs_on_request(ws: Workspace, paths: list[str], key: str,
         places = [place for path in paths for place in _places(ws, path, key)
                   if place.within != key]
         known[key] = bool(places) and all(
-            place.on_request or (place.called and bool(place.within)
-                                 and runs_on_request(ws, paths, place.within, known))
+            place.on_request or (place.called and bool(place.within) and (
+                runs_on_request(ws, paths, place.within, known, never)
+                or (never is not None and never(place.within))))
             for place in places)
     return known[key]
 

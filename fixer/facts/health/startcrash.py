@@ -22,7 +22,10 @@ module that importing the app runs, and it lies below a regular package of the i
 or compiled extension of that name is. Not where the service mounts volumes (they may bring
 the file), where the image's command is a script that serves the app by name, where git
 ignores the file (local settings, generated code), nor for names that builds generate
-(`_pb2`, `_version`) or that a `RUN` of the Dockerfile names.
+(`_pb2`, `_version`) or that a `RUN` of the Dockerfile names. Nor, in Python 3, is a module
+found by its bare name beside the module that imports it (`from helpers import x` in
+app/svc/server.py, next to app/svc/helpers.py): it counts as missing where nothing may put
+that folder or the module on sys.path (`_beside_only`).
 """
 
 from __future__ import annotations
@@ -30,12 +33,15 @@ from __future__ import annotations
 import ast
 import builtins
 import posixpath
+import sys
 from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.facts.health.staticdir import static_dir_crash
+from fixer.facts.pydeps.dependency_sources import installed_in_image
 from fixer.model import appmodule
+from fixer.model.appmodule import sets_python_path
 from fixer.model.image_paths import image_path_of, locate
 from fixer.model.hidden_code import hidden_code
 from fixer.model.services import BuiltService, Service
@@ -152,6 +158,7 @@ class _Import(NamedTuple):
     path: str        # the importing file
     line: int
     module: str      # the dotted module that must exist
+    absolute: bool = True   # written as an absolute import (`from helpers import x`)
 
 
 # per (stack, service): why its app stops on an import, or None
@@ -180,17 +187,45 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
     missing = [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
                for found in _module_imports(modules, path, package)
                if (lacks := _missing_at(ws, module.root, found.module)) is not None]
+    missing += [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
+                for found in _module_imports(modules, path, package)
+                if (lacks := _beside_only(ws, service, module, modules, found)) is not None]
     if not missing:
         return None
     at_import = modules.import_packages(module.path, module.package, at_import=True)
     for found, lacks in missing:
         if found.path in at_import and not _made_by_build(ws, service, found.module,
                                                           lacks.folder) \
-                and not _in_image(ws, service, lacks):
+                and not _in_image(ws, service, lacks, found, module.root):
+            if lacks.beside:
+                return (f"the app stops at start-up: {found.path}:{found.line} imports "
+                        f"`{found.module}` by its bare name, which only the module's own "
+                        f"folder {lacks.folder}/ holds, not the import root "
+                        "(ModuleNotFoundError: Python 3 imports no module beside the "
+                        "importer by its bare name)")
             return (f"the app stops at start-up: {found.path}:{found.line} imports "
                     f"`{found.module}`, which {lacks.folder}/ does not hold "
                     "(ModuleNotFoundError)")
     return None
+
+
+def _beside_only(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
+                 modules: Modules, found: _Import) -> _Missing | None:
+    """An absolute import of a bare name (`from helpers import greeting` in
+    app/svc/server.py) that only the importing module's own folder holds (app/svc/helpers.py),
+    below the import root: Python 2 looked there first, Python 3 looks on sys.path alone,
+    where no such module is. None where something may put it there: a PYTHONPATH, a
+    `sys.path` change in the app's code, a package the image installs by that name, the
+    standard library."""
+    first = found.module.split(".")[0]
+    folder = posixpath.dirname(found.path)
+    if not found.absolute or folder == module.root or first in sys.stdlib_module_names or             modules.path_of(first) is not None or not _held(ws, folder, first):
+        return None
+    if sets_python_path(ws, service) or installed_in_image(ws, service, first) or any(
+            (file := ws.read(path)) is not None and "sys.path" in file.text
+            for path in appmodule.import_packages(ws, module)):
+        return None
+    return _Missing(folder, (first,), beside=True)
 
 
 def _module_imports(modules: Modules, path: str, package: str) -> list[_Import]:
@@ -207,13 +242,15 @@ def _module_imports(modules: Modules, path: str, package: str) -> list[_Import]:
             name = absolute_module(package, stmt.level, stmt.module) if stmt.level else \
                 stmt.module
             if name and (package or not stmt.level):   # a script's `from .x` is I001's
-                found.append(_Import(path, stmt.lineno, name))
+                found.append(_Import(path, stmt.lineno, name, not stmt.level))
     return found
 
 
 class _Missing(NamedTuple):
     folder: str              # the regular package's folder
     rest: tuple[str, ...]    # the parts of the module below it, the first of them not there
+    # the module is in `folder` (the importer's own), and the import root lacks it
+    beside: bool = False
 
 
 def _missing_at(ws: Workspace, root: str, dotted: str) -> _Missing | None:
@@ -232,10 +269,20 @@ def _missing_at(ws: Workspace, root: str, dotted: str) -> _Missing | None:
     return None
 
 
-def _in_image(ws: Workspace, service: BuiltService, missing: _Missing) -> bool:
+def _in_image(ws: Workspace, service: BuiltService, missing: _Missing,
+              found: _Import, root: str) -> bool:
     """Whether the image may hold the module all the same: another COPY puts it in the
-    package's folder (`COPY messaging/ app/messaging/`), or fixer cannot tell where the
-    package lands."""
+    package's folder (`COPY messaging/ app/messaging/`), or at the import root for a module
+    that only the importer's folder holds (`COPY app/svc/helpers.py .`), or fixer cannot
+    tell where the package lands."""
+    if missing.beside:
+        landed = image_path_of(ws.tree, service, found.path)
+        inside = posixpath.relpath(found.path, root or ".")
+        if landed is None or not landed.endswith("/" + inside):
+            return True
+        top = landed[:-len(inside)]
+        return any(locate(ws.tree, service, top, relative) is not None
+                   for relative in (f"{missing.rest[0]}.py", f"{missing.rest[0]}/__init__.py"))
     landed = image_path_of(ws.tree, service, posixpath.join(missing.folder, "__init__.py"))
     if landed is None:
         return True

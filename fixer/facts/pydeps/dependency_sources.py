@@ -61,6 +61,7 @@ from fixer.facts.pydeps.requirements import (
     specifier_of,
 )
 from fixer.model.image_paths import in_image
+from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import program_at, run_commands
@@ -182,6 +183,14 @@ def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,
     return ws.tree.carried.remember(_DECLARED, (context, dockerfile.path, stage.index, given),
                                     ws.tree,
                                     lambda: _declared(ws, context, dockerfile, stage, args or {}))
+
+
+def installed_in_image(ws: Workspace, service: BuiltService, name: str) -> bool:
+    """The image may hold a package of that name: it installs a project (`pip install .`,
+    a pyproject.toml), what fixer cannot name, or a requirement named so."""
+    app = service.app
+    found = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
+    return found.unknown is not None or found.pyproject is not None or found.has(name)
 
 
 def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,
