@@ -268,6 +268,12 @@ class Workspace:
                         for _doc, earlier in service.definitions[:at]):
                     self.record_error(error)
 
+    def app_of(self, service: Service) -> App | None:
+        """The image a view of a service builds (one with fewer compose files): its
+        Dockerfile, stage and listen port; None where the Dockerfile is not there. Raises
+        InputError as the workspace's own services do."""
+        return self._app(service)
+
     def _app(self, service: Service) -> App | None:
         build = locate_build(self.tree, service)
         if build is None:

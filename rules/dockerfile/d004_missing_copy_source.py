@@ -7,7 +7,10 @@ reports a source that the build context does not send to the builder: no such fi
 folder in the context, or one that its `.dockerignore` drops (a pattern that matches it
 or a folder above it: a folder whose files alone the patterns drop, `data/docs/*.pdf`, is
 still sent, empty). One finding per instruction and source, naming the services built
-from it.
+from it. Where a `-f` overlay builds a service from another Dockerfile
+(`docker-compose.dev.yml` naming `Dockerfile.dev`) and Compose also runs the base file
+without it (a default name such as `docker-compose.yml`, as S001 reads it), the base's
+Dockerfile is read too: `docker compose up` builds that one.
 
 Left alone: a source that reads a variable or is a glob (which files it takes depends on
 the build), a URL or a git repository (ADD fetches it), a heredoc, a COPY from another
@@ -54,6 +57,7 @@ from dataclasses import dataclass, field
 from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.envvars.examples import examples
+from fixer.facts.image.baserun import built_alone
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.submodules import in_submodule
@@ -85,7 +89,8 @@ class _Missing:
 
 def detect(ws: Workspace) -> Iterator[Violation]:
     found: dict[tuple[str, str, int, str], _Missing] = {}
-    for service in ws.apps():
+    # and the build a plain `docker compose up` makes where a `-f` overlay builds another
+    for service in [*ws.apps(), *built_alone(ws)]:
         app = service.app
         files = context_files(ws.tree, app.build.context, app.dockerfile.path)
         for stage in _built(app.dockerfile, app.stage):

@@ -129,7 +129,8 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
 from fixer.core.wording import names
-from fixer.facts.image.buildscripts import compose_runs, project_directories
+from fixer.facts.image.baserun import run_alone
+from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.pydeps.requirements import read_requirements_file
 from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
@@ -138,8 +139,8 @@ from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, bind_mounts, case_variants, locate_build
-from fixer.model.stacks import CANONICAL, folders_above, is_auto_override
-from fixer.model.workspace import Workspace, without_files
+from fixer.model.stacks import folders_above
+from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, elements, get, scalar, string_list
 from fixer.sources.launch import find_launch
 from fixer.sources.python_modules import Modules
@@ -233,7 +234,7 @@ def _no_link_may_hold(ws: Workspace, path: str) -> bool:
 def _missing_alone(ws: Workspace, service: Service) -> Iterator[tuple[Service, Build]]:
     """The service's build as its stack's base file runs it alone, where that Dockerfile
     is missing and is not the one the merged stack builds (that one is judged above)."""
-    alone = _run_alone(ws, service)
+    alone = run_alone(ws, service)
     if alone is None or alone.get("extends") is not None:
         return
     build = _build_of(ws, alone)
@@ -242,28 +243,6 @@ def _missing_alone(ws: Workspace, service: Service) -> Iterator[tuple[Service, B
     merged = service.app.build if service.app is not None else _build_of(ws, service)
     if merged is None or merged.dockerfile != build.dockerfile:
         yield alone, build
-
-
-def _run_alone(ws: Workspace, service: Service) -> Service | None:
-    """The service without the stack's `-f` overlays, where one of them sets its `build:`
-    and Compose also runs the base file without them: `docker compose up` loads a default
-    file (`docker-compose.yml`, with Compose's own override file) and no `-f` overlay, and
-    a build script may run the base with `-f` alone. Whatever the overlay builds, that run
-    builds the base's Dockerfile. None otherwise (a base only ever given with its
-    overlays, `docker-compose.base.yml`, is judged merged)."""
-    if service.overlay_setting(("build",)) is None:
-        return None
-    first = service.stack.docs[0]
-    overlays = [doc for doc in service.stack.docs[1:] if not is_auto_override(doc, first)]
-    alone = without_files(service, overlays)
-    if not alone.definitions or alone.first_doc() is not service.first_doc():
-        return None   # an overlay defines the service: the base alone has none to build
-    if posixpath.basename(first.path) in CANONICAL or any(
-            run.command.named is not None and all(o.path not in run.command.named
-                                                  for o in overlays)
-            for run in compose_runs(ws, first.path)):
-        return alone
-    return None
 
 
 def _in_unread_folder(path: str) -> bool:
