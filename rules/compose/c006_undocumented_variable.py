@@ -180,9 +180,15 @@ service alone in the file's framing: `# ── api ───`).
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
 service's own `environment` or its image's `ENV` sets, or that its script sets itself
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
-(`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
+(`$$VAR`), which needs a person to confirm; so is another variable the same script reads
+(`sh -c "echo sending $GREETING to $TARGET"` where only TARGET is set for the container):
+the script was written for the container's shell. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
 shell, where the image's own value was meant, which only writing it out in full gives.
+Display-only too when a service of the stack has neither `image`, `build` nor `extends`
+in any of its files (`main:` with only `depends_on`, in a generated `jobs/*.compose.yml`):
+Compose refuses the files as they stand, so another file completes them, one fixer does
+not see, which may set the variable.
 Display-only too when every use is an unbraced `$VAR` right after a letter or digit
 (`SECRET_KEY=uZq3$B+E(H@`): a `$` inside a password or a hash reads so, and documenting `B`
 would call it a variable where `$$` is the fix. So is one inside single quotes of a
@@ -301,6 +307,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if not by_name:
             continue
         defined = _Definitions(ws, stack)
+        scripts = _by_script(by_name)
         for name, uses in by_name.items():
             if set_outside(name):
                 continue
@@ -311,7 +318,30 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 # the stacks the same example file documents read it too: name them all
                 kin = [u for other, its_home, names in found if its_home.folder == home.folder
                        and other is not stack for u in names.get(name, [])]
-                yield _report(ws, stack, name, open_uses[0], uses, home, kin)
+                beside = [u for u in scripts.get((open_uses[0].doc.path, open_uses[0].line), [])
+                          if u.ref.name != name]
+                yield _report(ws, stack, name, open_uses[0], uses, home, kin, beside)
+
+
+def _unrunnable(stack: Stack) -> str | None:
+    """A service of the stack with neither `image`, `build` nor `extends` in any of its
+    files (`main:` with only `depends_on`): Compose refuses the files as they stand, so they
+    are a fragment that a file fixer does not see completes (a harness's own compose
+    file)."""
+    return next((name for name, service in stack.services.items()
+                 if all(service.get(key) is None for key in ("image", "build", "extends"))),
+                None)
+
+
+def _by_script(by_name: dict[str, list[Use]]) -> dict[tuple[str, int], list[Use]]:
+    """The uses in a command, entrypoint or healthcheck script, by its file and line: the
+    variables one script reads."""
+    found: dict[tuple[str, int], list[Use]] = {}
+    for uses in by_name.values():
+        for use in uses:
+            if use.shell:
+                found.setdefault((use.doc.path, use.line), []).append(use)
+    return found
 
 
 def _by_name(stack: Stack) -> dict[str, list[Use]]:
@@ -565,9 +595,10 @@ def _consequence(ws: Workspace, stack: Stack) -> str:
 
 
 def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,
-            kin: list[Use]) -> Violation:
+            kin: list[Use], beside: list[Use]) -> Violation:
     """The finding at the first open use; its fix documents `name` in `home`'s example
-    file, naming the readers among `uses` and `kin` (those of the stacks it documents too)."""
+    file, naming the readers among `uses` and `kin` (those of the stacks it documents too).
+    `beside`: the uses of other variables in the script of the first use."""
     service = first.services[0] if first.services else None
     reader = service or f"the top-level `{first.readers[0]}`"
     # a project may keep its example file where fixer does not count it (`app/`)
@@ -591,6 +622,14 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=f"{meant[1]} of {meant[0]} sets {name}, which the "
                                     f"container reads only through a shell: `sh -c` with "
                                     f"`$${name}` if that is what was meant")
+    sibling = next(((u, s, where) for u in beside if first.shell for s in u.shell
+                    if (where := _container_sets(stack.services[s], u.ref.name))), None)
+    if sibling:
+        use, reader_of, where = sibling
+        return replace(base, reason=f"the same script reads `{use.ref.text}`, which {where} of "
+                                    f"{reader_of} sets for the container's shell: write "
+                                    f"`$${name}` too if the container's shell was meant to "
+                                    "read it")
     if any(u.assigned for u in uses):
         return replace(base, reason=f"the script of {reader} sets {name} itself: Compose "
                                     f"substitutes `{first.ref.text}` before the shell runs; "
@@ -622,6 +661,13 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"shell reads it as written: if the `$` is literal, write "
                                     f"`$$`{_also_at(first, uses + kin)}; documenting {name} "
                                     f"would call it a variable")
+    fragment = _unrunnable(stack)
+    if fragment is not None:
+        return replace(base, reason=f"Compose refuses {names([d.path for d in stack.docs])} "
+                                    f"as it stands: "
+                                    f"{fragment} has neither an image nor a build, so another "
+                                    f"file completes it, one fixer does not see, which may set "
+                                    f"{name}")
     target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
