@@ -144,7 +144,9 @@ some routes cannot be read and the health path is only named by a literal in the
 (a route of a router created with a literal `prefix=` is probed under it:
 `APIRouter(prefix="/api")` with `@router.get("/health")` is `/api/health`; under a prefix
 that is no literal it names no path; a file no COPY of the image takes, such as a
-generator's template beside the services, is not read).
+generator's template beside the services, is not read; where another compose file's service
+that builds the same image probes a path ending with it, `/api/v1/health` for `/health`,
+that path is probed, as the reason says).
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
 `UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes;
 and when it may (the start script that runs the server names a certificate option, which
@@ -819,9 +821,13 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
                                              f"the app serves `{path}` as its code writes it"
                                              if health_plan.doubt else None))
     if health_plan.source is Source.LITERAL and path:
-        return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
-                                     f"names{health_plan.named}, not a route fixer sees it "
-                                     "serve")
+        doubt = (f"{health_plan.why}: `{path}` is a health path its code names"
+                 f"{health_plan.named}, not a route fixer sees it serve")
+        probed = _probed_beside(ws, service, path)
+        if probed is not None:   # the same image's own probe shows the prefix it serves it under
+            return Choice((probed[0],), doubt=f"{doubt}; {probed[1]} probes the same image at "
+                                              f"`{probed[0]}`")
+        return Choice((path,), doubt=doubt)
     if health_plan.source is not Source.ADDED or not path:
         return Choice(block=f"fixer cannot tell which path to probe: {health_plan.why}")
     if health_plan.like is not None:   # the route H002 would point a probe at; its guards
@@ -947,6 +953,30 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
+
+
+# a probe of the container itself: `http://localhost:8000/api/v1/health`, its path
+_LOCAL_PROBE = lazy_compile(r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::\d+)?"
+                            r"(/[^\s'\"?#]*)")
+
+
+def _probed_beside(ws: Workspace, service: Service, path: str) -> tuple[str, str] | None:
+    """(path, where) of the probe another service building the same image writes in its
+    compose healthcheck, where that path ends with the health path the app's code names
+    (`/api/v1/health` for `/health`, under a router prefix fixer could not read)."""
+    if not isinstance(service, BuiltService):
+        return None
+    by_image = ws.derived.get(_BUILDERS, lambda: _builders(ws))
+    for other in by_image[service.app.stage_key]:
+        found = other.get("healthcheck") if other is not service else None
+        if found is None:
+            continue
+        doc, test = found
+        for match in _LOCAL_PROBE.finditer(" ".join(string_list(get(test, "test")) or [])):
+            probed = match.group(1).rstrip("/") or "/"
+            if probed == path or probed.endswith(path if path.startswith("/") else "/" + path):
+                return probed, f"{doc.path}:{doc.line(test.node)}"
+    return None
 
 
 def _python_probes_here(ws: Workspace, service: BuiltService) -> bool:
