@@ -1169,6 +1169,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
     says nothing of the next."""
     found: list[Refusing | None] = [_middleware_class(mods, site, call)
                                     for call in _constructor_middleware(site)]
+    found.append(_unread_constructor_middleware(site))
     for top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and \
@@ -1200,15 +1201,49 @@ def _when(refusing: Refusing | None, top: ast.stmt, stmt: ast.stmt) -> Refusing 
 
 def _constructor_middleware(site: AppSite) -> list[ast.Call]:
     """The `Middleware(Cls, ...)` items of `FastAPI(middleware=[...])` that creates the app,
-    through the spreads fixer reads (`FastAPI(**{"middleware": [...]})`)."""
-    created = assigned_value(site.bound)
-    calls = _spread_calls(site, created) if isinstance(created, ast.Call) else []
-    given = [k.value for call, _taken in calls for k in call.keywords if k.arg == "middleware"]
-    # the calls of a spread bound in two branches share the constructor's own list: once each
-    items = dict.fromkeys(item for value in given if isinstance(value, (ast.List, ast.Tuple))
-                          for item in value.elts)
+    through the spreads fixer reads (`FastAPI(**{"middleware": [...]})`) and a list the
+    app's scope binds to a name (`middleware=middleware`)."""
+    items = dict.fromkeys(item for value in _middleware_values(site)
+                          for item in _middleware_list(site, value) or [])
     return [item for item in items
             if isinstance(item, ast.Call) and _middleware_given(item) is not None]
+
+
+def _middleware_values(site: AppSite) -> list[ast.expr]:
+    """The `middleware=` values of the calls that create the app; the calls of a spread
+    bound in two branches share the constructor's own list: once each."""
+    created = assigned_value(site.bound)
+    calls = _spread_calls(site, created) if isinstance(created, ast.Call) else []
+    return list(dict.fromkeys(k.value for call, _taken in calls for k in call.keywords
+                              if k.arg == "middleware"))
+
+
+def _middleware_list(site: AppSite, value: ast.expr) -> list[ast.expr] | None:
+    """The items of a `middleware=` value: a list or tuple as written, or the one the app's
+    scope (or its module) binds to the name given; None for what fixer does not read (a
+    call, `make_middleware()`; a name imported, `MIDDLEWARE` from settings)."""
+    if isinstance(value, ast.Name):
+        for body in (site.scope.body, site.tree.body):
+            bound = assigned_value(binding(body, value.id))
+            if bound is not None:
+                value = bound
+                break
+    return list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else None
+
+
+def _unread_constructor_middleware(site: AppSite) -> Refusing | None:
+    """Why the app's `middleware=` may refuse a probe for all fixer can tell: it is no list
+    fixer reads (`middleware=make_middleware()`, `middleware=MIDDLEWARE` imported), or an
+    item is no `Middleware(Cls)` call (`*base`, a name)."""
+    for value in _middleware_values(site):
+        items = _middleware_list(site, value)
+        unread = ast.unparse(value) if items is None else next(
+            (ast.unparse(i) for i in items
+             if not (isinstance(i, ast.Call) and _middleware_given(i) is not None)), None)
+        if unread is not None:
+            return (f"the app is created with middleware (`{unread}`) fixer does not read, "
+                    "which may refuse a probe before any route answers", ())
+    return None
 
 
 def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refusing | None:

@@ -192,7 +192,9 @@ limiter's `default_limits`, which limit every route, a middleware class named fo
 `@app.middleware("http")` function or a middleware class answering an error status (however
 it is registered: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(Cls)])`,
 `add_middleware(BaseHTTPMiddleware, dispatch=fn)`, `app.middleware("http")(fn)`; a function
-built by a call, `app.middleware("http")(make_guard(...))`, is one fixer does not read)
+built by a call, `app.middleware("http")(make_guard(...))`, is one fixer does not read, and
+so is a `middleware=` list it cannot read, `FastAPI(middleware=make_middleware())` or a list
+imported from settings; one the module binds, `middleware=middleware`, is read)
 outside its `except` blocks, or a redirect to https (`RedirectResponse(request.url.replace(
 scheme="https"))`): a tenant header's 400, an API key's 401 or 403 (not a
 placeholder that `response = await call_next(request)` replaces before anything returns, as
