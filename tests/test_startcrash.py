@@ -65,7 +65,9 @@ def test_a_module_the_app_imports_through_another_is_found_there_too() -> None:
                                     "COPY . .\nRUN python gen.py > app/db/schema.py\n"),
                  id="a-run-writes-it"),
     pytest.param("from app.plugins.billing import Base\n",
-                 {"api/app/plugins/core.py": ""}, DOCKERFILE, id="a-namespace-portion"),
+                 {"api/app/plugins/core.py": ""},
+                 DOCKERFILE.replace("fastapi uvicorn", "fastapi uvicorn app"),
+                 id="a-namespace-portion-an-installed-package-may-share"),
     pytest.param("from app.db.base_class import Base\n",
                  {"api/app/db/__init__.py": "from pkgutil import extend_path\n"
                                             "__path__ = extend_path(__path__, __name__)\n"},
@@ -173,3 +175,60 @@ def test_a_bare_import_of_a_module_beside_the_importer_stops_the_app() -> None:
 def test_no_start_crash_where_the_module_beside_may_be_found(
         extra: dict[str, str], dockerfile: str, imports: str) -> None:
     assert c004_reason(beside_files(extra, dockerfile, imports)) is None
+
+
+@pytest.mark.parametrize(("imports", "extra", "lacks"), [
+    pytest.param("from app.plugins.billing import Base\n", {"api/app/plugins/core.py": ""},
+                 ("app.plugins.billing", "api/app/plugins/"), id="a-namespace-portion"),
+    pytest.param("from .database import engine\n", {"api/app/__init__.py": None},
+                 ("app.database", "api/app/"), id="a-top-level-namespace-package"),
+])
+def test_a_namespace_package_nothing_else_can_add_to_is_all_it_has(
+        imports: str, extra: dict[str, str | None], lacks: tuple[str, str]) -> None:
+    """No `__init__.py`, and nothing installed by the package's name nor a PYTHONPATH that
+    could add a portion: its folders in the import root are all Python searches."""
+    tree = {path: text for path, text in {**files(imports), **extra}.items()
+            if text is not None}
+    assert c004_reason(tree) == (
+        f"the app stops at start-up: api/app/main.py:3 imports `{lacks[0]}`, which "
+        f"{lacks[1]} does not hold (ModuleNotFoundError)")
+
+
+COPIES_MAIN = DOCKERFILE.replace("COPY . .\n", "COPY app/__init__.py app/main.py ./app/\n")
+
+
+def test_a_module_no_copy_takes_stops_the_app() -> None:
+    tree = files("from app.db import base\n", dockerfile=COPIES_MAIN)
+    assert c004_reason(tree) == (
+        "the app stops at start-up: api/app/main.py:3 imports `app.db`, which the image does "
+        "not hold: no COPY of api/Dockerfile takes api/app/db/__init__.py (ModuleNotFoundError)")
+
+
+def test_a_module_the_dockerignore_drops_stops_the_app() -> None:
+    tree = files("from app.db import base\n", {"api/.dockerignore": "app/db\n"})
+    assert c004_reason(tree) == (
+        "the app stops at start-up: api/app/main.py:3 imports `app.db`, which the image does "
+        "not hold: the build context's .dockerignore drops api/app/db/__init__.py "
+        "(ModuleNotFoundError)")
+
+
+@pytest.mark.parametrize("dockerfile", [
+    pytest.param(COPIES_MAIN.replace("COPY app/", "COPY --from=builder /src/app/db ./app/db\n"
+                                                  "COPY app/"), id="a-copy-from-a-stage"),
+    pytest.param(COPIES_MAIN.replace("COPY app/__init__.py", "COPY app/*.py"), id="a-glob"),
+    pytest.param(COPIES_MAIN.replace("python:3.12-slim", "acme/api-base:1"),
+                 id="an-unknown-base-image"),
+    pytest.param(COPIES_MAIN.replace("EXPOSE", "ENV PYTHONPATH=/opt/shared\nEXPOSE"),
+                 id="a-pythonpath"),
+    pytest.param(COPIES_MAIN.replace("fastapi uvicorn", "fastapi uvicorn app"),
+                 id="installed-by-that-name"),
+])
+def test_no_start_crash_where_the_image_may_hold_the_module(dockerfile: str) -> None:
+    assert c004_reason(files("from app.db import base\n", dockerfile=dockerfile)) is None
+
+
+def test_a_volume_may_bring_a_module_no_copy_takes() -> None:
+    tree = files("from app.db import base\n", dockerfile=COPIES_MAIN)
+    tree["docker-compose.yml"] = ("services:\n  api:\n    build: ./api\n    volumes:\n"
+                                  "      - ./api/app:/code/app\n")
+    assert c004_reason(tree) is None

@@ -429,6 +429,18 @@ def context_sources(service: BuiltService) -> list[str]:
             for source in copy.sources]
 
 
+def copies_read_whole(service: BuiltService) -> bool:
+    """Every COPY and ADD of the stages the service's image is built through takes named
+    paths of the build context: none from another stage or image (`--from`), none through a
+    glob or a variable. Then a file no copy takes is surely not in the image, as far as the
+    copies go."""
+    app = service.app
+    return all(copy.origin is None and not any(_WILDCARD.search(s) or "$" in s
+                                               for s in copy.sources)
+               for stage in _lineage(app.dockerfile, app.stage)
+               for copy in _copies(app.dockerfile, stage))
+
+
 def image_path_of(tree: Tree, service: BuiltService, path: str) -> str | None:
     """Where a COPY of the build context puts the repository file `path` in the image (the
     last copy of it, as `in_image` reads them), or None when no copy fixer reads does."""

@@ -162,11 +162,16 @@ no such folder (as C003 judges it), or a module that importing the app runs impo
 own body, a module of the app's regular package that no file provides (`from
 app.db.base_class import Base` beside only `app/db/base.py`: `ModuleNotFoundError`); not
 where a volume may bring it, git ignores it, a build step may write it (a `RUN` naming it,
-protobuf's `_pb2`) or a namespace package or a path `__init__.py` extends may hold it;
+protobuf's `_pb2`) or a path `__init__.py` extends may hold it, nor in a namespace package
+(no `__init__.py`) a package the image installs by its name or a PYTHONPATH may add to;
 or imports by its bare name a module that only its own folder holds, below the import root
 (`from helpers import greeting` in app/svc/server.py beside app/svc/helpers.py: Python 3
 looks on sys.path alone), where no PYTHONPATH, `sys.path` change of the app's code,
 package the image installs by that name or COPY to the import root may bring it;
+or imports a module of the import root that the repository holds and the image does not
+(`COPY server.py .` alone beside `from settings import TITLE`, or a `.dockerignore` that
+drops it), where every COPY names paths of the context (no `--from`, glob or variable), the
+base image is one fixer knows and no PYTHONPATH or installed package may bring it;
 or the app's own statement calls a name the module never binds (`from fastapi import
 FastApi`, then `app = FastAPI()`: `NameError`), or a module importing the app runs imports
 a name from itself above any statement binding it (`from db import get_db` in db.py:

@@ -17,15 +17,17 @@ would only turn red.
 
 A module counts as missing only where Python cannot find it anywhere else: it is imported
 by a statement of a module's own body (not inside an `if`, `try`, `with` or function) of a
-module that importing the app runs, and it lies below a regular package of the import root
-(every level has its `__init__.py`, which does not extend `__path__`), where no file, folder
-or compiled extension of that name is. Not where the service mounts volumes (they may bring
+module that importing the app runs, and it lies below a package of the import root (every
+level has its `__init__.py`, which does not extend `__path__`; or is a namespace package,
+with none, that no package the image installs by its top-level name nor a PYTHONPATH can add
+a portion to), where no file, folder or compiled extension of that name is. Not where the service mounts volumes (they may bring
 the file), where the image's command is a script that serves the app by name, where git
 ignores the file (local settings, generated code), nor for names that builds generate
 (`_pb2`, `_version`) or that a `RUN` of the Dockerfile names. Nor, in Python 3, is a module
 found by its bare name beside the module that imports it (`from helpers import x` in
 app/svc/server.py, next to app/svc/helpers.py): it counts as missing where nothing may put
-that folder or the module on sys.path (`_beside_only`).
+that folder or the module on sys.path (`_beside_only`). Nor is one the repository holds and
+the image does not, where fixer reads every COPY of the image (`_not_copied`).
 """
 
 from __future__ import annotations
@@ -34,15 +36,18 @@ import ast
 import builtins
 import posixpath
 import sys
+from collections.abc import Callable
 from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.dockerignore import context_files
 from fixer.facts.health.staticdir import static_dir_crash
+from fixer.facts.image.images import UNKNOWN, base_image, classify
 from fixer.facts.pydeps.dependency_sources import installed_in_image
 from fixer.model import appmodule
 from fixer.model.appmodule import sets_python_path
-from fixer.model.image_paths import image_path_of, locate
+from fixer.model.image_paths import copies_read_whole, image_path_of, locate
 from fixer.model.hidden_code import hidden_code
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
@@ -186,10 +191,12 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
     # a missing module is rare, and only then is the path importing the app runs walked
     missing = [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
                for found in _module_imports(modules, path, package)
-               if (lacks := _missing_at(ws, module.root, found.module)) is not None]
+               if (lacks := _missing_at(ws, module.root, found.module,
+                                        _unshared(ws, service))) is not None]
     missing += [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
                 for found in _module_imports(modules, path, package)
-                if (lacks := _beside_only(ws, service, module, modules, found)) is not None]
+                if (lacks := _beside_only(ws, service, module, modules, found)
+                    or _not_copied(ws, service, module, modules, found)) is not None]
     if not missing:
         return None
     at_import = modules.import_packages(module.path, module.package, at_import=True)
@@ -197,6 +204,10 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
         if found.path in at_import and not _made_by_build(ws, service, found.module,
                                                           lacks.folder) \
                 and not _in_image(ws, service, lacks, found, module.root):
+            if lacks.uncopied:
+                return (f"the app stops at start-up: {found.path}:{found.line} imports "
+                        f"`{found.module}`, which the image does not hold: "
+                        f"{_why_uncopied(ws, service, lacks.uncopied)} (ModuleNotFoundError)")
             if lacks.beside:
                 return (f"the app stops at start-up: {found.path}:{found.line} imports "
                         f"`{found.module}` by its bare name, which only the module's own "
@@ -207,6 +218,39 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
                     f"`{found.module}`, which {lacks.folder}/ does not hold "
                     "(ModuleNotFoundError)")
     return None
+
+
+def _not_copied(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
+                modules: Modules, found: _Import) -> _Missing | None:
+    """A module of the import root the repository holds (`settings.py` beside `server.py`)
+    that no COPY of the Dockerfile takes, where the served module is copied: `COPY server.py
+    .` alone. Only where fixer reads every copy (`copies_read_whole`), the base image is one
+    it knows (no app code of its own), and nothing else may bring the module: a PYTHONPATH,
+    a package the image installs by its name."""
+    path = modules.path_of(found.module)
+    if path is None or module.python_path or \
+            image_path_of(ws.tree, service, module.path) is None or \
+            image_path_of(ws.tree, service, path) is not None:
+        return None
+    app = service.app
+    if not copies_read_whole(service) or \
+            classify(base_image(app.dockerfile, app.stage, app.args)) is UNKNOWN or \
+            sets_python_path(ws, service) or \
+            installed_in_image(ws, service, found.module.split(".")[0]):
+        return None
+    return _Missing(posixpath.dirname(path) or ".", (found.module.rsplit(".", 1)[-1],),
+                    uncopied=path)
+
+
+def _why_uncopied(ws: Workspace, service: BuiltService, path: str) -> str:
+    """`the build context's .dockerignore drops app/config.py`, or `no COPY of Dockerfile
+    takes settings.py`."""
+    app = service.app
+    files = context_files(ws.tree, app.folder, app.dockerfile.path)
+    relative = posixpath.relpath(path, app.folder or ".")
+    if files.dropped(relative):
+        return f"the build context's .dockerignore drops {path}"
+    return f"no COPY of {app.dockerfile.path} takes {path}"
 
 
 def _beside_only(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
@@ -251,11 +295,17 @@ class _Missing(NamedTuple):
     rest: tuple[str, ...]    # the parts of the module below it, the first of them not there
     # the module is in `folder` (the importer's own), and the import root lacks it
     beside: bool = False
+    # the repository's file of the module, which no COPY puts in the image
+    uncopied: str = ""
 
 
-def _missing_at(ws: Workspace, root: str, dotted: str) -> _Missing | None:
+def _missing_at(ws: Workspace, root: str, dotted: str,
+                unshared: Callable[[str], bool] = lambda _name: False) -> _Missing | None:
     """The folder of a regular package of the import root that lacks the next part of
-    `dotted`, or None where every part is there or Python may find it elsewhere."""
+    `dotted`, or None where every part is there or Python may find it elsewhere. A
+    namespace package of the import root (no `__init__.py`) counts as one where nothing
+    else can add to it (`unshared` of its top-level name): its folders here are all it
+    has."""
     parts = dotted.split(".")
     folder = root
     for depth, part in enumerate(parts):
@@ -263,10 +313,22 @@ def _missing_at(ws: Workspace, root: str, dotted: str) -> _Missing | None:
         init = posixpath.join(here, "__init__.py")
         if depth > 0 and not _held(ws, folder, part):
             return _Missing(folder or ".", tuple(parts[depth:]))
-        if not ws.tree.exists(init) or _extends_path(ws, init):
-            return None   # a module, a namespace portion or a path others extend: done
+        if ws.tree.exists(init):
+            if _extends_path(ws, init):
+                return None   # a path others extend: done
+        elif not (tree_index.is_folder(ws.tree, here) and unshared(parts[0])):
+            return None   # a module, or a namespace portion others may add to: done
         folder = here
     return None
+
+
+def _unshared(ws: Workspace, service: BuiltService) -> Callable[[str], bool]:
+    """Whether nothing but the import root may hold a top-level package of that name: the
+    container sets no PYTHONPATH, and the image installs no package of the name (nor one
+    fixer cannot name)."""
+    def unshared(name: str) -> bool:
+        return not sets_python_path(ws, service) and not installed_in_image(ws, service, name)
+    return unshared
 
 
 def _in_image(ws: Workspace, service: BuiltService, missing: _Missing,
@@ -275,6 +337,8 @@ def _in_image(ws: Workspace, service: BuiltService, missing: _Missing,
     package's folder (`COPY messaging/ app/messaging/`), or at the import root for a module
     that only the importer's folder holds (`COPY app/svc/helpers.py .`), or fixer cannot
     tell where the package lands."""
+    if missing.uncopied:
+        return False   # no copy takes it, as `_not_copied` found
     if missing.beside:
         landed = image_path_of(ws.tree, service, found.path)
         inside = posixpath.relpath(found.path, root or ".")
@@ -283,7 +347,12 @@ def _in_image(ws: Workspace, service: BuiltService, missing: _Missing,
         top = landed[:-len(inside)]
         return any(locate(ws.tree, service, top, relative) is not None
                    for relative in (f"{missing.rest[0]}.py", f"{missing.rest[0]}/__init__.py"))
-    landed = image_path_of(ws.tree, service, posixpath.join(missing.folder, "__init__.py"))
+    # where a file of the package lands: its `__init__.py`, else (a namespace package)
+    # another of its files
+    held = [posixpath.join(missing.folder, "__init__.py"),
+            *sorted(tree_index.files_in(ws.tree, missing.folder))]
+    landed = next((image_path_of(ws.tree, service, path) for path in held
+                   if ws.tree.exists(path)), None)
     if landed is None:
         return True
     package = posixpath.dirname(landed)
