@@ -13,6 +13,10 @@ under profiles is reported too: `docker compose up` without them refuses the pro
 way the stack is started is judged on its own files: `docker compose up` (the base file and
 its override file), then each `-f` overlay over it, so a profile an overlay sets counts only
 where that overlay is loaded, with the `depends_on` entries left after its `!override`.
+Nothing is reported for a stack a build script runs with a `-f` file the repository does
+not hold (`-f "$BASE_DIR/auth/docker-compose-auth.yml"`, in a git submodule a clone without
+`--recurse-submodules` leaves empty), as for one that `include:`s a file fixer cannot read:
+that file may define any service.
 
 ## Why is this bad?
 `docker compose up` refuses the whole stack: "service X depends on undefined
@@ -57,6 +61,7 @@ from dataclasses import replace
 import yaml
 
 from fixer.facts.database import dbusage
+from fixer.facts.image.buildscripts import compose_runs, unseen_files
 from fixer.model.depends import Dependency, dependencies
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
@@ -77,6 +82,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         included = dbusage.included_names(ws, stack)
         if included is None:   # an included file fixer cannot read may define any name
             continue
+        if _unseen_overlay(ws, stack) is not None:   # so may a `-f` file a script loads
+            continue
         known = defined | included | set(dbusage.missing_hosts(ws, stack, repository))
         active = _active_profiles(stack)
         for service in stack.services.values():
@@ -88,6 +95,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                     known, active)
                 if found is not None:
                     yield found
+
+
+def _unseen_overlay(ws: Workspace, stack: Stack) -> str | None:
+    """A `-f` file a build script's Compose command loads with the stack's base that the
+    repository does not hold (`-f "$BASE_DIR/auth/docker-compose-auth.yml"`, in a git
+    submodule): it may define the services the stack depends on."""
+    return next((unseen[0] for run in compose_runs(ws, stack.docs[0].path)
+                 if (unseen := unseen_files(ws, run.command))), None)
 
 
 def _merged_required(entries: tuple[Dependency, ...]) -> dict[str, bool]:

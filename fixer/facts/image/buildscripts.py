@@ -169,6 +169,24 @@ class ComposeCommand:
                                           or within(self.folder, folder))
 
 
+def unseen_files(ws: Workspace, command: ComposeCommand) -> list[str]:
+    """The `-f` files the command loads, as written, that no file of the repository may be
+    (`"$BASE_DIR/auth/docker-compose-auth.yml"`, in a submodule a clone without
+    `--recurse-submodules` leaves empty): their services are ones fixer does not see. A
+    path read from a variable as a whole (`-f $FILE`) may be any file: none."""
+    found = []
+    for written in command.written:
+        tail = _LEADING_VARIABLE.sub("", written)
+        if "$" not in tail and not any(_same_tail(path, posixpath.normpath(tail))
+                                       for path in ws.tree.paths()):
+            found.append(written)
+    return found
+
+
+# `$BASE_DIR/`, `${ROOT}/`: the folder a script finds for itself, before a path
+_LEADING_VARIABLE = lazy_compile(r"^\$(?:\{\w+\}|\w+)/")
+
+
 def _same_tail(path: str, written: str) -> bool:
     """Whether a path written where fixer cannot tell the folder (`../compose.prod.yml`,
     `/srv/app/compose.prod.yml`) may be the repository's `path`: one ends with the other's
