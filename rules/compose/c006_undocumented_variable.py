@@ -196,7 +196,11 @@ command's or healthcheck's shell script (`mosquitto_sub -t '$SYS/broker/uptime'`
 own topic), where the shell would read it as written; not the quotes that hand `sh -c` its
 script. And so is one the project's `.env` sets written otherwise (`POSTGRES_PW` for
 `POSTGRES_PASSWORD`: the same first word, most letters alike): one of the names is
-misspelt, and documenting the other would keep them apart. A variable inside another's
+misspelt, and documenting the other would keep them apart; so is one whose name differs by
+a letter or two from another the stack reads and defines (`DEECHECKS_SECRET` beside a
+`DEEPCHECKS_SECRET` a script exports, whatever their first words; not a numbered pair,
+`API_KEY_1` and `API_KEY_2`, nor two that nothing defines, `DB_URL_SYNC` and
+`DB_URL_ASYNC`). A variable inside another's
 default (`${A:-${B}}`) is read too, as Compose reads it where `A` is unset; not one inside
 a `:+` alternative (`${P:+:$P@}`), read only where its variable is set.
 """
@@ -320,7 +324,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                        and other is not stack for u in names.get(name, [])]
                 beside = [u for u in scripts.get((open_uses[0].doc.path, open_uses[0].line), [])
                           if u.ref.name != name]
-                yield _report(ws, stack, name, open_uses[0], uses, home, kin, beside)
+                twin = _read_twin(name, by_name, lambda other: set_outside(other) or any(
+                    defined.covers(u) for u in by_name[other]))
+                yield _report(ws, stack, name, open_uses[0], uses, home, kin, beside, twin)
 
 
 def _unrunnable(stack: Stack) -> str | None:
@@ -497,6 +503,24 @@ def _near_miss(name: str, dotenv: Mapping[str, str], stack: Stack) -> str | None
 # how alike two names are, at the least, to read as one (difflib's ratio): `DB_HOST` and
 # `DB_PORT` (0.71) are two names
 _NEAR = 0.75
+# how alike two names the stack both reads are, at the least, to read as one misspelt:
+# `DEECHECKS_SECRET` and `DEEPCHECKS_SECRET` (0.97); `API_KEY_1` and `API_KEY_2` (0.89), a
+# numbered pair, are two
+_TWIN = 0.9
+
+
+def _read_twin(name: str, by_name: Mapping[str, list[Use]],
+               defined: Callable[[str], bool]) -> tuple[str, str] | None:
+    """(name, where) of another variable the stack reads and defines (`defined`: an example
+    file, an env_file, a script that exports it) whose name differs from this undefined
+    one's by a letter or two (`DEECHECKS_SECRET` beside `DEEPCHECKS_SECRET`): this one is
+    probably misspelt. Two undefined names so alike (`DB_URL_SYNC`, `DB_URL_ASYNC`) are
+    two variables as far as fixer can tell."""
+    for other, uses in sorted(by_name.items()):
+        if other != name and SequenceMatcher(None, other, name).ratio() >= _TWIN and \
+                defined(other):
+            return other, f"{uses[0].doc.path}:{uses[0].line}"
+    return None
 
 
 def _single_quoted(script: str, at: int) -> bool:
@@ -595,10 +619,12 @@ def _consequence(ws: Workspace, stack: Stack) -> str:
 
 
 def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,
-            kin: list[Use], beside: list[Use]) -> Violation:
+            kin: list[Use], beside: list[Use],
+            twin: tuple[str, str] | None = None) -> Violation:
     """The finding at the first open use; its fix documents `name` in `home`'s example
     file, naming the readers among `uses` and `kin` (those of the stacks it documents too).
-    `beside`: the uses of other variables in the script of the first use."""
+    `beside`: the uses of other variables in the script of the first use; `twin`: a
+    variable of a name a letter or two off that the stack defines (`_read_twin`)."""
     service = first.services[0] if first.services else None
     reader = service or f"the top-level `{first.readers[0]}`"
     # a project may keep its example file where fixer does not count it (`app/`)
@@ -646,6 +672,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal{_also_at(first, uses + kin)}; documenting "
                                     f"{name} would call it a variable")
+    if twin is not None:
+        return replace(base, reason=f"the stack also reads {twin[0]} ({twin[1]}), which it "
+                                    f"defines, a name that differs from {name} by a letter or "
+                                    "two: if they are one "
+                                    "value, one of the two is misspelt, and documenting "
+                                    f"{name} would keep them apart")
     near = _near_miss(name, stack.dotenv, stack)
     if near is not None:
         return replace(base, reason=f"the project's .env sets {near}, not {name}: if they are "
