@@ -17,7 +17,7 @@ import ast
 import copy
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 
@@ -1583,11 +1583,14 @@ _PROBE_HEADERS = frozenset({"host", "user-agent", "accept", "accept-encoding", "
 
 def _header_of(expr: ast.expr) -> str | None:
     """The header a presence test reads (`request.headers.get("Authorization")` with no
-    default, `"x-api-key" in request.headers`), lowercased; None for anything else."""
+    default or an empty one, `"x-api-key" in request.headers`), lowercased; None for
+    anything else."""
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
             expr.func.attr == "get" and _source(expr.func.value).endswith("headers") and \
-            len(expr.args) == 1 and not expr.keywords and \
-            isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str):
+            len(expr.args) in (1, 2) and not expr.keywords and \
+            isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str) and \
+            (len(expr.args) == 1 or (isinstance(expr.args[1], ast.Constant)
+                                     and expr.args[1].value in ("", None))):
         return expr.args[0].value.lower()
     if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and \
             isinstance(expr.ops[0], ast.In) and isinstance(expr.left, ast.Constant) and \
@@ -1595,6 +1598,23 @@ def _header_of(expr: ast.expr) -> str | None:
             _source(expr.comparators[0]).endswith("headers"):
         return expr.left.value.lower()
     return None
+
+
+def _prefix_of_header(test: ast.expr, bound: Mapping[str, str]) -> str | None:
+    """The header a test finds a non-empty prefix or suffix in (`header.startswith("Bearer
+    ")`, the name bound to `request.headers.get("Authorization", "")`): it holds only where
+    the header is there."""
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and
+            test.func.attr in ("startswith", "endswith") and len(test.args) == 1):
+        return None
+    given = test.args[0]
+    texts = [given] if isinstance(given, ast.Constant) else \
+        list(given.elts) if isinstance(given, ast.Tuple) else []
+    if not texts or not all(isinstance(t, ast.Constant) and isinstance(t.value, str) and t.value
+                            for t in texts):
+        return None
+    subject = test.func.value
+    return bound.get(subject.id) if isinstance(subject, ast.Name) else _header_of(subject)
 
 
 def _sent_by_no_probe(function: ast.AST) -> Callable[[ast.expr], bool]:
@@ -1615,7 +1635,8 @@ def _sent_by_no_probe(function: ast.AST) -> Callable[[ast.expr], bool]:
             isinstance(test.op, ast.And) else [test]
         for operand in operands:
             header = _header_of(operand) or (bound.get(operand.id)
-                                             if isinstance(operand, ast.Name) else None)
+                                             if isinstance(operand, ast.Name) else None) or \
+                _prefix_of_header(operand, bound)
             if header is not None and header not in _PROBE_HEADERS or _needs_a_query(operand):
                 return True
         return False

@@ -39,7 +39,7 @@ def holds_for_path(test: ast.expr, path: str, tree: ast.Module,
         return _compared(test, path, tree, cls)
     if not isinstance(test, ast.Call):
         return None
-    return _affix(test, path) if _is_affix(test) else \
+    return _affix(test, path, tree, cls) if _is_affix(test) else \
         _matched(test, path, tree, cls) if _is_matcher(test) else \
         _any(test, path, tree, cls, depth) if _is_any(test) else \
         _predicate(test, path, tree, cls, depth)
@@ -66,10 +66,12 @@ def _is_affix(call: ast.Call) -> bool:
         and len(call.args) == 1 and reads_path(call.func.value)
 
 
-def _affix(call: ast.Call, path: str) -> bool | None:
-    """`path.startswith("/health")`, `path.endswith(("/health", "/ping"))`."""
+def _affix(call: ast.Call, path: str, tree: ast.Module,
+           cls: ast.ClassDef | None) -> bool | None:
+    """`path.startswith("/health")`, `path.endswith(("/health", "/ping"))`, and a name the
+    module or class binds to them (`path.startswith(PROTECTED_PREFIXES)`)."""
     assert isinstance(call.func, ast.Attribute)
-    given = health_strings(call.args[0])
+    given = health_strings(named_collection(call.args[0], tree, cls))
     if given is None:
         return None
     check = path.startswith if call.func.attr == "startswith" else path.endswith
