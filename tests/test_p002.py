@@ -171,3 +171,23 @@ def test_p002_a_word_that_names_the_program_too_picks_its_branch_only(tmp_path: 
     code, out, err = run_cli("check", root, "--select", "P002", "--format", "json")
     [finding] = json.loads(out)["findings"]
     assert (finding["reason"] or "").startswith("flower builds the same image"), finding
+
+
+@pytest.mark.parametrize("read", ['int(os.getenv("PORT", 8000))',
+                                  'int(os.environ.get("APP_PORT", "8000"))'])
+def test_the_default_of_the_apps_own_port_variable_is_no_second_server(read: str) -> None:
+    """`port = int(os.getenv("PORT", 8000))` at the top of the module, then
+    `uvicorn.run(app, port=port)`: 8000 is the app's own port, not another server's."""
+    variable = "APP_PORT" if "APP_PORT" in read else "PORT"
+    files = {"compose.yaml": f'services:\n  api:\n    build: .\n    environment:\n'
+                             f'      {variable}: "9000"\n    ports:\n      - "9000:9000"\n',
+             "Dockerfile": f"FROM python:3.12\nENV {variable}=8000\nWORKDIR /code\nCOPY . .\n"
+                           "RUN pip install fastapi uvicorn\nEXPOSE 8000\n"
+                           'CMD ["python", "main.py"]\n',
+             "main.py": f"import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\n"
+                        f"port = {read}\n\napp = FastAPI()\n\n\n"
+                        'if __name__ == "__main__":\n'
+                        '    uvicorn.run(app, host="0.0.0.0", port=port)\n'}
+    [finding] = check(files, select="P002")
+    assert finding.reason is not None
+    assert finding.reason.startswith("the image's own port is 8000, which its EXPOSE documents")

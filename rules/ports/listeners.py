@@ -50,7 +50,8 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
             # `serve(port=9100)`, `start(host, 50051)`, an address `"[::]:50051"`
             match = next((m for m in re.finditer(
                 rf"""[(,=]\s*(["']?){port}\1\s*[,)]|["'][^"'\n]*:{port}["']""", file.text)
-                if m.start() not in guarded), None)
+                if m.start() not in guarded and not _own_port_default(service, file.text, m)),
+                None)
             if match is not None:
                 return (f"{path}:{file.line_of(match.start())} names {port} as a port of "
                         "the app's code: a second server of the app may listen there")
@@ -61,6 +62,20 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
             return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
                     "port it reads at run time: it may be the one compose expects")
     return None
+
+
+# `os.getenv("PORT", 8000)`, `os.environ.get("APP_PORT", "8000")`: a default's variable,
+# written just before the default
+_DEFAULT_OF = lazy_compile(r"""(?:getenv|\.get)\(\s*["'](\w+)["']\s*$""")
+
+
+def _own_port_default(service: BuiltService, text: str, match: re.Match[str]) -> bool:
+    """The port is the default of the variable the app's own port is read from
+    (`port = int(os.getenv("PORT", 8000))`, then `uvicorn.run(app, port=port)`): the app's
+    port, not a second server's."""
+    read = _DEFAULT_OF.search(text, max(0, match.start() - 80), match.start())
+    own = service.app.listen.variable
+    return read is not None and (read.group(1) == own or read.group(1).upper() in _APP_PORT_NAMES)
 
 
 def debugger_ports(ws: Workspace, service: BuiltService, claimed: list[int]) -> set[int]:

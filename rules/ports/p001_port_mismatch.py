@@ -53,7 +53,8 @@ not with `pull_policy: build`), a deployment may run the image as released: with
 deciding, the compose side moves (`"8000:8080"`); where peers would move the app, the fix
 is unsafe with the reason.
 Display-only when a module of the app's folder passes the claimed port to a call
-(`start_http_server(9100)`, a default `"9100"`) or writes it in an address
+(`start_http_server(9100)`, a default `"9100"`, but not the default of the variable the
+app's own port is read from, `os.getenv("PORT", 8000)`) or writes it in an address
 (`"[::]:50051"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`), or when a
 variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, a command
