@@ -36,6 +36,7 @@ from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
 from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import scalar
 from fixer.sources.dockerfile import chain
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import run_env
@@ -769,7 +770,12 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
         return _segment([list(command) for command in region.commands], launch)
     if region is not None and region.kind == "entrypoint":
         given, found = service.entrypoint(), service.command()
-        argv = [*(given[2] or [] if given else []), *(found[2] if found else [])]
+        # a `command:` written as a string Compose splits as a shell would (`-c "cd /code/app
+        # && uvicorn main:app"` is two words after `entrypoint: bash`)
+        words = found[2] if found else []
+        written = found is not None and scalar(found[1]) is not None
+        argv = [*(given[2] or [] if given else []),
+                *(_split(words[0]) if written and len(words) == 1 else words)]
     elif region is not None and region.kind == "command":
         found = service.command()
         argv = found[2] if found else []
