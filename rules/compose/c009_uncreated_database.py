@@ -27,7 +27,9 @@ with no database (the driver then asks for the user's), or one whose database, h
 server's variables read a variable that neither `.env` nor a default sets, is left alone
 too, as is a test suite's variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`) or a
 service that runs the tests (`pytest` in its command, a `test` build target): the tests may
-create their database.
+create their database; and a variable no file of the app service names (`LEGACY_DB_URL`,
+as C001 reads it; not `DATABASE_URL`, which libraries read unnamed): nothing may connect
+with it.
 
 ## Why is this bad?
 The server answers every connection to it with `FATAL: database "…" does not exist`:
@@ -80,6 +82,7 @@ from fixer.core.wording import names
 from fixer.facts.database import dbusage, dburl
 from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.database.probes import resolved_image, written_environment
+from fixer.facts.envvars.codereads import unread_by_app
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, bind_mounts
 from fixer.model.workspace import Workspace
@@ -121,7 +124,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for use in dbusage.postgres_uses(ws, stack):
             server = stack.services.get(use.host)
             if server is None or (use.path, use.line) in seen or use.for_tests or \
-                    _runs_tests(use.service) or _a_server(use.service):
+                    _runs_tests(use.service) or _a_server(use.service) or \
+                    unread_by_app(ws, use.service, use.variable):
                 continue
             wanted = _database(use)
             created = _created(ws, server) if wanted is not None else None
@@ -154,9 +158,9 @@ def _runs_tests(service: Service) -> bool:
 def _violation(use: dbusage.UrlUse, wanted: str, created: frozenset[str]) -> Violation:
     made = names([f"`{name}`" for name in sorted(created - ALWAYS)] or ["`postgres`"])
     return Violation(
-        message=(f"{use.service.name} connects to the database `{wanted}` on {use.host} "
-                 f"({use.variable}), which creates only {made} on a fresh volume, and "
-                 f"nothing in the repository creates `{wanted}`: the server refuses it "
+        message=(f"{use.service.name}'s {use.variable} names the database `{wanted}` on "
+                 f"{use.host}, which creates only {made} on a fresh volume, and nothing in "
+                 f"the repository creates `{wanted}`: the server refuses a connection to it "
                  f"(database \"{wanted}\" does not exist)"),
         path=use.path, line=use.line, service=use.service.name,
         subject=f"database {wanted} on {use.host} ({use.variable})",
