@@ -698,3 +698,49 @@ def test_c006_says_an_entry_that_reads_itself_needs_the_value_written_out() -> N
         "Compose fills it from the shell that runs it, the host's PYTHONPATH, not the image's; "
         "if the image's value was meant, write it out in full (nothing expands a "
         "`$$PYTHONPATH` there)"), found.reason
+
+
+def test_an_overlay_service_the_base_lacks_leaves_the_plain_run_whole() -> None:
+    """A `-f` production file's `worker: {restart: always}`, which the base does not define,
+    makes only that run incomplete: `docker compose up` runs the base, whose variable is
+    documented as ever. A file whose own service has neither image nor build is a fragment."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    environment:\n"
+                                   "      SECRET_KEY: ${SECRET_KEY}\n",
+             "deploy/docker-compose.prod.yml": "services:\n  api:\n    restart: always\n"
+                                               "  worker:\n    restart: always\n",
+             "api/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\n"
+                               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "import os\n\nfrom fastapi import FastAPI\n\n"
+                                "SECRET = os.environ['SECRET_KEY']\napp = FastAPI()\n"}
+    [finding] = check(files, select="C006")
+    assert finding.fixable and finding.reason is None
+    files["docker-compose.yml"] += "  worker:\n    restart: always\n"
+    [finding] = check(files, select="C006")
+    assert not finding.fixable
+    assert finding.reason is not None and finding.reason.startswith(
+        "Compose refuses docker-compose.yml as it stands: worker has neither an image nor a "
+        "build")
+
+
+@pytest.mark.parametrize("second", ["GEMINI_KEY_2", "GEMINI_KEY_10"])
+def test_numbered_variables_are_no_misspelling_of_each_other(second: str) -> None:
+    """`GEMINI_KEY_1` is documented, `GEMINI_KEY_2` is not: two keys of one kind, however
+    alike their names; the undocumented one is documented like any other."""
+    files = {"docker-compose.yml": "services:\n  api:\n    image: acme/api:1\n"
+                                   "    environment:\n      A: ${GEMINI_KEY_1}\n"
+                                   f"      B: ${{{second}}}\n",
+             ".env.example": "GEMINI_KEY_1=\n"}
+    [finding] = check(files, select="C006")
+    assert second in finding.message and finding.fixable and finding.reason is None
+
+
+def test_a_name_a_letter_off_one_the_stack_defines_is_display_only() -> None:
+    files = {"docker-compose.yml": "services:\n  api:\n    image: acme/api:1\n"
+                                   "    environment:\n      A: ${DEEPCHECKS_SECRET}\n"
+                                   "      B: ${DEECHECKS_SECRET}\n",
+             ".env.example": "DEEPCHECKS_SECRET=\n"}
+    [finding] = check(files, select="C006")
+    assert "DEECHECKS_SECRET" in finding.message and not finding.fixable
+    assert finding.reason is not None and finding.reason.startswith(
+        "the stack also reads DEEPCHECKS_SECRET (docker-compose.yml:5), which it defines")

@@ -185,8 +185,9 @@ service's own `environment` or its image's `ENV` sets, or that its script sets i
 the script was written for the container's shell. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
 shell, where the image's own value was meant, which only writing it out in full gives.
-Display-only too when a service of the stack has neither `image`, `build` nor `extends`
-in any of its files (`main:` with only `depends_on`, in a generated `jobs/*.compose.yml`):
+Display-only too when a service of the stack's plain run (its base file and Compose's
+override) has neither `image`, `build` nor `extends` there (`main:` with only `depends_on`,
+in a generated `jobs/*.compose.yml`; not a `-f` overlay's service the base lacks):
 Compose refuses the files as they stand, so another file completes them, one fixer does
 not see, which may set the variable.
 Display-only too when every use is an unbraced `$VAR` right after a letter or digit
@@ -198,9 +199,9 @@ script. And so is one the project's `.env` sets written otherwise (`POSTGRES_PW`
 `POSTGRES_PASSWORD`: the same first word, most letters alike): one of the names is
 misspelt, and documenting the other would keep them apart; so is one whose name differs by
 a letter or two from another the stack reads and defines (`DEECHECKS_SECRET` beside a
-`DEEPCHECKS_SECRET` a script exports, whatever their first words; not a numbered pair,
-`API_KEY_1` and `API_KEY_2`, nor two that nothing defines, `DB_URL_SYNC` and
-`DB_URL_ASYNC`). A variable inside another's
+`DEEPCHECKS_SECRET` a script exports, whatever their first words; not names that differ
+only in their digits, `GEMINI_KEY_1` and `GEMINI_KEY_2`, nor two that nothing defines,
+`DB_URL_SYNC` and `DB_URL_ASYNC`). A variable inside another's
 default (`${A:-${B}}`) is read too, as Compose reads it where `A` is unset; not one inside
 a `:+` alternative (`${P:+:$P@}`), read only where its variable is set.
 """
@@ -330,12 +331,16 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _unrunnable(stack: Stack) -> str | None:
-    """A service of the stack with neither `image`, `build` nor `extends` in any of its
-    files (`main:` with only `depends_on`): Compose refuses the files as they stand, so they
-    are a fragment that a file fixer does not see completes (a harness's own compose
-    file)."""
+    """A service that the stack's plain run (`docker compose up`: the base file and its
+    override) defines with neither `image`, `build` nor `extends` (`main:` with only
+    `depends_on`): Compose refuses the files as they stand, so they are a fragment that a
+    file fixer does not see completes (a harness's own compose file). A `-f` overlay's
+    service the base lacks (a production file's `worker: {restart: always}`) leaves the
+    plain run whole."""
+    run = stack.plain_run()
     return next((name for name, service in stack.services.items()
-                 if all(service.get(key) is None for key in ("image", "build", "extends"))),
+                 if any(doc is d for doc, _value in service.definitions for d in run)
+                 and all(not service.all(key, run) for key in ("image", "build", "extends"))),
                 None)
 
 
@@ -504,8 +509,8 @@ def _near_miss(name: str, dotenv: Mapping[str, str], stack: Stack) -> str | None
 # `DB_PORT` (0.71) are two names
 _NEAR = 0.75
 # how alike two names the stack both reads are, at the least, to read as one misspelt:
-# `DEECHECKS_SECRET` and `DEEPCHECKS_SECRET` (0.97); `API_KEY_1` and `API_KEY_2` (0.89), a
-# numbered pair, are two
+# `DEECHECKS_SECRET` and `DEEPCHECKS_SECRET` (0.97); numbered pairs are two whatever their
+# likeness (`_numbered_pair`)
 _TWIN = 0.9
 
 
@@ -517,10 +522,16 @@ def _read_twin(name: str, by_name: Mapping[str, list[Use]],
     probably misspelt. Two undefined names so alike (`DB_URL_SYNC`, `DB_URL_ASYNC`) are
     two variables as far as fixer can tell."""
     for other, uses in sorted(by_name.items()):
-        if other != name and SequenceMatcher(None, other, name).ratio() >= _TWIN and \
-                defined(other):
+        if other != name and not _numbered_pair(other, name) and \
+                SequenceMatcher(None, other, name).ratio() >= _TWIN and defined(other):
             return other, f"{uses[0].doc.path}:{uses[0].line}"
     return None
+
+
+def _numbered_pair(one: str, other: str) -> bool:
+    """The names differ only in their digits (`GEMINI_KEY_2` and `GEMINI_KEY_10`, `DB1_HOST`
+    and `DB2_HOST`): numbered variables of one kind, not a misspelling."""
+    return re.sub(r"\d+", "#", one) == re.sub(r"\d+", "#", other)
 
 
 def _single_quoted(script: str, at: int) -> bool:
@@ -695,7 +706,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"would call it a variable")
     fragment = _unrunnable(stack)
     if fragment is not None:
-        return replace(base, reason=f"Compose refuses {names([d.path for d in stack.docs])} "
+        return replace(base, reason=f"Compose refuses "
+                                    f"{names([d.path for d in stack.plain_run()])} "
                                     f"as it stands: "
                                     f"{fragment} has neither an image nor a build, so another "
                                     f"file completes it, one fixer does not see, which may set "
