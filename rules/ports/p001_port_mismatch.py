@@ -52,6 +52,11 @@ Where compose also names a published image beside `build:` (`image: ghcr.io/acme
 not with `pull_policy: build`), a deployment may run the image as released: with no peer
 deciding, the compose side moves (`"8000:8080"`); where peers would move the app, the fix
 is unsafe with the reason.
+Display-only when the only claims of the other port are peers' URLs and one asks for a
+path no route of the app serves, where fixer reads every route
+(`LLM_URL=http://api:4000/v1/embeddings` for an app serving `/health` alone, published as
+`"8006:8000"`; not a base URL written with its final `/`, nor a path routes lie under):
+the URL may be meant for another server, and either move would point it at a 404.
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`, but not the default of the variable the
 app's own port is read from, `os.getenv("PORT", 8000)`) or writes it in an address
@@ -307,6 +312,7 @@ from fixer.facts.ports.references import (
     unread_proxies,
 )
 from fixer.facts.ports.side import DIRECT, Side, choose, http_claims
+from fixer.facts.health.healthroute import served_app
 from fixer.model.appservice import app_services
 from fixer.model.extends import extenders
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -321,6 +327,7 @@ from fixer.model.services import (
 from fixer.model.stacks import included_paths, is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, get, mapping_or_list, scalar
+from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
 from fixer.sources.portsites import Site
 from fixer.sources.workflows import is_workflow, workflow_jobs
 
@@ -450,7 +457,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
         opened_in_code(ws, service, claimed) or named_in_environment(ws, service, claimed) or \
-        beside_the_server(ws, service, claimed) or started_by_the_image(ws, service, claimed)
+        beside_the_server(ws, service, claimed) or started_by_the_image(ws, service, claimed) or \
+        _unserved_call(ws, service, wrong)
     if reason is None:
         side = choose(ws.config.port_source, [p for p in ports if not p.replaced], listen,
                       claimed[0])
@@ -500,6 +508,58 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                              "port", fix, reason, causes=causes, keeps_port=keeps)
     return Violation(message, first.path, first.line, first.column, service.name, "port", fix,
                      reason, causes=causes)
+
+
+def _unserved_call(ws: Workspace, service: BuiltService,
+                   wrong: list[ContainerPort]) -> str | None:
+    """Why the claimed port may be another server's: the only claims of it are peers' URLs
+    (compose's own `ports` and `expose` agree with the app), and one asks for a path no
+    route of the app serves (`LLM_URL=http://api:4000/v1/embeddings` for an app of
+    `/health` alone), where fixer reads every route: the URL may be meant for another
+    server, and moving either side would only point it at a 404."""
+    if any(claim.kind != "peer" for claim in wrong):
+        return None
+    found = None
+    for claim in wrong:
+        path = _called_path(ws, claim) if claim.kind == "peer" else None
+        if path is None:
+            continue
+        found = served_app(ws, service) if found is None else found
+        if found is None or not _routes_known(found[1]):
+            return None
+        if not any(_route_matches(route.path, path) or route.path.startswith(path + "/")
+                   for route in found[1].routes):
+            return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which no route "
+                    f"of the app serves: the URL may be meant for another server; which one "
+                    "is the author's call")
+    return None
+
+
+def _called_path(ws: Workspace, claim: ContainerPort) -> str | None:
+    """The path a peer's URL asks for (`/v1/embeddings` of
+    `http://api:4000/v1/embeddings`); None for none, `/`, or one written with a variable."""
+    file = ws.scan(claim.path)
+    lines = file.text.splitlines() if file is not None else []
+    line = lines[claim.line - 1] if claim.raw and 0 < claim.line <= len(lines) else ""
+    match = re.search(re.escape(claim.raw) + r"(/[^\s'\"`,;)]*)", line)
+    path = match.group(1).split("?", 1)[0].split("#", 1)[0] if match else ""
+    # a base URL (`http://api:8080/v1/`) the client adds paths to: not one path
+    return path if path.rstrip("/") and not path.endswith("/") and "$" not in path and \
+        "{" not in path else None
+
+
+def _routes_known(routes: AppRoutes) -> bool:
+    """Every route of the app is one fixer reads, with its whole path."""
+    return routes.unknown is None and not routes.unseen and not routes.unfollowed and \
+        all(not route.path.startswith(UNKNOWN) for route in routes.routes)
+
+
+def _route_matches(route: str, path: str) -> bool:
+    """The route's path answers `path`: its parameters (`/items/{id}`) match any part, a
+    `{rest:path}` parameter any rest."""
+    pattern = re.sub(r"\\\{[^/]*?:path\\\}", ".*", re.escape(route.rstrip("/") or "/"))
+    pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", pattern)
+    return re.fullmatch(pattern, path) is not None
 
 
 def _extended_doubt(ws: Workspace, service: BuiltService) -> str | None:
