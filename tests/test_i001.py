@@ -406,3 +406,37 @@ def test_i001_an_absolute_import_of_what_the_local_module_defines_is_no_shadowin
                      "svc/database.py": "SessionLocal = None\nengine = None\n"})
     [finding] = check(files, select="I001")
     assert finding.fixable and finding.reason is None
+
+
+@pytest.mark.parametrize("absolute", [
+    pytest.param("from database.session import SessionLocal\n", id="a-submodule-of-it"),
+    pytest.param("from database import session\n", id="a-submodule-named-from-it"),
+])
+def test_i001_an_absolute_import_of_the_local_package_is_no_shadowing(absolute: str) -> None:
+    """`from database.session import SessionLocal` (or `from database import session`)
+    beside database/session.py: the local package is what it means."""
+    body = f"from .database import engine\n\n\ndef session():\n    {absolute}"
+    files = service({"svc/main.py": app_module(body + "    return engine\n"),
+                     "svc/database/__init__.py": "engine = None\n",
+                     "svc/database/session.py": "SessionLocal = None\n"})
+    [finding] = check(files, select="I001")
+    assert finding.fixable and finding.reason is None
+
+
+@pytest.mark.parametrize(("requirements", "shadowed"), [
+    pytest.param("fastapi\nuvicorn\n", False, id="nothing-installed-by-the-name"),
+    pytest.param("fastapi\nuvicorn\nconfig\n", True, id="a-package-installed-by-the-name"),
+])
+def test_i001_a_name_shadows_only_a_package_the_image_installs(requirements: str,
+                                                              shadowed: bool) -> None:
+    """`from config import Config` where config.py takes Config from elsewhere: it shadows
+    an installed `config` only where the image installs one."""
+    body = "from .config import settings\n\n\ndef get():\n    from config import Config\n" \
+        "    return Config, settings\n"
+    files = service({"svc/main.py": app_module(body),
+                     "svc/config.py": "from pydantic import BaseModel as Config\nsettings = 1\n",
+                     "svc/requirements.txt": requirements})
+    files["svc/Dockerfile"] = files["svc/Dockerfile"].replace(
+        "COPY . .\n", "COPY . .\nRUN pip install -r requirements.txt\n")
+    [finding] = check(files, select="I001")
+    assert (not finding.fixable) is shadowed, finding.reason

@@ -89,9 +89,10 @@ linters reject), each with the comment that followed the statement (a `# noqa` h
 every name).
 Display-only when one of them has no absolute form: dots that climb above the
 import root, `from . import *`, a local module named like a standard library module
-(the absolute import would load the standard one), or like an installed package the app
-also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
-the local file shadows the package, and that import finds the half-initialized module), or
+(the absolute import would load the standard one), or like a package the image installs
+that the app also imports absolutely (`celery.py` doing `from celery import Celery`: at the
+top level the local file shadows the package, and that import finds the half-initialized
+module), or
 comments inside parenthesized names, which the `import` lines cannot hold, or an import
 that points at the module the command runs (`from .main import app` in a module `python
 main.py` or `python -m main` imports): it runs as `__main__`, and `from main import app`
@@ -400,7 +401,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
                                   else f.scanned.problems[0]
                                   for f in failing if f.scanned.problems), None) or \
-        _shadowing(ws, found, failing)
+        _shadowing(ws, service, found, failing)
     first = scanned.nodes[0]
     packages = {f.path: (f.package, f.scanned.silent) for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
@@ -414,12 +415,14 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
                      fix=fix, starts=lazy)
 
 
-def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) -> str | None:
+def _shadowing(ws: Workspace, service: BuiltService, found: appmodule.AppModule,
+               failing: list[Failing]) -> str | None:
     """Why the absolute form would not import: a module the fix names at the top level
     (`from celery import celery_app` for `from .celery import ...`) is also imported
     absolutely for the installed package of that name (`from celery import Celery` in
-    celery.py). At the top level the local file wins, so that import finds itself,
-    half-initialized: the service still stops at start-up, until the module is renamed."""
+    celery.py), a package the image installs. At the top level the local file wins, so
+    that import finds itself, half-initialized: the service still stops at start-up, until
+    the module is renamed."""
     local = {name for f in failing for n in f.scanned.nodes if n.level == 1 and not f.package
              for name in ([n.module.split(".")[0]] if n.module else
                           [a.name.split(".")[0] for a in n.names])}
@@ -434,7 +437,10 @@ def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if not node.level and node.module else []
             clash = next((n.split(".")[0] for n in names if n.split(".")[0] in local), None)
-            if clash is not None and not _means_local(modules, clash, node):
+            # a name the image installs no package of (`from config import Config` beside
+            # config.py) is the local module wherever it is imported
+            if clash is not None and not _means_local(modules, clash, node) and \
+                    installed_in_image(ws, service, clash):
                 return (f"{path}:{node.lineno} imports the installed `{clash}`, which the "
                         f"local {clash} module would shadow at the top level: rename the "
                         "module first")
@@ -476,9 +482,14 @@ def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom)
     """`from database import SessionLocal` where the local `database` module defines
     `SessionLocal` itself (a def, a class, an assignment, or a relative import of its own
     package's module: `from .session import SessionLocal` in database/__init__.py; not an
-    absolute import of it): the local module is what the import means, and what it finds
-    at the top level. `celery.py`'s own `from celery import Celery` is not: it imports the
+    absolute import of it), or a module of the local package (`from
+    services.booking_service import X` beside services/booking_service.py): the local
+    module is what the import means, and what it finds at the top level. `celery.py`'s own `from celery import Celery` is not: it imports the
     name."""
+    dotted = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+        [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+    if any(d.startswith(name + ".") and modules.path_of(d) is not None for d in dotted):
+        return True   # `from services.booking_service import X`: a module of the local package
     if not isinstance(node, ast.ImportFrom) or node.module != name or \
             any(alias.name == "*" for alias in node.names):
         return False
@@ -487,7 +498,9 @@ def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom)
     if loaded is None:
         return False
     defined = {target for statement in loaded[1].body for target in _defines(statement)}
-    return all(alias.name in defined for alias in node.names)
+    # `from services import cache_service`: a submodule of the local package is its too
+    return all(alias.name in defined or modules.path_of(f"{name}.{alias.name}") is not None
+               for alias in node.names)
 
 
 def _defines(statement: ast.stmt) -> list[str]:
