@@ -173,11 +173,12 @@ def unseen_files(ws: Workspace, command: ComposeCommand) -> list[str]:
     """The `-f` files the command loads, as written, that no file of the repository may be
     (`"$BASE_DIR/auth/docker-compose-auth.yml"`, in a submodule a clone without
     `--recurse-submodules` leaves empty): their services are ones fixer does not see. A
-    path read from a variable as a whole (`-f $FILE`) may be any file: none."""
+    path read from a variable as a whole (`-f $FILE`) may be any file: none; nor is a word
+    that names no YAML file (`logs -f backend` follows a service's logs)."""
     found = []
     for written in command.written:
         tail = _LEADING_VARIABLE.sub("", written)
-        if "$" not in tail and not any(_same_tail(path, posixpath.normpath(tail))
+        if "$" not in tail and tail.endswith((".yml", ".yaml")) and not any(_same_tail(path, posixpath.normpath(tail))
                                        for path in ws.tree.paths()):
             found.append(written)
     return found

@@ -1,0 +1,3 @@
+#!/bin/sh
+docker compose up -d
+docker compose logs -f api
