@@ -357,7 +357,8 @@ def _module_gap(text: str) -> int:
     decorators, and the comment lines right above them, below the indented body of the
     one before): 1 when every such gap has exactly one, else PEP 8's 2. A module with no
     two definitions in a row is read by the gaps above its definitions (below a statement:
-    `app.include_router(...)`, one blank line, `@app.on_event(...)`)."""
+    `app.include_router(...)`, one blank line, `@app.on_event(...)`) and those below its
+    bodies, all of them one for a style of one."""
     lines = text.splitlines()
     gaps: list[int] = []
     below_statements: list[int] = []
@@ -378,7 +379,9 @@ def _module_gap(text: str) -> int:
             gaps.append(blanks)   # none: a decorator's own lines (`@app.get(` ... `)`)
         elif above >= 0 and blanks:
             below_statements.append(blanks)
-    gaps = gaps or below_bodies or below_statements
+    # with no two definitions in a row, every other gap at the top level counts: one of 2
+    # above a decorator beside one of 1 below a body is no style of 1
+    gaps = gaps or below_bodies + below_statements
     return 1 if gaps and all(gap == 1 for gap in gaps) else 2
 
 

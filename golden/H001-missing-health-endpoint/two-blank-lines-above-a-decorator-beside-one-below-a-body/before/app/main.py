@@ -1,0 +1,11 @@
+from fastapi import FastAPI, APIRouter
+
+router = APIRouter()
+
+
+@router.get("/items")
+def items():
+    return []
+
+app = FastAPI()
+app.include_router(router)
