@@ -221,7 +221,8 @@ calls: a `@property` no code reads), or in one nothing of the
 service names (a script that calls a function of that name of its own names another), is
 no such reason (`facts/health/slowstart.py`); nor is an
 HTTP request in a function only route handlers or middleware call, or in one a start-up
-function runs as a task of its own, beside it (`asyncio.create_task(sync())`).
+function runs as a task of its own, beside it (`asyncio.create_task(sync())`, an event
+loop's `asyncio.get_event_loop().create_task(sync())`).
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
 overlay merged, and the healthcheck goes in the base file, which also runs without

@@ -12,7 +12,8 @@ called (`producer = KafkaProducer(...)` in the function or at its module's top l
 `registry.register()`: fixer does not tell which class's method runs). A `lifespan`'s code
 after its `yield` runs as the app shuts down: it is not followed. A function reached again
 is not followed again, so a
-cycle of calls stops. A call handed to `asyncio.create_task` or `ensure_future` runs beside
+cycle of calls stops. A call handed to `asyncio.create_task` or `ensure_future` (or an event
+loop's `create_task`) runs beside
 the start-up, not before the app listens: it is not followed. Only what a start-up function
 calls is followed: a function that route handlers or middleware call runs per request.
 """
@@ -395,13 +396,26 @@ def _calls(module: _Module, function: Function) -> _Calls:
     if function.lineno not in module.calls:
         nodes = _startup_nodes(function)
         calls = [node for node in nodes if isinstance(node, ast.Call)]
-        spawned = {id(arg) for node in calls if dotted_name(node.func) in _SPAWNERS
-                   for arg in node.args}
+        spawned = {id(arg) for node in calls if _spawns(node) for arg in node.args}
         module.calls[function.lineno] = _Calls(tuple(
             (written, node.lineno) for node in calls if id(node) not in spawned
             for written in (dotted_name(node.func),) if written is not None),
             _first_request(nodes), _loop_wait(nodes, function))
     return module.calls[function.lineno]
+
+
+# an event loop's own `create_task`: `loop.create_task(...)`, `self.loop.create_task(...)`,
+# `asyncio.get_event_loop().create_task(...)`
+_LOOP = lazy_compile(r"(?:^|\.|_)loop$|get_(?:event|running)_loop\(\)$")
+
+
+def _spawns(call: ast.Call) -> bool:
+    """The call runs the coroutine it is given as a task of its own: asyncio's
+    `create_task`/`ensure_future`, or an event loop's `create_task`."""
+    func = call.func
+    return dotted_name(func) in _SPAWNERS or (
+        isinstance(func, ast.Attribute) and func.attr == "create_task" and
+        _LOOP.search(ast.unparse(func.value)) is not None)
 
 
 def _definition(mods: Modules, path: str, function: Function | None,
