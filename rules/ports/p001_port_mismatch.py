@@ -56,7 +56,9 @@ Display-only when the only claims of the other port are peers' URLs and one asks
 path no route of the app serves, where fixer reads every route
 (`LLM_URL=http://api:4000/v1/embeddings` for an app serving `/health` alone, published as
 `"8006:8000"`; not a base URL written with its final `/`, nor a path routes lie under):
-the URL may be meant for another server, and either move would point it at a 404.
+the URL may be meant for another server, and either move would point it at a 404. Where
+fixer cannot read every route and sees none serve the path, the move is unsafe for that
+reason.
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`, but not the default of the variable the
 app's own port is read from, `os.getenv("PORT", 8000)`) or writes it in an address
@@ -499,7 +501,9 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      _bare_address_doubt(ws, service, listen) or
                      _included_doubt(ws, service, listen) or
                      _deployment_doubt(ws, service, listen) or
-                     _excluded_doubt(ws, service, listen)) if moves_app else None
+                     _excluded_doubt(ws, service, listen) or
+                     _unmatched_call(ws, service, wrong)) if moves_app else \
+                _unmatched_call(ws, service, wrong)
             fix, reason = _offered(ws, move, title, doubt or _extended_doubt(ws, service))
             # a safe fix of compose's side leaves the app on its port: what a healthcheck
             # or an EXPOSE writes of that port stands whether or not this fix is made
@@ -532,6 +536,28 @@ def _unserved_call(ws: Workspace, service: BuiltService,
             return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which no route "
                     f"of the app serves: the URL may be meant for another server; which one "
                     "is the author's call")
+    return None
+
+
+def _unmatched_call(ws: Workspace, service: BuiltService,
+                    wrong: list[ContainerPort]) -> str | None:
+    """Why following peers' URLs is unsafe, either way: they are the only claims of the
+    other port, and one asks for a path no route fixer sees serves, where it cannot read
+    every route (`http://api-gateway:4000/v1/embeddings`): the URL may be meant for another
+    server (a proxy beside the app), which moving the app to it or pointing it at the app
+    gets wrong."""
+    if any(claim.kind != "peer" for claim in wrong):
+        return None
+    for claim in wrong:
+        path = _called_path(ws, claim)
+        found = served_app(ws, service) if path is not None else None
+        routes = found[1].routes if found is not None else []
+        if path is not None and not any(
+                _route_matches(route.path, path) or route.path.startswith(path + "/") or
+                (route.path.startswith(UNKNOWN) and path.endswith(route.path[1:]))
+                for route in routes):
+            return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which fixer sees "
+                    "no route of the app serve: the URL may be meant for another server")
     return None
 
 
