@@ -202,11 +202,11 @@ in the session middleware of FastAPI's SQL tutorial, nor a `status_code = 500` i
 nor one under a test that holds only where the request has a query string, which a
 probe's URL never has: `if "%00" in request.url.query:`, or a header a probe never sends:
 `if header.startswith("Bearer "):` with `header = request.headers.get("Authorization",
-"")`), unless it first lets the health path
-through, `if request.url.path in EXEMPT: return await
-call_next(request)` with the paths written there or in a collection the module or its
-class assigns (`not path.startswith(PROTECTED_PREFIXES)` too), or matched by a regular expression (`any(p.match(path) for p in PUBLIC)`
-over `re.compile` patterns), also through a one-line predicate of the class or the module
+"")`), unless it first lets the health path through, `if request.url.path in EXEMPT:
+return await call_next(request)` with the paths written there or in a collection the
+module or its class assigns (`not path.startswith(PROTECTED_PREFIXES)` too), or matched
+by a regular expression (`any(p.match(path) for p in PUBLIC)` over `re.compile` patterns),
+also through a one-line predicate of the class or the module
 (`if self._is_public(path):`, or a name bound to its answer above the test); or a
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
 one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a

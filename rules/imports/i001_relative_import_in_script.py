@@ -484,8 +484,8 @@ def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom)
     package's module: `from .session import SessionLocal` in database/__init__.py; not an
     absolute import of it), or a module of the local package (`from
     services.booking_service import X` beside services/booking_service.py): the local
-    module is what the import means, and what it finds at the top level. `celery.py`'s own `from celery import Celery` is not: it imports the
-    name."""
+    module is what the import means, and what it finds at the top level. `celery.py`'s own
+    `from celery import Celery` is not: it imports the name."""
     dotted = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
         [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
     if any(d.startswith(name + ".") and modules.path_of(d) is not None for d in dotted):

@@ -516,49 +516,55 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
 
 def _unserved_call(ws: Workspace, service: BuiltService,
                    wrong: list[ContainerPort]) -> str | None:
-    """Why the claimed port may be another server's: the only claims of it are peers' URLs
-    (compose's own `ports` and `expose` agree with the app), and one asks for a path no
-    route of the app serves (`LLM_URL=http://api:4000/v1/embeddings` for an app of
-    `/health` alone), where fixer reads every route: the URL may be meant for another
-    server, and moving either side would only point it at a 404."""
-    if any(claim.kind != "peer" for claim in wrong):
+    """Why the claimed port may be another server's, where fixer reads every route of the
+    app (`_unserved_peer`): moving either side would only point the URL at a 404."""
+    found = _unserved_peer(ws, service, wrong)
+    if found is None or not found[2]:
         return None
-    found = None
-    for claim in wrong:
-        path = _called_path(ws, claim) if claim.kind == "peer" else None
-        if path is None:
-            continue
-        found = served_app(ws, service) if found is None else found
-        if found is None or not _routes_known(found[1]):
-            return None
-        if not any(_route_matches(route.path, path) or route.path.startswith(path + "/")
-                   for route in found[1].routes):
-            return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which no route "
-                    f"of the app serves: the URL may be meant for another server; which one "
-                    "is the author's call")
-    return None
+    claim, path, _known = found
+    return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which no route of the "
+            "app serves: the URL may be meant for another server; which one is the author's "
+            "call")
 
 
 def _unmatched_call(ws: Workspace, service: BuiltService,
                     wrong: list[ContainerPort]) -> str | None:
-    """Why following peers' URLs is unsafe, either way: they are the only claims of the
-    other port, and one asks for a path no route fixer sees serves, where it cannot read
-    every route (`http://api-gateway:4000/v1/embeddings`): the URL may be meant for another
-    server (a proxy beside the app), which moving the app to it or pointing it at the app
-    gets wrong."""
+    """Why following peers' URLs is unsafe, either way, where fixer cannot read every route
+    (`_unserved_peer`): the URL may be meant for another server (a proxy beside the app),
+    which moving the app to it or pointing it at the app gets wrong."""
+    found = _unserved_peer(ws, service, wrong)
+    if found is None or found[2]:
+        return None
+    claim, path, _known = found
+    return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which fixer sees no "
+            "route of the app serve: the URL may be meant for another server")
+
+
+def _unserved_peer(ws: Workspace, service: BuiltService,
+                   wrong: list[ContainerPort]) -> tuple[ContainerPort, str, bool] | None:
+    """(claim, path, whether fixer reads every route) of the first peer URL that asks for a
+    path no route of the app it sees serves (`LLM_URL=http://api:4000/v1/embeddings` for an
+    app of `/health` alone), where peers' URLs are the only claims of the other port
+    (compose's own `ports` and `expose` agree with the app)."""
     if any(claim.kind != "peer" for claim in wrong):
         return None
     for claim in wrong:
         path = _called_path(ws, claim)
-        found = served_app(ws, service) if path is not None else None
-        routes = found[1].routes if found is not None else []
-        if path is not None and not any(
-                _route_matches(route.path, path) or route.path.startswith(path + "/") or
-                (route.path.startswith(UNKNOWN) and path.endswith(route.path[1:]))
-                for route in routes):
-            return (f"{claim.path}:{claim.line} asks {claim.raw} for {path}, which fixer sees "
-                    "no route of the app serve: the URL may be meant for another server")
+        if path is None:
+            continue
+        found = served_app(ws, service)
+        routes = found[1] if found is not None else None
+        served = routes.routes if routes is not None else []
+        if not any(_route_serves(route.path, path) for route in served):
+            return claim, path, routes is not None and _routes_known(routes)
     return None
+
+
+def _route_serves(route: str, path: str) -> bool:
+    """The route answers `path` (`_route_matches`), lies under it (`/v1` of a router's
+    `/v1/items`), or ends as it does below a prefix fixer cannot read."""
+    return _route_matches(route, path) or route.startswith(path + "/") or \
+        (route.startswith(UNKNOWN) and path.endswith(route[len(UNKNOWN):]))
 
 
 def _called_path(ws: Workspace, claim: ContainerPort) -> str | None:

@@ -29,7 +29,8 @@ P001 fix it stays display-only).
 Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
 there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`), or says compose
 sets the ports (`# Runtime config (ports, command, env) is specified in
-docker-compose.yml`): leaving it out may be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
+docker-compose.yml`): leaving it out may be the author's choice (a commented-out `# EXPOSE
+8000` alone is uncommented instead).
 Display-only when a service that is no app builds the same image and runs another
 server on it (`mlflow server --port 5000`, `streamlit run`, or a script of the image that
 starts one, `/start-flower`; a worker listens on nothing and counts for nothing): EXPOSE

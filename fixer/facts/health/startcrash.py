@@ -20,8 +20,9 @@ by a statement of a module's own body (not inside an `if`, `try`, `with` or func
 module that importing the app runs, and it lies below a package of the import root (every
 level has its `__init__.py`, which does not extend `__path__`; or is a namespace package,
 with none, that no package the image installs by its top-level name nor a PYTHONPATH can add
-a portion to), where no file, folder or compiled extension of that name is. Not where the service mounts volumes (they may bring
-the file), where the image's command is a script that serves the app by name, where git
+a portion to), where no file, folder or compiled extension of that name is. Not where the
+service mounts volumes (they may bring the file), where the image's command is a script
+that serves the app by name, where git
 ignores the file (local settings, generated code), nor for names that builds generate
 (`_pb2`, `_version`) or that a `RUN` of the Dockerfile names. Nor, in Python 3, is a module
 found by its bare name beside the module that imports it (`from helpers import x` in
@@ -189,12 +190,12 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
     modules = Modules(ws.read, module.root, module.python_path)
     # the import path every app rule shares (imports inside functions followed too) first:
     # a missing module is rare, and only then is the path importing the app runs walked
-    missing = [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
-               for found in _module_imports(modules, path, package)
-               if (lacks := _missing_at(ws, module.root, found.module,
-                                        _unshared(ws, service))) is not None]
-    missing += [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
-                for found in _module_imports(modules, path, package)
+    imports = [found for path, package in appmodule.import_packages(ws, module).items()
+               for found in _module_imports(modules, path, package)]
+    unshared = _unshared(ws, service)
+    missing = [(found, lacks) for found in imports
+               if (lacks := _missing_at(ws, module.root, found.module, unshared)) is not None]
+    missing += [(found, lacks) for found in imports
                 if (lacks := _beside_only(ws, service, module, modules, found)
                     or _not_copied(ws, service, module, modules, found)) is not None]
     if not missing:
@@ -204,19 +205,16 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
         if found.path in at_import and not _made_by_build(ws, service, found.module,
                                                           lacks.folder) \
                 and not _in_image(ws, service, lacks, found, module.root):
+            imports_it = (f"the app stops at start-up: {found.path}:{found.line} imports "
+                          f"`{found.module}`")
             if lacks.uncopied:
-                return (f"the app stops at start-up: {found.path}:{found.line} imports "
-                        f"`{found.module}`, which the image does not hold: "
+                return (f"{imports_it}, which the image does not hold: "
                         f"{_why_uncopied(ws, service, lacks.uncopied)} (ModuleNotFoundError)")
             if lacks.beside:
-                return (f"the app stops at start-up: {found.path}:{found.line} imports "
-                        f"`{found.module}` by its bare name, which only the module's own "
-                        f"folder {lacks.folder}/ holds, not the import root "
-                        "(ModuleNotFoundError: Python 3 imports no module beside the "
-                        "importer by its bare name)")
-            return (f"the app stops at start-up: {found.path}:{found.line} imports "
-                    f"`{found.module}`, which {lacks.folder}/ does not hold "
-                    "(ModuleNotFoundError)")
+                return (f"{imports_it} by its bare name, which only the module's own folder "
+                        f"{lacks.folder}/ holds, not the import root (ModuleNotFoundError: "
+                        "Python 3 imports no module beside the importer by its bare name)")
+            return f"{imports_it}, which {lacks.folder}/ does not hold (ModuleNotFoundError)"
     return None
 
 
@@ -235,8 +233,7 @@ def _not_copied(ws: Workspace, service: BuiltService, module: appmodule.AppModul
     app = service.app
     if not copies_read_whole(service) or \
             classify(base_image(app.dockerfile, app.stage, app.args)) is UNKNOWN or \
-            sets_python_path(ws, service) or \
-            installed_in_image(ws, service, found.module.split(".")[0]):
+            not _unshared(ws, service)(found.module.split(".")[0]):
         return None
     return _Missing(posixpath.dirname(path) or ".", (found.module.rsplit(".", 1)[-1],),
                     uncopied=path)
@@ -263,9 +260,10 @@ def _beside_only(ws: Workspace, service: BuiltService, module: appmodule.AppModu
     standard library."""
     first = found.module.split(".")[0]
     folder = posixpath.dirname(found.path)
-    if not found.absolute or folder == module.root or first in sys.stdlib_module_names or             modules.path_of(first) is not None or not _held(ws, folder, first):
+    if not found.absolute or folder == module.root or first in sys.stdlib_module_names or \
+            modules.path_of(first) is not None or not _held(ws, folder, first):
         return None
-    if sets_python_path(ws, service) or installed_in_image(ws, service, first) or any(
+    if not _unshared(ws, service)(first) or any(
             (file := ws.read(path)) is not None and "sys.path" in file.text
             for path in appmodule.import_packages(ws, module)):
         return None

@@ -178,8 +178,8 @@ def unseen_files(ws: Workspace, command: ComposeCommand) -> list[str]:
     found = []
     for written in command.written:
         tail = _LEADING_VARIABLE.sub("", written)
-        if "$" not in tail and tail.endswith((".yml", ".yaml")) and not any(_same_tail(path, posixpath.normpath(tail))
-                                       for path in ws.tree.paths()):
+        if "$" not in tail and tail.endswith((".yml", ".yaml")) and not any(
+                _same_tail(path, posixpath.normpath(tail)) for path in ws.tree.paths()):
             found.append(written)
     return found
 
