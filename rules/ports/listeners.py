@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.model import appmodule
@@ -85,7 +86,7 @@ def debugger_ports(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
     0.0.0.0:5678` in a Dockerfile (a `Dockerfile-dev` beside the one built here), a script
     or a compose file: compose publishes them for that listener, in one file or another."""
     found: set[int] = set()
-    paths = [*tree_index.files_under(ws.tree, service.app.folder), *ws.compose_docs]
+    paths = [*tree_index.files_under(ws.tree, service.app.folder), *_naming_debugpy(ws)]
     for path in dict.fromkeys(paths):
         file = ws.scan(path)
         if file is None or "debugpy" not in file.text:
@@ -93,6 +94,17 @@ def debugger_ports(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
         opens = _DEBUGPY_CALL if path.endswith(".py") else _DEBUGPY_COMMAND
         found |= {port for port in claimed if re.search(opens.format(port=port), file.text)}
     return found
+
+
+# per workspace: the compose files that name debugpy, searched once rather than per service
+# (one compose file may define a thousand)
+_COMPOSE_DEBUGPY: Memo[list[str]] = Memo("compose files naming debugpy")
+
+
+def _naming_debugpy(ws: Workspace) -> list[str]:
+    return ws.derived.get(_COMPOSE_DEBUGPY, lambda: [
+        path for path in ws.compose_docs
+        if (file := ws.scan(path)) is not None and "debugpy" in file.text])
 
 
 _DEBUGPY_CALL = r"\bdebugpy\.listen\([^\n]*?(?<![\w.]){port}(?![\w.])"
