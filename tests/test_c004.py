@@ -131,6 +131,20 @@ def test_c004_display_only(compose: str, cmd: str, reason: str) -> None:
     assert reason in (finding.reason or "")
 
 
+def test_c004_says_where_a_bind_mounted_script_comes_from() -> None:
+    """The script the command runs is no file of the image but a bind mount's: the port
+    stays unread, and the reason says so rather than that the script is missing."""
+    files = {"compose.yaml": "services:\n  api:\n    build: .\n    command: [\"python\", "
+                             "\"./server.py\"]\n    volumes:\n      - ./src/api.py:/srv/"
+                             "server.py\n",
+             "Dockerfile": "FROM python:3.12\nWORKDIR /srv\nRUN pip install fastapi uvicorn\n",
+             "src/api.py": "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+                           "uvicorn.run(app, host=\"0.0.0.0\", port=8080)\n"}
+    [finding] = fix(files, select="C004").remaining
+    assert finding.reason == ("the listen port is unknown: ./server.py is bind-mounted from "
+                              "src/api.py, which fixer does not read for the port")
+
+
 @pytest.mark.parametrize(("base", "extra", "test"), [
     pytest.param("python:3.12-slim", "RUN apt-get update && apt-get install -y curl\n",
                  ["CMD", "curl", "-f", "http://localhost:8000/health"], id="curl-installed"),

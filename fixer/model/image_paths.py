@@ -17,7 +17,7 @@ from fixer.core.derived import Memo
 from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
-from fixer.model.services import BuiltService, bind_mounts
+from fixer.model.services import BuiltService, Service, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.hubname import image_name
 from fixer.sources.portsites import run_env
@@ -63,7 +63,15 @@ def folder_known(tree: Tree, service: BuiltService, path: str) -> bool:
         folder_copied(tree, service, "/", path)
 
 
-def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | None:
+def mounted_at(tree: Tree, service: Service, dockerfile: Dockerfile, stage: Stage,
+               path: str) -> str | None:
+    """The repository file a bind mount of the service puts at `path` (absolute, or from
+    the container's working directory: compose `working_dir`, else the final WORKDIR)."""
+    cwd = service.scalar("working_dir") or _final_workdir(dockerfile, stage)
+    return _mounted(tree, service, posixpath.normpath(posixpath.join(cwd, path)))
+
+
+def _mounted(tree: Tree, service: Service, container_path: str) -> str | None:
     """The repository file a bind mount of the service puts at `container_path`."""
     for source, target in bind_mounts(service):
         target = posixpath.normpath(target) if target else ""

@@ -23,7 +23,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
-from fixer.model.image_paths import in_image
+from fixer.model.image_paths import in_image, mounted_at
+from fixer.model.services import Service
 from fixer.model.startscript import (
     MOVES,
     PASSING_ON,
@@ -178,6 +179,22 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return _script_port(tree, found, port, {**container.values, **env})
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
+
+
+def through_mount(tree: Tree, service: Service, dockerfile: Dockerfile, stage: Stage,
+                  port: ListenPort) -> ListenPort:
+    """A script the command runs that no COPY of the build brings, and a bind mount of the
+    service does (`./src/api.py:/usr/src/app/service.py`): the port stays unknown, since
+    fixer reads no port through a mount, and the reason says where the script comes from
+    rather than that it is missing."""
+    target = port.launch.target if port.launch is not None else None
+    if port.port is not None or not target or port.reason != f"{target} not found" or \
+            target.startswith("-m "):
+        return port
+    source = mounted_at(tree, service, dockerfile, stage, target)
+    return port if source is None else replace(
+        port, reason=f"{target} is bind-mounted from {source}, which fixer does not read for "
+                     "the port")
 
 
 def _moves_before(region: Region) -> bool:

@@ -347,10 +347,11 @@ class Workspace:
 
     def _listen(self, service: Service, build: Build, parsed: Dockerfile,
                 stage: Stage) -> listen.ListenPort:
-        return listen.resolve(self.tree, build.context, parsed, stage, service.command(),
-                              service.environment(self.tree), {}, service.build_args(),
-                              service.entrypoint(), service.stack.dotenv,
-                              templated(self.tree, service.env_files()))
+        found = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
+                               service.environment(self.tree), {}, service.build_args(),
+                               service.entrypoint(), service.stack.dotenv,
+                               templated(self.tree, service.env_files()))
+        return listen.through_mount(self.tree, service, parsed, stage, found)
 
     def _dockerfile_path(self, build: Build) -> str:
         """The Dockerfile compose names, else the one file that differs from it only in
