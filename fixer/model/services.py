@@ -337,6 +337,19 @@ def named_in_environment(service: Service, tree: Tree) -> set[str]:
         for key, _value, _node in mapping_or_list(value)}
 
 
+def given_in_environment(service: Service, tree: Tree) -> set[str]:
+    """The variables the container's environment names (`named_in_environment`) but for
+    those it sets empty as written (`POSTGRES_PASSWORD=` in a template env file, `KEY: ""`):
+    an image's entrypoint that tests `[ -z "$POSTGRES_PASSWORD" ]` takes them as unset. A
+    value written as `${VAR}` (Compose may substitute one the shell sets) or passed through
+    from the shell may be set."""
+    env = service.environment(tree)
+    written = {key: val for _doc, value in service.all("environment")
+               for key, val, _node in mapping_or_list(value)}
+    return {key for key in named_in_environment(service, tree)
+            if env.get(key) != "" or key in written and "$" in (written[key] or "$")}
+
+
 def published_image(service: Service) -> str | None:
     """The published image a built service may run instead of its build: compose names an
     `image:` from a registry or a variable beside `build:` (`${API_IMAGE:-acme/api:1.4}`),

@@ -92,7 +92,8 @@ substitute empty, as C003 judges a gate on a database that has its healthcheck (
 `POSTGRES_PASSWORD` stops the server at start-up: with the short form the app still
 starts, a gate would stop it), or where the probe itself reads one (a port taken from
 `--port ${REDIS_PORT}` that no `.env` sets and no default gives), or where the database
-sets no password nor says to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
+sets no password, or an empty one (`POSTGRES_PASSWORD=` in a template env file), nor says
+to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
 their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`, the `ALLOW_EMPTY`/`RANDOM` ones) and its
 env files are all in the repository: the image stops at its first start, and a service
 that waited for it would never start. Unsafe where the command

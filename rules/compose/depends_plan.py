@@ -73,7 +73,7 @@ from fixer.model.depends import (
 )
 from fixer.model.optout import commented, ignored, turned_off
 from fixer.model.rule import Violation
-from fixer.model.services import Service, named_in_environment
+from fixer.model.services import Service, given_in_environment
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
 
@@ -270,7 +270,7 @@ def _password_untold(ws: Workspace, database: Unchecked) -> str | None:
     if not needs or service.app is not None or service.entrypoint() is not None:
         return None
     missing = [p for p in service.env_files() if not ws.tree.exists(p)]
-    if not missing or named_in_environment(service, ws.tree) & set(needs):
+    if not missing or given_in_environment(service, ws.tree) & set(needs):
         return None
     valued = {name for path in missing
               for example in examples(ws, posixpath.dirname(path), set())

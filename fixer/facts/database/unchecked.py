@@ -31,7 +31,7 @@ from fixer.model.depends import (
     including_stacks,
     target_of,
 )
-from fixer.model.services import Service, Stack, named_in_environment
+from fixer.model.services import Service, Stack, given_in_environment, named_in_environment
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value, scalar
@@ -188,19 +188,23 @@ def password_names(target: Unchecked) -> tuple[str, ...]:
 
 def _no_password(ws: Workspace, target: Unchecked) -> str | None:
     """Why the probe may never pass: the image's entrypoint stops at the first start, where
-    the service sets no password nor says to go without one (`POSTGRES_PASSWORD`,
-    `MYSQL_ROOT_PASSWORD`, their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server
-    never runs, and a service that waits for it never starts (before the gate, it started).
-    Not for a built image (its ENV may set it), an `entrypoint:` of its own, or an
+    the service sets no password, or an empty one (`POSTGRES_PASSWORD=` in a template env
+    file), nor says to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, their
+    `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server never runs, and a service that
+    waits for it never starts (before the gate, it started). Not for a built image (its ENV may set it), an `entrypoint:` of its own, or an
     `env_file` the repository does not hold (each deployment's may set it)."""
     needs = _INIT_NEEDS.get(target.probe.family)
     service = target.service
     if needs is None or service.app is not None or service.entrypoint() is not None or \
             any(not ws.tree.exists(path) for path in service.env_files()):
         return None
-    if named_in_environment(service, ws.tree) & set(needs):
+    if given_in_environment(service, ws.tree) & set(needs):
         return None
-    return (f"{service.name} sets no {needs[0]} (nor {', '.join(needs[1:3])}), so the "
+    empty = [name for name in needs if name in named_in_environment(service, ws.tree)]
+    others = [name for name in needs[:3] if name not in empty]
+    sets = f"sets {empty[0]} empty and none of {', '.join(others)}" if empty else \
+        f"sets no {needs[0]} (nor {', '.join(needs[1:3])})"
+    return (f"{service.name} {sets}, so the "
             f"{target.probe.family} image stops at its first start, before the server runs: "
             "the probe would never pass")
 
