@@ -18,8 +18,8 @@ from fixer.sources.compose_edit import Unfixable
 from fixer_rules.compose import c003_dependency_not_healthy as c003
 from kit import Files, calls, check, fix, run_check
 
-DB = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
-      "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")
+DB = ("  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_PASSWORD: example\n"
+      "    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")
 PLAIN = "  cache:\n    image: memcached:1.6-alpine\n"  # no healthcheck, and no rule gives it one
 API = "services:\n  api:\n    build: ./api\n    depends_on:{deps}\n"
 FASTAPI = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/health\")\n"
@@ -451,7 +451,8 @@ def test_no_safe_gate_on_a_healthcheck_compose_substitutes_empty(
     db = ("  db:\n    image: postgres:16-alpine\n    env_file: db.env\n    healthcheck:\n"
           f"      test: [\"CMD-SHELL\", \"{test}\"]\n")
     compose = API.format(deps="\n      - db") + db
-    [found] = check(repo(compose, {"db.env": "", **files}), select="C003")
+    env = "POSTGRES_PASSWORD=example\n" + files.get("db.env", "")   # the server starts
+    [found] = check(repo(compose, {**files, "db.env": env}), select="C003")
     assert (found.safety.value == "safe") == safe, found.reason
     if not safe:
         tail = ", and the .env does not set it" if ".env" in files else \

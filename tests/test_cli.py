@@ -618,8 +618,8 @@ WAITS_FILES = {"api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nEXPO
                'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
                "api/requirements.txt": "fastapi\nuvicorn\n",
                "api/app/__init__.py": "", "api/app/main.py": APP}
-PG = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
-      "      test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]\n")
+PG = ("  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_PASSWORD: pw\n"
+      "    healthcheck:\n      test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]\n")
 MOVED_REDIS = ("  cache:\n    image: redis:7-alpine\n    command: [\"redis-server\", \"--port\", "
                "\"6380\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n")
 KAFKA = ("  kafka:\n    image: apache/kafka:3.8.0\n    healthcheck:\n      test: [\"CMD-SHELL\", "

@@ -96,6 +96,8 @@ CASES = [
         "      - cache\r\n"
         "  db:\r\n"
         "    image: postgres:16-alpine\r\n"
+        "    environment:\r\n"
+        "      POSTGRES_PASSWORD: example\r\n"
         "    healthcheck:\r\n"
         "      test: [\"CMD\", \"pg_isready\"]\r\n"
         "  cache:\r\n"

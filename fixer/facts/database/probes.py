@@ -26,7 +26,8 @@ from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
-from fixer.model.services import Service, bind_mounts, mount_entries
+from fixer.model.services import (
+    Service, bind_mounts, given_in_environment, mount_entries, named_in_environment)
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -513,3 +514,47 @@ def _config_doubt(words: list[str], server: str, pattern: str) -> str | None:
     found = next((w for w in words if re.search(pattern, w)), None)
     return f"{server} reads the configuration `{found}`, which may set another port" \
         if found else None
+
+
+# what the image's entrypoint needs before it initialises a fresh data folder: one of these
+_MYSQL_NEEDS = ("MYSQL_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD_FILE", "MYSQL_ALLOW_EMPTY_PASSWORD",
+                "MYSQL_RANDOM_ROOT_PASSWORD")
+_INIT_NEEDS = {
+    "postgres": ("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE", "POSTGRES_HOST_AUTH_METHOD"),
+    "mysql": _MYSQL_NEEDS,
+    "mariadb": ("MARIADB_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD_FILE",
+                "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD",
+                *_MYSQL_NEEDS),
+}
+
+
+def init_needs(kind: str) -> tuple[str, ...]:
+    """The settings of which the `kind` image's entrypoint needs one before it creates its
+    database; none for an image that needs none."""
+    return _INIT_NEEDS.get(kind, ())
+
+
+def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None) -> str | None:
+    """Why a probe of the database may never pass: the image's entrypoint stops at the first
+    start, where the service sets no password, or an empty one (`POSTGRES_PASSWORD=` in a
+    template env file), nor says to go without one (`POSTGRES_PASSWORD`,
+    `MYSQL_ROOT_PASSWORD`, their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server
+    never runs, and a service that waits for it never starts (before the gate, it started).
+    Whether the probe is C005's or the author's. `kind`: the image's family, else read from
+    its image. Not for a built image (its ENV may set it), an `entrypoint:` of its own, or
+    an `env_file` the repository does not hold (each deployment's may set it)."""
+    if kind is None:
+        image = resolved_image(service)
+        kind = family(image) if image is not None else None
+    needs = init_needs(kind or "")
+    if not needs or service.app is not None or service.entrypoint() is not None or \
+            any(not ws.tree.exists(path) for path in service.env_files()):
+        return None
+    if given_in_environment(service, ws.tree) & set(needs):
+        return None
+    empty = [name for name in needs if name in named_in_environment(service, ws.tree)]
+    others = [name for name in needs[:3] if name not in empty]
+    sets = f"sets {empty[0]} empty and none of {', '.join(others)}" if empty else \
+        f"sets no {needs[0]} (nor {', '.join(needs[1:3])})"
+    return (f"{service.name} {sets}, so the {kind} image stops at its first start, before "
+            "the server runs: the probe would never pass")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.database.probes import DbProbe, probe
+from fixer.facts.database.probes import DbProbe, init_needs, probe, stops_uninitialised
 from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
 from fixer.model.appservice import COMPLETED, is_app_service
 from fixer.model.depends import (
@@ -31,7 +31,7 @@ from fixer.model.depends import (
     including_stacks,
     target_of,
 )
-from fixer.model.services import Service, Stack, given_in_environment, named_in_environment
+from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value, scalar
@@ -149,7 +149,7 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     there, moved where fixer does not read (an entrypoint script, a configuration file)."""
     if target.probe.doubt is not None:
         return target.probe.doubt
-    uninitialised = _no_password(ws, target)
+    uninitialised = stops_uninitialised(ws, target.service, target.probe.family)
     if uninitialised is not None:
         return uninitialised
     default = _asked_port(ws, target)
@@ -168,45 +168,10 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     return None
 
 
-# what the image's entrypoint needs before it initialises a fresh data folder: one of these
-_MYSQL_NEEDS = ("MYSQL_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD_FILE", "MYSQL_ALLOW_EMPTY_PASSWORD",
-                "MYSQL_RANDOM_ROOT_PASSWORD")
-_INIT_NEEDS = {
-    "postgres": ("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE", "POSTGRES_HOST_AUTH_METHOD"),
-    "mysql": _MYSQL_NEEDS,
-    "mariadb": ("MARIADB_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD_FILE",
-                "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD",
-                *_MYSQL_NEEDS),
-}
-
-
 def password_names(target: Unchecked) -> tuple[str, ...]:
     """The settings one of which the image's entrypoint needs before it creates its database
     (`POSTGRES_PASSWORD` and its alternatives); none for an image that needs none."""
-    return _INIT_NEEDS.get(target.probe.family, ())
-
-
-def _no_password(ws: Workspace, target: Unchecked) -> str | None:
-    """Why the probe may never pass: the image's entrypoint stops at the first start, where
-    the service sets no password, or an empty one (`POSTGRES_PASSWORD=` in a template env
-    file), nor says to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, their
-    `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server never runs, and a service that
-    waits for it never starts (before the gate, it started). Not for a built image (its ENV may set it), an `entrypoint:` of its own, or an
-    `env_file` the repository does not hold (each deployment's may set it)."""
-    needs = _INIT_NEEDS.get(target.probe.family)
-    service = target.service
-    if needs is None or service.app is not None or service.entrypoint() is not None or \
-            any(not ws.tree.exists(path) for path in service.env_files()):
-        return None
-    if given_in_environment(service, ws.tree) & set(needs):
-        return None
-    empty = [name for name in needs if name in named_in_environment(service, ws.tree)]
-    others = [name for name in needs[:3] if name not in empty]
-    sets = f"sets {empty[0]} empty and none of {', '.join(others)}" if empty else \
-        f"sets no {needs[0]} (nor {', '.join(needs[1:3])})"
-    return (f"{service.name} {sets}, so the "
-            f"{target.probe.family} image stops at its first start, before the server runs: "
-            "the probe would never pass")
+    return init_needs(target.probe.family)
 
 
 def _asked_port(ws: Workspace, target: Unchecked) -> str | None:
