@@ -299,6 +299,11 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param({**df('ENTRYPOINT ["./run.sh"]', 'CMD ["./run.sh"]'),
                   "api/run.sh": "#!/bin/sh\nexec uvicorn a:b --port 8001\n"},
                  8001, "ENTRYPOINT in api/run.sh", [], id="entrypoint-script-given-itself"),
+    # ... but a program of its own (a worker), which the script drops: which one the author
+    # meant is unknown, and the script's server is no fact to probe
+    pytest.param({**df('ENTRYPOINT ["./run.sh"]', 'CMD ["celery", "-A", "a", "worker"]'),
+                  "api/run.sh": "#!/bin/sh\nexec uvicorn a:b --port 8001\n"},
+                 None, "none", [], id="entrypoint-script-drops-a-worker"),
     pytest.param(df('ENTRYPOINT ["./run.sh"]', 'CMD ["uvicorn", "a:b", "--port", "8112"]'),
                  None, "none", [], id="entrypoint-script-fixer-cannot-read"),
     pytest.param(df('ENTRYPOINT ["tini", "--"]', 'CMD ["uvicorn", "a:b", "--port", "8113"]'),

@@ -149,8 +149,14 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     if found is None and entrypoint is None:
         # a CMD or `command:` that starts nothing (`--reload`), given to an ENTRYPOINT
         # script that never runs its arguments: that script is what runs
+        dropped = _cmd_dropped(tree, folder, dockerfile, stage)
+        program = _program_given(dockerfile, stage, command) if dropped is not None else None
+        if dropped is not None and program is not None:
+            return ListenPort(None, "none", reason=f"{dropped}, though it names a program of "
+                                                   f"its own (`{program}`): which one the "
+                                                   "author meant to run is unknown")
         found = _entrypoint_script_launch(tree, folder, dockerfile, stage, running) \
-            if _cmd_dropped(tree, folder, dockerfile, stage) is not None else None
+            if dropped is not None else None
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -408,6 +414,27 @@ def _entrypoint_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile,
         return None
     return _Found(Region(found.path, 0, found.end, "ENTRYPOINT", script=True,
                          commands=found.commands, lead=found.lead), found.launch, None, None)
+
+
+def _program_given(dockerfile: Dockerfile, stage: Stage,
+                   command: tuple[ComposeDoc, Value, list[str]] | None) -> str | None:
+    """The command compose's `command:` (else the CMD) gives an ENTRYPOINT script that never
+    runs it, when it names a program other than that script (`celery -A app worker`: the
+    service is meant to be a worker, and the container runs the script's server instead);
+    None for one that starts nothing (`--reload`) or runs the script itself."""
+    if command is not None:
+        words = _unescaped(as_run(command[1], command[2]))
+    else:
+        cmd = cmd_in_force(dockerfile, stage)
+        words = [] if cmd is None else list(cmd.value) if cmd.json else \
+            _split(" ".join(cmd.value))
+    given = entrypoint(dockerfile, stage)
+    script = program_run(list(given.value)) if given is not None and given.json else ""
+    program = program_run(words)
+    if not program or program.startswith("-") or \
+            posixpath.basename(program) == posixpath.basename(script):
+        return None
+    return " ".join(words)
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
