@@ -80,6 +80,13 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
      {"app/main.py": APP}, True),
     ("uvicorn-starlette-only", UVICORN,
      {"app/main.py": "from starlette.applications import Starlette\n\napp = Starlette()\n"}, False),
+    # the module the command names is missing (S005): a context that declares fastapi serves
+    # a FastAPI app, however many Python files come before the one that imports it
+    ("missing-module-context-declares-fastapi", '["uvicorn", "server.main:app"]',
+     {"requirements.txt": "fastapi==0.115.0\nuvicorn\n",
+      **{f"lib/m{i:03}.py": "X = 1\n" for i in range(250)}}, True),
+    ("missing-module-context-declares-starlette", '["uvicorn", "server.main:app"]',
+     {"requirements.txt": "starlette\nuvicorn\n"}, False),
 ]
 
 

@@ -376,8 +376,22 @@ def _script_run(ws: Workspace, service: BuiltService) -> str | None:
     return (module.runner or module.path) if module is not None else None
 
 
+# a requirements file, pyproject.toml or Pipfile line that names fastapi (`fastapi==0.115`,
+# `"fastapi[standard]>=0.110",`, `fastapi = "^0.110"`)
+_DECLARES_FASTAPI = lazy_compile(r"""^[ \t"']*fastapi\b""", re.M)
+_DECLARATIONS = lazy_compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|pyproject\.toml|Pipfile)$")
+
+
 def _folder_imports_fastapi(ws: Workspace, folder: str) -> bool:
+    """The build context declares fastapi (a requirements file, pyproject.toml or Pipfile
+    of the folder itself) or one of its first Python files imports it: a large tree whose
+    app module fixer cannot locate is not read whole."""
     prefix = folder + "/" if folder else ""
+    own = [p for p in ws.tree.paths() if p.startswith(prefix) and "/" not in p[len(prefix):]
+           and _DECLARATIONS.search(p)]
+    if any((file := ws.read(p)) is not None and _DECLARES_FASTAPI.search(file.text)
+           for p in own):
+        return True
     python = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py"))
     for path in python[:_FOLDER_SCAN_LIMIT]:
         file = ws.read(path)
