@@ -618,7 +618,12 @@ def test_c003_reads_no_lock_file_as_naming_the_dependency(tmp_path: Path) -> Non
      "  sleep 2\ndone\n", True),
     ("", False),
     # a waiter for another service of the stack: it waits for that one, not the database
-    ("./wait-for-it.sh broker:5672 --timeout=30\n", False)])
+    ("./wait-for-it.sh broker:5672 --timeout=30\n", False),
+    # a waiter the script defines as a function: its body says which server it waits for
+    ("wait_for_db() {\n  python -c \"import psycopg2; psycopg2.connect('')\"\n}\n"
+     "until wait_for_db; do sleep 2; done\n", True),
+    ("wait_for_db() {\n  python -c \"import pika; pika.BlockingConnection()\"\n}\n"
+     "until wait_for_db; do sleep 2; done\n", False)])
 def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, loop: str,
                                                           waits: bool) -> None:
     """The image's ENTRYPOINT script loops until the database answers, then runs the CMD:

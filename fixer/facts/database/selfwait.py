@@ -78,6 +78,7 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
             end = len(text)
             break
     line = text[text.rfind("\n", 0, at) + 1:end]
+    line += "".join(_function_body(text, name) for name in _CALLED.findall(line))
     line = _VARIABLE.sub(lambda m: f" {env.get(m[1] or m[3]) or m[2] or ''} ", line)
     words = set(re.findall(r"[\w.-]+", line))
     if host in words:
@@ -90,6 +91,23 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
     named = {each for word in re.findall(r"[a-z0-9]+", line.lower())
              for each, spelled in _KIND_WORDS.items() if word in spelled}
     return kind is None or not named or kind in named
+
+
+# a waiter the script defines as a shell function (`wait_for_db() {`): its body says what
+# it waits for, not the line that names it
+_CALLED = lazy_compile(r"(?<![\w-])(wait_for_\w+|wait-for-\w+)")
+
+
+def _function_body(text: str, name: str) -> str:
+    """The body of the shell function `name` the script defines (`name() {` or `function
+    name {`, up to the `}` that closes it at the line's start), or ""."""
+    named = re.escape(name)
+    start = re.search(rf"(?m)^[ \t]*(?:function[ \t]+{named}[ \t]*(?:\(\))?|{named}[ \t]*"
+                      r"\(\))[ \t]*\{?[ \t]*$", text)
+    if start is None:
+        return ""
+    close = re.compile(r"(?m)^[ \t]*\}").search(text, start.end())
+    return "\n" + text[start.end():close.start() if close is not None else len(text)]
 
 
 # a waiter's target written as `host:port` (`db:3306`, `tcp://db:5432`)
