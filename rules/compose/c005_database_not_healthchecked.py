@@ -149,7 +149,9 @@ reason, or none leaves it a person's job); display-only
 for good when such an app service has `extends:` (C004 never gives it a healthcheck,
 fixer does not follow `extends:`). Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
-when the server reads a configuration file that may move its port (or require TLS), when
+when the server reads a configuration file that may move its port (or require TLS); not a
+`redis.conf` a bind mount takes from the repository that sets none of `port`, `tls-port`,
+`requirepass`, `aclfile`, `user`, `include`, `rename-command` and `daemonize`; when
 `redis-server` also takes TLS connections (`--tls-port`), which its clients may use while
 the probe asks the plain port, when a service that
 waits for it calls it on another port than its image's default and the probe names none

@@ -144,7 +144,8 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     if unknown is None and "$" in (raw or "") and kind in _SHELL_BY_VERSION:
         unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
                    f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
-    argv, doubt = _argv(kind, env, words, version, unknown)
+    argv, doubt = _argv(kind, env, words, version, unknown,
+                        _mounted_conf(ws, service, words)[1])
     return DbProbe(kind, _test(argv), _other_program(kind, words) or doubt or unread or
                    _tls_port(kind, words) or _mounted_config(kind, service),
                    _tls_only(kind, words) or _bound_elsewhere(ws, kind, service, words))
@@ -165,16 +166,24 @@ def _bound_elsewhere(ws: Workspace, kind: str, service: Service,
     given = _option(words, ("--bind",))
     where = "its command's `--bind`"
     if given is None:
-        config = next((w for w in words if w.endswith(".conf")), None)
-        source = next((src for src, target in bind_mounts(service) if target == config), None)
-        file = ws.read(source) if source is not None else None
-        binds = re.findall(r"^[ \t]*bind[ \t]+([^\n#]+)", file.text, re.M) if file else []
+        source, text = _mounted_conf(ws, service, words)
+        binds = re.findall(r"^[ \t]*bind[ \t]+([^\n#]+)", text or "", re.M)
         given, where = (binds[-1].strip(), f"`{source}`") if binds else (None, "")
     addresses = given.split() if given else []
     if not addresses or any(a in _LOCAL_BINDS for a in addresses):
         return None
     return (f"{kind}-server binds only {' '.join(addresses)} ({where}), so `{kind}-cli ping` "
             "on 127.0.0.1 never reaches it: write a probe with `-h` by hand")
+
+
+def _mounted_conf(ws: Workspace, service: Service,
+                  words: list[str]) -> tuple[str | None, str | None]:
+    """The repository file a bind mount of the service puts at the `.conf` its command
+    names, and that file's text (None where fixer cannot read it)."""
+    config = next((w for w in words if w.endswith(".conf")), None)
+    source = next((src for src, target in bind_mounts(service) if target == config), None)
+    file = ws.read(source) if source is not None else None
+    return source, file.text if file is not None else None
 
 
 # per family: the programs that run the server the probe is written for; a command that runs
@@ -276,8 +285,10 @@ _SHELL_BY_VERSION = {"mongo": "`mongosh` from 6.0, `mongo` before",
                      "mariadb": "`mariadb-admin` from 10.5, `mysqladmin` before"}
 
 
-def _argv(kind: str, env: Environment, words: list[str],
-          version: tuple[int, ...] | None, unknown: str | None) -> tuple[list[Word], str | None]:
+def _argv(kind: str, env: Environment, words: list[str], version: tuple[int, ...] | None,
+          unknown: str | None, conf: str | None = None) -> tuple[list[Word], str | None]:
+    """The probe's words and its doubt; `conf`: the text of the redis configuration the
+    command names, where a bind mount puts a file of the repository there."""
     if kind == "postgres":
         return _postgres(env, words)
     if kind in ("redis", "valkey"):
@@ -287,7 +298,7 @@ def _argv(kind: str, env: Environment, words: list[str],
         settings = [w for i, w in enumerate(words)
                     if not (i and words[i - 1] == "--cluster-config-file")]
         return [Word(tool), *([Word("-p"), _port(port)] if port else []), Word("ping")], \
-            _redis_config_doubt(settings)
+            _redis_config_doubt(settings, conf)
     if kind in ("mysql", "mariadb"):
         # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
         modern = kind == "mariadb" and (version is None or version >= (10, 5))
@@ -495,13 +506,27 @@ def _option(words: list[str], flags: tuple[str, ...], prefixes: tuple[str, ...] 
     return None
 
 
-def _redis_config_doubt(words: list[str]) -> str | None:
+# the directives of a redis configuration that bear on `redis-cli ping` on 127.0.0.1: its
+# port, TLS, a password or ACL users, a renamed PING, a file it includes, and `daemonize`
+# (the server leaves the container's main process, which ends); `bind` is read apart
+# (`_bound_elsewhere`)
+_REDIS_PROBE_DIRECTIVES = lazy_compile(r"^[ \t]*(?:port|tls-port|requirepass|aclfile|user|"
+                                       r"include|rename-command|daemonize)\b", re.M | re.I)
+
+
+def _redis_config_doubt(words: list[str], conf: str | None = None) -> str | None:
     """A configuration file redis-server reads may set its port, a password or a bind
     address; a `--port` after it on the command line wins over the file's port (redis
-    applies its arguments in order), so only the rest is in doubt."""
+    applies its arguments in order), so only the rest is in doubt. None where the file is
+    one of the repository (`conf`, its text) that sets none of them."""
     at = next((i for i, w in enumerate(words) if w.endswith(".conf")), None)
     if at is None:
         return None
+    if conf is not None:
+        directive = _REDIS_PROBE_DIRECTIVES.search(conf)
+        return None if directive is None else (
+            f"redis-server reads the configuration `{words[at]}`, which sets "
+            f"`{directive.group(0).strip()}`: the probe does not follow it")
     if any(w == "--port" or w.startswith("--port=") for w in words[at + 1:]):
         return (f"redis-server reads the configuration `{words[at]}`, which may set a "
                 "password or a bind address the probe does not know (the command's `--port` "
