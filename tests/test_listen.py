@@ -75,6 +75,12 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
                  ("uvicorn", "main:app", "8015", 11), id="mamba-run-options"),
     pytest.param(["conda run -p /opt/env uvicorn app.main:app --port 8016"], True,
                  ("uvicorn", "app.main:app", "8016", None), id="conda-run-shell-form"),
+    # a wrapper that sends the server's outgoing connections through a proxy, or an agent's
+    pytest.param(["proxychains4", "-q", "-f", "/etc/proxychains.conf", "gunicorn", "-k",
+                  "uvicorn.workers.UvicornWorker", "-b", "0.0.0.0:8020", "main:app"], False,
+                 ("gunicorn", "main:app", "8020", 8), id="proxychains-wrapper"),
+    pytest.param(["newrelic-admin", "run-program", "uvicorn", "main:app", "--port", "8021"],
+                 False, ("uvicorn", "main:app", "8021", 5), id="newrelic-wrapper"),
     # importlib imports a module file with a hyphen in its name: the server serves it
     pytest.param(["uvicorn", "user-service:app", "--port", "8017"], False,
                  ("uvicorn", "user-service:app", "8017", 3), id="hyphenated-module"),

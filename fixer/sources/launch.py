@@ -35,6 +35,9 @@ _SHELL_VALUED_LONG = frozenset(("--rcfile", "--init-file"))
 _SEGMENT_SPLIT = lazy_compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
+# programs that run the command with its outgoing connections sent through a proxy; the port
+# it listens on is its own
+_PROXIERS = frozenset({"proxychains", "proxychains4"})
 # programs that run the command after their first argument as that user (`gosu app
 # uvicorn ...`, `su-exec app:app uvicorn ...`), as an entrypoint script drops root
 _USER_SWITCHERS = frozenset({"gosu", "su-exec", "s6-setuidgid"})
@@ -370,6 +373,12 @@ def prefix_length(argv: list[str]) -> int | None:
             i += 2   # the user, then the command
         elif name in _WAITERS and "--" in argv[i + 1:]:   # `wait-for-it.sh db:5432 -- uvicorn`
             i = argv.index("--", i + 1) + 1
+        elif name in _PROXIERS:   # `proxychains4 -q -f /etc/proxychains.conf gunicorn ...`
+            i += 1
+            while i < len(argv) and argv[i].startswith("-"):
+                i += 2 if argv[i] == "-f" else 1
+        elif name == "newrelic-admin" and i + 1 < len(argv) and argv[i + 1] == "run-program":
+            i += 2
         elif name == "dockerize":   # `dockerize -wait tcp://db:5432 -timeout 60s uvicorn`
             i += 1
             while i + 1 < len(argv) and argv[i].startswith("-"):
