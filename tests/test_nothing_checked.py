@@ -125,6 +125,18 @@ def test_files_a_make_target_loads_together_are_one_group_in_the_hint(tmp_path: 
         "together)" in err, err
 
 
+def test_an_unreadable_build_script_is_left_out_of_the_hint(tmp_path: Path) -> None:
+    """A workflow that is not text (UTF-16 with a broken pair) is no error of the hint,
+    which reads the build scripts only for the files they load together: one line, exit 2."""
+    root = write_tree(tmp_path, {**_SERVICE, "stack/app.yaml": _STACK})
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "ci.yml").write_bytes(
+        b"\xff\xfe" + "on: push\n".encode("utf-16-le") + b"\x00\xd8")
+    code, out, err = run_cli("check", tmp_path)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err and "stack/app.yaml has a `services:` key" in err, err
+
+
 def test_branch_mode_names_the_commit_and_the_untracked_compose_file(tmp_path: Path) -> None:
     root = write_tree(tmp_path, _SERVICE)
     init_repo(root)

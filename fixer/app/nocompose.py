@@ -95,7 +95,7 @@ def _loaded_together(tree: Tree, found: list[str]) -> tuple[list[list[str]], str
     groups: list[list[str]] = []
     where = ""
     for path in sorted(p for p in tree.paths() if is_build_script(p) and p not in found):
-        text = tree.read(path).text if tree.exists(path) else ""
+        text = _text(tree, path)
         if "-f" not in text and "--file" not in text:
             continue
         values = dict(_MAKE_VARIABLE.findall(text))
@@ -128,10 +128,16 @@ def _lookalikes(tree: Tree) -> list[str]:
 
 
 def _has_services(tree: Tree, path: str) -> bool:
+    return bool(_SERVICES_KEY.search(_text(tree, path)))
+
+
+def _text(tree: Tree, path: str) -> str:
+    """The file's text, searched for a hint only: "" for one that is gone or unreadable (a
+    workflow in UTF-16, a binary named .yml), which is not worth naming nor an error."""
     try:
-        return bool(_SERVICES_KEY.search(tree.read(path).text))
-    except InputError:   # unreadable: not worth naming
-        return False
+        return tree.read(path).text if tree.exists(path) else ""
+    except InputError:
+        return ""
 
 
 def template_only(root: Path) -> str | None:
