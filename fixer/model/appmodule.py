@@ -33,7 +33,7 @@ from fixer.model.image_paths import (context_sources, copies_context, folder_cop
                                      workdir)
 from fixer.model.installed_project import installed_roots, installs_local_code
 from fixer.model.listen import run_words
-from fixer.model.services import BuiltService, Service
+from fixer.model.services import BuiltService, Service, volume_targets
 from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import scalar
@@ -144,15 +144,35 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
             service.get("volumes") is None:   # fastapi-cli reads the path, not sys.path
         return _missing_path(ws, service, launch, path)
     if launch is None or named is None or launch.runs_script or \
-            service.get("volumes") is not None or not copies_context(app.dockerfile, app.stage) \
+            not copies_context(app.dockerfile, app.stage) \
             or sets_python_path(ws, service) or installed_roots(ws.tree, service) \
             or installs_local_code(service):
         return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold
         # it; so may a package the image installs (`pip install *.whl` of a build's wheel)
     cwd = _cwd(service, launch)
-    if "$" in cwd or "$" in named or not _moves_known(ws, service, launch):
+    if "$" in cwd or "$" in named or not _moves_known(ws, service, launch) or \
+            _mounts_may_bring(service, cwd, named):
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
+
+
+def _mounts_may_bring(service: Service, cwd: str, named: str) -> bool:
+    """A `volumes:` entry of the service may put the module the server imports where it
+    looks (`.:/app`, `./src/api:/app/api`, a volume over /app): one over a folder beside it
+    (`./logs:/app/logs`) cannot. So may one fixer cannot read, or one into site-packages."""
+    targets = volume_targets(service)
+    if targets is None:
+        return True
+    top = posixpath.normpath(posixpath.join(cwd, named.split(".")[0]))
+    return any(not target.startswith("/") or "$" in target or "-packages" in target or
+               _covers(posixpath.normpath(target), top) for target in targets)
+
+
+def _covers(target: str, top: str) -> bool:
+    """The mount at `target` holds the top-level package or module `top` (its folder, or
+    `top.py`), or puts something inside it."""
+    return target in (top, top + ".py") or top.startswith(target.rstrip("/") + "/") or \
+        target.startswith(top + "/")
 
 
 def _moves_known(ws: Workspace, service: BuiltService, launch: Launch) -> bool:

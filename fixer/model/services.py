@@ -419,6 +419,18 @@ def _volume_entries(service: Service) -> Iterator[tuple[str, str, str]]:
                        scalar(get(entry, "target")) or "")
 
 
+def volume_targets(service: Service) -> list[str] | None:
+    """The container path of each `volumes:` entry of the service, bind mount or volume;
+    None where an entry is one fixer cannot read (its `volumes:` is no list, an entry is
+    neither a string nor a mapping)."""
+    for _doc, volumes in service.all("volumes"):
+        if not isinstance(volumes.node, yaml.SequenceNode) or any(
+                not isinstance(e.node, (yaml.ScalarNode, yaml.MappingNode))
+                for e in elements(volumes)):
+            return None
+    return [target for _kind, _source, target in _volume_entries(service)]
+
+
 def bind_mount_folders(service: Service) -> list[str] | None:
     """Repository folders the service's bind mounts put into the container ("" the root);
     None when a mount's source is outside what fixer can read (absolute, interpolated,
