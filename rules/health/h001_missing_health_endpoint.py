@@ -215,7 +215,8 @@ first (Starlette matches in order), when a factory may return before its last st
 that adds routes (`if DEBUG: return app`): a route added after it is never registered on
 that path, and when some
 routes cannot be read (`route.include_routers(app)`) and the service's code names a path
-that reads as a health route (`APIRouter(prefix="/healthcheck")`).
+that reads as a health route (`APIRouter(prefix="/healthcheck")`, or any path under a
+`health` folder: `/device/health/check/`).
 
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides

@@ -481,6 +481,9 @@ _HEALTH_WORD = lazy_compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|live|liv
 # checks a dependency (`/health/db`), which ties the container's health to another's
 _UNDER_HEALTH = lazy_compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"
                              r"alive|ping)/?$", re.I)
+# Any route under a `health` folder (`/device/health/check/`): the author's health route,
+# likely, where routes fixer cannot read may serve it
+_HEALTH_FOLDER = lazy_compile(r"/_?health(?:z|check)?/", re.I)
 # A route at the app's root (or under `/api`, a version) that conventions use as the health
 # route: `/up` (Rails), `/status`; deeper (`/jobs/status`) they name something else's state
 _ROOT_PROBE = lazy_compile(r"(?:/api)?(?:/v\d+)?/(?:up|status)/?", re.I)
@@ -783,7 +786,7 @@ def health_like_literal(ws: Workspace, folder: str,
     read, the app likely serves it."""
     found = sorted(p for p in _served_literals(ws, folder, theirs, prefixes=True)
                    if _HEALTH_WORD.search(p.rstrip("/").rsplit("/", 1)[-1])
-                   or _UNDER_HEALTH.search(p))
+                   or _UNDER_HEALTH.search(p) or _HEALTH_FOLDER.search(p))
     return found[0] if found else None
 
 
