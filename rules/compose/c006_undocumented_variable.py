@@ -523,9 +523,24 @@ def _read_twin(name: str, by_name: Mapping[str, list[Use]],
     two variables as far as fixer can tell."""
     for other, uses in sorted(by_name.items()):
         if other != name and not _numbered_pair(other, name) and \
-                SequenceMatcher(None, other, name).ratio() >= _TWIN and defined(other):
+                SequenceMatcher(None, other, name).ratio() >= _TWIN and \
+                _edits(other, name) <= 2 and defined(other):
             return other, f"{uses[0].doc.path}:{uses[0].line}"
     return None
+
+
+def _edits(one: str, other: str) -> int:
+    """The letters to insert, delete or replace to turn one name into the other: two long
+    names of one scheme (`POSTGRES_FARM_DATABASE_NAME`, `POSTGRES_RULE_DATABASE_NAME`) are
+    alike by ratio, yet a word apart, not a letter or two."""
+    previous = list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        current = [i]
+        for j, theirs in enumerate(other, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (letter != theirs)))
+        previous = current
+    return previous[-1]
 
 
 def _numbered_pair(one: str, other: str) -> bool:
