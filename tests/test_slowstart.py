@@ -141,6 +141,17 @@ def test_a_gate_on_an_app_that_loads_a_model_is_unsafe_with_the_reason(head: str
     assert "condition: service_healthy" in fix(files, select="C003", unsafe=True).diff
 
 
+def test_a_spacy_model_is_loaded_not_downloaded() -> None:
+    """`spacy.load` reads a package the image installed, and raises where it is missing:
+    the reason speaks of the time loading takes, not of a download."""
+    [finding] = check(stack("import spacy\n\nnlp = spacy.load('en_core_web_lg')\n"),
+                      select="C003")
+    assert finding.safety.value == "unsafe"
+    assert finding.reason == ("fixer cannot tell whether api starts before its healthcheck "
+                              "gives up: api/app/main.py:4 loads a model (`spacy.load`) at "
+                              "import, and fixer cannot tell how long loading it takes")
+
+
 def test_a_gate_on_an_app_that_loads_none_stays_safe() -> None:
     [finding] = check(stack(""), select="C003")
     assert finding.safety.value == "safe"

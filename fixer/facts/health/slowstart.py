@@ -192,6 +192,10 @@ def described(load: ModelLoad) -> str:
                 f"{_when(load)}, and fixer cannot tell how long it takes")
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
+    if not load.imported and load.call.rsplit(".", 2)[-2:] == ["spacy", "load"]:
+        # spaCy loads a package the image installed, never a download: only its time counts
+        return (f"{load.path}:{load.line} {what} {_when(load)}, and fixer cannot tell how "
+                "long loading it takes")
     if load.within:
         return (f"{load.path}:{load.line} {what} {_when(load)}, and the model may be "
                 "downloaded first")
