@@ -156,6 +156,18 @@ def test_p002_an_image_running_a_worker_is_read_not_unreadable() -> None:
         "quotes's `command:` listens on 8000"), finding.reason
 
 
+def test_p002_an_emptied_entrypoint_leaves_the_command_named() -> None:
+    """`entrypoint: ""` clears the image's, and the `command:` runs alone: the reason names
+    the command, where the port is written."""
+    files = {**APP,
+             "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n    entrypoint: \"\"\n"
+                             "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n",
+             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\n"
+                                  'CMD ["celery", "-A", "app.worker", "worker"]\n'}
+    [finding] = check(files, select="P002")
+    assert "quotes's `command:` listens on 8000" in (finding.reason or ""), finding.reason
+
+
 def test_p002_a_word_that_names_the_program_too_picks_its_branch_only(tmp_path: Path) -> None:
     """The worker's word is `celery`, which every line of the script runs: the branch the
     word picks starts the worker, and the one `flower` picks starts the server."""

@@ -182,7 +182,7 @@ def _unread_command_port(ws: Workspace, services: list[BuiltService],
         region = service.app.listen.region
         if region is not None and region.kind in COMPOSE_KINDS and \
                 service.app.listen.port is None:
-            return (f"{service.name}'s compose `{region.kind}:` listens "
+            return (f"{service.name}'s compose `{_compose_key(service, region.kind)}:` listens "
                     f"{_listens_on(ws, service)}, the image's own CMD on {listen}: whether "
                     "the containers built from it listen on one port is unknown")
     return None
@@ -318,6 +318,16 @@ def _moved_by_environment(ws: Workspace,
     return None
 
 
+def _compose_key(service: BuiltService, kind: str) -> str:
+    """The compose key the server's command is written under, as the user reads it: an
+    empty `entrypoint: ""` only clears the image's, and `command:` is all that runs."""
+    given = service.entrypoint()
+    if kind == "entrypoint" and given is not None and given[2] is not None and \
+            not any(word.strip() for word in given[2]) and service.command() is not None:
+        return "command"
+    return kind
+
+
 # what an image runs that starts no server: a shell or an interpreter with no arguments
 _IDLE = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "python", "python3"})
 
@@ -334,14 +344,16 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
         own = _image_command(ws, service.app)
         if own is not None:
             return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, in which fixer "
-                    f"finds no port; {service.name}'s `{region.kind}:` listens on "
+                    f"finds no port; {service.name}'s `{_compose_key(service, region.kind)}:` "
+                    "listens on "
                     f"{service.app.listen.port}: which port EXPOSE documents is the author's "
                     "call")
         base = _unread_base_start(service.app)
         if base is not None:
             return (f"the image starts what its base image {base} runs (the Dockerfile has no "
                     f"CMD or ENTRYPOINT), which fixer cannot read; {service.name}'s "
-                    f"`{region.kind}:` listens on {service.app.listen.port}: which port "
+                    f"`{_compose_key(service, region.kind)}:` listens on "
+                    f"{service.app.listen.port}: which port "
                     "EXPOSE documents is the author's call")
     return None
 
