@@ -13,7 +13,8 @@ it: the project folder's example file naming its path (`# copy to monitor/.env`)
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
-variables in a `.env` file", "the script creates `.env.development`", in other languages
+variables in a `.env` file", "add the following environment variables to your .env
+file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in other languages
 too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
@@ -421,7 +422,11 @@ def _told_line(named: str) -> re.Pattern[str]:
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch|set(?:ting)?[ -]?up|" \
         r"configur(?:e|es|ed|ing)|populat(?:e|es|ed|ing)|prepar(?:e|es|ed|ing))\b"
-    return re.compile(rf"(?im)^(?=[^\n]*(?:{verb}|{_WRITE_ELSEWHERE}))[^\n]*{word}")
+    # "add the following environment variables to your .env file" (readme.so's section):
+    # variables added to the file, not a file added elsewhere (`add .env to .gitignore`)
+    added = rf"\badd\b[^\n]*\bvariables?\b[^\n]*\bto\b[^\n]*{word}"
+    return re.compile(rf"(?im)^(?:(?=[^\n]*(?:{verb}|{_WRITE_ELSEWHERE}))[^\n]*{word}|"
+                      rf"[^\n]*{added})")
 
 
 # the verbs that say to create, copy, rename, fill in or configure a file in the other
