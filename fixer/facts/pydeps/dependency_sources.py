@@ -163,7 +163,9 @@ class Declared:
         for path, reason in other.blocked.items():
             self.blocked.setdefault(path, reason)
         for path, location in other.locations.items():
-            if not carried(location):
+            if carried(location):   # the copy takes what the file installs into the image
+                self.locations.setdefault(path, location)
+            else:
                 self.blocked.setdefault(path, why)
         if self.pyproject is None and other.pyproject:
             self.pyproject, self.pyproject_table = other.pyproject, other.pyproject_table
