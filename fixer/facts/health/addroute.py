@@ -380,9 +380,26 @@ def _module_gap(text: str) -> int:
         elif above >= 0 and blanks:
             below_statements.append(blanks)
     # with no two definitions in a row, every other gap at the top level counts: one of 2
-    # above a decorator beside one of 1 below a body is no style of 1
+    # above a decorator beside one of 1 below a body is no style of 1, nor is one of 1
+    # below a loop's body beside two blank lines between statements
+    if not gaps and any(blanks >= 2 for blanks in _top_level_gaps(lines)):
+        return 2
     gaps = gaps or below_bodies + below_statements
     return 1 if gaps and all(gap == 1 for gap in gaps) else 2
+
+
+def _top_level_gaps(lines: list[str]) -> list[int]:
+    """The blank lines above each top-level line of code that has some, whatever is above."""
+    gaps = []
+    for number, line in enumerate(lines):
+        if line[:1] in ("", " ", "\t"):
+            continue
+        above, blanks = number - 1, 0
+        while above >= 0 and not lines[above].strip():
+            blanks, above = blanks + 1, above - 1
+        if blanks and above >= 0:
+            gaps.append(blanks)
+    return gaps
 
 
 def _blanks_above(lines: list[str], number: int) -> int | None:
