@@ -446,7 +446,8 @@ GONE = "is Debian buster, whose package archive is gone: apt-get cannot install 
 
 
 @pytest.mark.parametrize(("dockerfile", "test", "reason"), [
-    pytest.param("FROM debian:buster-slim\nCOPY exporter /usr/local/bin/\n", CURL_TEST,
+    pytest.param("FROM debian:buster-slim\nCOPY exporter /usr/local/bin/\nCMD [\"exporter\"]\n",
+                 CURL_TEST,
                  f"debian:buster-slim {GONE}", id="no-python"),
     pytest.param("FROM node:14-buster-slim\nCOPY . .\n", CURL_TEST, f"node:14-buster-slim {GONE}",
                  id="python-not-judged"),

@@ -84,8 +84,10 @@ script sets the argument the base reads (a CI matrix's `build-args: PYTHON_IMAGE
 `--build-arg PYTHON_IMAGE=...`): the file is also built from the other base, where that
 install breaks the build; the probe is rewritten as a Python urllib one-liner on a Python
 image, else display-only. Display-only where every service built from the stage runs a
-queue worker or cron (`celery ... worker`, `rq worker`, `supercronic`) and the healthcheck
-probes the container over HTTP: it never passes, with the tool or without.
+queue worker or cron (`celery ... worker`, `rq worker`, `supercronic`), or sets no command
+where the base image's own is a shell that ends at once (`FROM ubuntu:24.04` that only
+packages a library; not with `tty: true`), and the healthcheck probes the container over
+HTTP: it never passes, with the tool or without.
 The same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
 an install would reach only the file the project's `.env` or default picks.
 The same where compose also names a published image beside `build:` (`image:
@@ -132,7 +134,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from fixer.core.edits import Edit, TextEdit
-from fixer.facts.health.healthchecks import nearest_healthcheck, worker_command
+from fixer.facts.health.healthchecks import idle_default, nearest_healthcheck, worker_command
 from fixer.facts.health.probes import (
     Probe,
     dockerfile_test,
@@ -468,6 +470,11 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         name, worker = workers[0]
         return "", (f"{name} runs `{worker}`, which serves no HTTP: its healthcheck never "
                     "passes, with the tool or without; the healthcheck is what to fix")
+    idle = [(s.name, d) for s in target.running if (d := idle_default(ws, s))]
+    if local and idle and len(idle) == len(target.running):   # an image that runs nothing
+        name, default = idle[0]
+        return "", (f"{name} sets no command, and the base image's own (`{default}`) ends "
+                    "at once: its healthcheck never passes, with the tool or without")
     plan = _install(target, missing, failing)
     if _python(ws, target, plan) is None:
         if target.picked_by_args:

@@ -6,6 +6,7 @@ from enum import Enum
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.image.images import base_image
 from fixer.model.appservice import is_app_service
 from fixer.model.image_builders import image_builder
 from fixer.model.services import App, Service
@@ -13,6 +14,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
+from fixer.sources.hubname import image_name
 
 # The timings of every healthcheck fixer adds (C004, C005): a long interval delays the start of
 # everything that waits on it.
@@ -179,6 +181,26 @@ def worker_command(ws: Workspace, service: Service) -> str | None:
     if not _WORKER.search(text) or "flower" in text or _BESIDE.search(text):
         return None
     return text
+
+
+# the operating system images, whose own default command is a shell: with no terminal and
+# no stdin, it ends at once, and the container with it
+_IDLE_BASES = {"ubuntu": "bash", "debian": "bash", "alpine": "/bin/sh", "busybox": "sh"}
+
+
+def idle_default(ws: Workspace, service: Service) -> str | None:
+    """The default command of the base image a built service runs, where neither compose
+    (`command:`, `entrypoint:`) nor any stage of its chain sets one and that default is a
+    shell (`FROM ubuntu:24.04` that packages a library): the container ends at once, and
+    an HTTP probe of it never passes. None otherwise, and where compose keeps the shell
+    open (`tty: true`, `stdin_open: true`)."""
+    built = image_builder(ws, service)
+    if built is None or built.app is None or service.command() is not None or \
+            service.entrypoint() is not None or _runs(service, built.app) or \
+            any(service.scalar(key) in ("true", "True", "yes") for key in ("tty", "stdin_open")):
+        return None
+    app = built.app
+    return _IDLE_BASES.get(image_name(base_image(app.dockerfile, app.stage, app.args)))
 
 
 def _runs(service: Service, app: App | None) -> str:
