@@ -136,8 +136,10 @@ Unsafe where an example file elsewhere in the repository documents the variable 
 which documents that stack): the finding names it, and a second example file holding the
 same variables may be a duplicate the project would rather not have (copying or moving
 that file is the author's call).
-Display-only when the stack is documented only beside a service's
-`env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
+Display-only when the example file is itself a service's `env_file` (`env_file:
+.env.example`): a line written there reaches that container as an empty value, over the
+default its code may read. Display-only when the stack is documented only beside a
+service's `env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
 project folder's `.env` unless it is given another), or only by the templates of the
 `env_file`s its services load (`template.base.env` of `.base.env`, `orders.env.example`
 of `orders.env`, in the same folder): a variable written into one service's template
@@ -730,6 +732,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
+    loader = _loaded_by(ws, target)
+    if loader is not None:
+        return replace(base, reason=f"{target} is also the env_file of {loader}: a `{name}=` "
+                                    "written there would reach its container as an empty "
+                                    "value, over the default its code may read")
     requiring = None if ws.tree.exists(target) else \
         _dotenv_required(ws, posixpath.dirname(target))
     if requiring is not None:
@@ -750,6 +757,13 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=why,
                        fix=Fix(f"Document {name} in {target} ({why})", Safety.UNSAFE, build))
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE, build))
+
+
+def _loaded_by(ws: Workspace, path: str) -> str | None:
+    """The first service, of any stack, that loads the file as its `env_file`: an example
+    file loaded so is the container's configuration too, not documentation only."""
+    return next((service.name for each in ws.stacks for service in each.services.values()
+                 if path in service.env_files()), None)
 
 
 def _run_from_above_guessed(ws: Workspace, stack: Stack, home: Stack,
