@@ -45,7 +45,9 @@ from a build argument that a build script sets (`--build-arg PORT=8080`, a workf
 elsewhere than compose's build. So is a
 port a compose `command:` sets that another file of the stack changes (the base file's
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
-the image documents is the author's call. So is the port of a compose `command:` where
+the image documents is the author's call. So is a compose `command:` port Compose
+substitutes (`--port ${PORT:-8000}`), which each checkout's .env or shell may set. So is
+the port of a compose `command:` where
 the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run"]`,
 whose server may listen elsewhere; not an ENTRYPOINT script that only runs its arguments,
 `exec "$@"`, with no CMD), or a service that builds the stage `extends:`
@@ -276,6 +278,21 @@ def _only_compose_sets(ws: Workspace, services: list[BuiltService]) -> str | Non
                     f"`environment` gives it {listen.port}, and where the image runs without "
                     "compose its port is the platform's: which port EXPOSE documents is the "
                     "author's call")
+    return None
+
+
+def _interpolated_port(services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not written: compose's command takes the port from a variable Compose
+    substitutes (`--port ${PORT:-8000}`), which each checkout's .env or shell may set: one
+    value of it, written into the image, differs from one checkout to the next."""
+    for service in services:
+        listen = service.app.listen
+        token = listen.launch.port_token if listen.launch is not None else None
+        if listen.region is not None and listen.region.kind in COMPOSE_KINDS and token and \
+                "$" in token.replace("$$", ""):
+            return (f"{service.name}'s compose `{_compose_key(service, listen.region.kind)}:` "
+                    f"listens on `{token}`, which each checkout's .env or shell may set: "
+                    "which port EXPOSE documents is the author's call")
     return None
 
 
@@ -514,7 +531,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
         _release_build_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_command_port(ws, services, listens[0]) or \
-        _unread_image_command(ws, services) or _second_server(ws, services) or \
+        _unread_image_command(ws, services) or _interpolated_port(services) or \
+        _second_server(ws, services) or \
         _other_programs(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)
