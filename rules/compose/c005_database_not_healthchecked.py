@@ -102,7 +102,8 @@ script), or redis Sentinel (`redis-sentinel`, `--sentinel`), which listens on an
 port: the probe is written for the server.
 Display-only where redis binds only addresses other than the loopback (`bind redis_cache`
 in the `redis.conf` the service mounts from the repository, or `--bind` on its command):
-`redis-cli ping` on 127.0.0.1 never reaches it.
+`redis-cli ping` on 127.0.0.1 never reaches it; and for PostgreSQL before 9.3
+(`postgres:9.2`), whose image has no `pg_isready`.
 User and database come from the service's `environment` as written, `${VAR}`
 interpolations kept, so Compose substitutes them as it does for the server; a value
 only the container knows (an `env_file` entry, a bare `- POSTGRES_USER`) is read

@@ -148,7 +148,19 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
                         _mounted_conf(ws, service, words)[1])
     return DbProbe(kind, _test(argv), _other_program(kind, words) or doubt or unread or
                    _tls_port(kind, words) or _mounted_config(kind, service),
-                   _tls_only(kind, words) or _bound_elsewhere(ws, kind, service, words))
+                   _tls_only(kind, words) or _bound_elsewhere(ws, kind, service, words) or
+                   _before_pg_isready(kind, version))
+
+
+def _before_pg_isready(kind: str, version: tuple[int, ...] | None) -> str | None:
+    """Why the probe cannot pass: PostgreSQL's image before 9.3 has no `pg_isready`, which
+    came with that release (`postgres:9.2`; `postgres:9` is 9.6)."""
+    old = version is not None and (version[:2] < (9, 3) if len(version) > 1 else
+                                   version[0] < 9)
+    if kind != "postgres" or not old or version is None:
+        return None
+    return (f"pg_isready came with PostgreSQL 9.3, and the image is "
+            f"{'.'.join(map(str, version))}: write a probe with psql by hand")
 
 
 # the addresses that take a probe run inside the container on 127.0.0.1
