@@ -565,6 +565,9 @@ def test_the_stacks_variables_are_read_once_and_only_for_a_bare_reference(
                  True, id="start-interval-within-a-start-period"),
     pytest.param("      interval: 5m\n      start_interval: 5s\n", "", False,
                  id="start-interval-without-a-start-period"),
+    # from Docker Engine 25 on, a start period is probed every 5 s: late on older ones only
+    pytest.param("      interval: 1m30s\n      start_period: 30s\n", "", False,
+                 id="start-period-without-a-start-interval"),
     pytest.param("", "--interval=2m ", False, id="image-healthcheck-interval"),
     pytest.param("      interval: 10s\n", "--interval=2m ", True, id="compose-timing-wins"),
 ])
@@ -588,6 +591,8 @@ def test_a_gate_on_a_healthcheck_that_first_runs_late_is_unsafe(
     assert fix_of is not None and (fix_of.safety.value == "safe") is safe
     if not safe:
         assert "healthcheck first runs" in fix_of.title
+    engine = "on Docker Engine before 25" in fix_of.title
+    assert engine is ("start_period" in timings and "start_interval" not in timings)
 
 
 @pytest.mark.parametrize(("test", "doubt"), [

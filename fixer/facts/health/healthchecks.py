@@ -298,12 +298,7 @@ def first_probe_after(service: Service) -> float | None:
     or `start_interval` during a `start_period`. Each timing is compose's (a later file's key
     wins), else the image's HEALTHCHECK option, else Docker's default; None when one of them
     is not a duration fixer can read."""
-    timings = _image_timings(service)
-    for _doc, value in service.all("healthcheck"):
-        for key in ("interval", "start_period", "start_interval"):
-            written = scalar(get(value, key))
-            if written is not None:
-                timings[key] = written
+    timings = _timings(service)
     interval = duration_seconds(timings.get("interval", "30s"))
     period = duration_seconds(timings.get("start_period", "0s"))
     start = duration_seconds(timings["start_interval"]) if "start_interval" in timings else None
@@ -312,15 +307,32 @@ def first_probe_after(service: Service) -> float | None:
     return start if start is not None and period > 0 else interval
 
 
+def _timings(service: Service) -> dict[str, str]:
+    timings = _image_timings(service)
+    for _doc, value in service.all("healthcheck"):
+        for key in ("interval", "start_period", "start_interval"):
+            written = scalar(get(value, key))
+            if written is not None:
+                timings[key] = written
+    return timings
+
+
 def slow_first_probe(service: Service) -> str | None:
     """Why gating a dependent on the service's health delays its start more than Docker's
-    default does: its healthcheck first runs more than 30 s after it starts."""
+    default does: its healthcheck first runs more than 30 s after it starts. With a
+    `start_period` and no `start_interval`, only on Docker Engine before 25: from 25 on, the
+    engine probes every 5 s during the start period."""
     seconds = first_probe_after(service)
     if seconds is None or seconds <= DEFAULT_INTERVAL:
         return None
     shown = f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
-    return (f"{service.name}'s healthcheck first runs {shown} after it starts: a service that "
-            "waits for it to be healthy waits that long at every start")
+    timings = _timings(service)
+    period = duration_seconds(timings.get("start_period", "0s")) or 0
+    engine = " on Docker Engine before 25 (from 25 on, it probes every 5 s during its " \
+        f"{timings['start_period']} start_period)" \
+        if period > 0 and "start_interval" not in timings else ""
+    return (f"{service.name}'s healthcheck first runs {shown} after it starts{engine}: a "
+            "service that waits for it to be healthy waits that long at every start")
 
 
 def _image_timings(service: Service) -> dict[str, str]:
