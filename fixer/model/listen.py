@@ -141,6 +141,10 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     each with where (its template sets it)."""
     # what a start script's `case "$SERVICE_TYPE" in` picks its branch by
     running = {**run_env(dockerfile, stage, build_args).values, **env}
+    doubled = _server_given_a_program(dockerfile, stage, command) if entrypoint is None \
+        else None
+    if doubled is not None:
+        return ListenPort(None, "none", reason=doubled)
     found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
              _launch(dockerfile, stage, command)) or \
         _script_launch(tree, folder, dockerfile, stage, command, entrypoint, running) or \
@@ -716,6 +720,24 @@ def _split(text: str) -> list[str]:
         return shlex.split(text)
     except ValueError:
         return text.split()
+
+
+def _server_given_a_program(dockerfile: Dockerfile, stage: Stage,
+                            command: tuple[ComposeDoc, Value, list[str]] | None) -> str | None:
+    """Why the container starts no server: the image's exec-form ENTRYPOINT runs one
+    (`["uvicorn", "app.main:app", "--port", "8000"]`), and compose's `command:`, which
+    Docker hands it as arguments, names a program of its own (`uvicorn app.main:app ...`
+    again): the server takes those words as arguments it does not know and stops."""
+    given = entrypoint(dockerfile, stage)
+    if command is None or given is None or not given.json or not given.value or \
+            find_launch(list(given.value)) is None:
+        return None
+    words = _unescaped(as_run(command[1], command[2]))
+    if not words or words[0].startswith("-") or find_launch(words) is None:
+        return None
+    return (f"the image's ENTRYPOINT `{' '.join(given.value)}` is given compose's command "
+            f"`{' '.join(words)}` as its arguments: the server reads them as its own and "
+            "stops at start-up")
 
 
 def _under_image_entrypoint(dockerfile: Dockerfile, stage: Stage, doc: ComposeDoc,
