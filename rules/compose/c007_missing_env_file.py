@@ -14,8 +14,8 @@ Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
 variables in a `.env` file", "add the following environment variables to your .env
-file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in other languages
-too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
+file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in
+other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
