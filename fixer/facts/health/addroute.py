@@ -380,9 +380,11 @@ def _module_gap(text: str) -> int:
         elif above >= 0 and blanks:
             below_statements.append(blanks)
     # with no two definitions in a row, every other gap at the top level counts: one of 2
-    # above a decorator beside one of 1 below a body is no style of 1, nor is one of 1
-    # below a loop's body beside two blank lines between statements
-    if not gaps and any(blanks >= 2 for blanks in _top_level_gaps(lines)):
+    # above a decorator beside one of 1 below a body is no style of 1; and in a module with
+    # no definition at all, neither is one of 1 below a loop's body beside two blank lines
+    # between statements
+    if not gaps and not below_statements and \
+            any(blanks >= 2 for blanks in _top_level_gaps(lines)):
         return 2
     gaps = gaps or below_bodies + below_statements
     return 1 if gaps and all(gap == 1 for gap in gaps) else 2
