@@ -60,7 +60,7 @@ from fixer.sources.portsites import (
     yaml_addition,
     yaml_words,
 )
-from fixer.sources.scriptport import Served, script_port
+from fixer.sources.scriptport import Served, not_found, script_port
 
 __all__ = ["ListenPort", "Region", "Site", "resolve"]
 
@@ -198,7 +198,7 @@ def through_mount(tree: Tree, service: Service, dockerfile: Dockerfile, stage: S
     fixer reads no port through a mount, and the reason says where the script comes from
     rather than that it is missing."""
     target = port.launch.target if port.launch is not None else None
-    if port.port is not None or not target or port.reason != f"{target} not found" or \
+    if port.port is not None or not target or port.reason != not_found(target) or \
             target.startswith("-m "):
         return port
     source = mounted_at(tree, service, dockerfile, stage, target)

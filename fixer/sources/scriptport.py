@@ -61,7 +61,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     variable such a file sets is then unknown."""
     path = _script_path(tree, folder, target) or _copied_script(target, in_image, env)
     if path is None:
-        return ScriptPort(None, "script", reason=f"{target} not found")
+        return ScriptPort(None, "script", reason=not_found(target))
     source = tree.read(path).text
     try:
         module = ast.parse(source)
@@ -74,6 +74,11 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
                           if calls else f"no uvicorn.run(...) in {path}")
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
     return replace(found, serves=_served(call, module, partial(_beside, tree, path)))
+
+
+def not_found(target: str) -> str:
+    """The reason for a script the command runs that fixer finds nowhere in the image."""
+    return f"{target} not found"
 
 
 def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Module,
