@@ -96,7 +96,10 @@ sets no password, or an empty one (`POSTGRES_PASSWORD=` in a template env file),
 to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
 their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`, the `ALLOW_EMPTY`/`RANDOM` ones) and its
 env files are all in the repository: the image stops at its first start, and a service
-that waited for it would never start. Unsafe where the command
+that waited for it would never start. So does a postgres image from 18 on (`latest`, a tag
+with no version) with a volume mounted at `/var/lib/postgresql/data`, where 17 and
+earlier kept their data (18 keeps it in `/var/lib/postgresql/18/docker` and refuses the
+old mount), unless the service sets PGDATA. Unsafe where the command
 runs no server of the image's own (`mongos`, the sharding router, in a `mongo` image; a
 script), or redis Sentinel (`redis-sentinel`, `--sentinel`), which listens on another
 port: the probe is written for the server.

@@ -27,7 +27,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
 from fixer.model.services import (
-    Service, bind_mounts, given_in_environment, mount_entries, named_in_environment)
+    Service, bind_mounts, given_in_environment, mount_entries, named_in_environment,
+    volume_targets)
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -583,6 +584,9 @@ def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None
     if kind is None:
         image = resolved_image(service)
         kind = family(image) if image is not None else None
+    moved = _data_moved(ws, service) if kind == "postgres" else None
+    if moved is not None:
+        return moved
     needs = init_needs(kind or "")
     if not needs or service.app is not None or service.entrypoint() is not None or \
             any(not ws.tree.exists(path) for path in service.env_files()):
@@ -595,3 +599,25 @@ def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None
         f"sets no {needs[0]} (nor {', '.join(needs[1:3])})"
     return (f"{service.name} {sets}, so the {kind} image stops at its first start, before "
             "the server runs: the probe would never pass")
+
+
+# where the postgres image keeps its data up to 17; from 18 on it is /var/lib/postgresql/18/docker
+_OLD_PGDATA = "/var/lib/postgresql/data"
+
+
+def _data_moved(ws: Workspace, service: Service) -> str | None:
+    """Why the postgres image stops at its first start: from 18 on (`latest`, a tag with no
+    version), its entrypoint refuses a volume mounted at /var/lib/postgresql/data, where
+    17 and earlier kept their data, unless PGDATA points there."""
+    image = resolved_image(service)
+    version = image_version(image) if image is not None else None
+    if image is None or service.app is not None or (version is not None and version[0] < 18) \
+            or "PGDATA" in service.environment(ws.tree):
+        return None
+    if not any(posixpath.normpath(target) == _OLD_PGDATA
+               for target in volume_targets(service) or []):
+        return None
+    shown = image.rsplit("/", 1)[-1]
+    return (f"{service.name} mounts a volume at {_OLD_PGDATA}, which the postgres image from 18 "
+            f"on (`{shown}`) refuses at its first start, its data having moved to "
+            "/var/lib/postgresql/18/docker: the probe would never pass")
