@@ -17,7 +17,8 @@ variables in a `.env` file", "add the following environment variables to your .e
 file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in
 other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
-`envs_for_docker` directory"), or that renames files by a pattern that makes it from one
+`envs_for_docker` directory", or under a heading that names its folder: "### Backend
+setup", then "Create `.env.dev` from `.env.template`"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
@@ -222,7 +223,8 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     # command that reads it and lists some variable elsewhere says nothing of its content
     return _told_as(ws, folder, path, named, loaded) or \
         (path != named and _told_as(ws, folder, path, path, loaded, listed=False)) or \
-        _told_beside(ws, folder, path) or _template_beside(ws, path) or _written_in_ci(ws, path)
+        _told_beside(ws, folder, path) or _told_in_section(ws, folder, path) or \
+        _template_beside(ws, path) or _written_in_ci(ws, path)
 
 
 def _written_in_ci(ws: Workspace, path: str) -> bool:
@@ -294,6 +296,33 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
     written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, setup))
                for setup in setup_files(ws, folder))
+
+
+# a Markdown heading line: its text
+_HEADING = lazy_compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*)$")
+
+
+def _told_in_section(ws: Workspace, folder: str, path: str) -> bool:
+    """A guide's section about the file's folder says to write it by its own name: under
+    "### Backend setup", "Create `.env.dev` from `.env.template`" writes `backend/.env.dev`.
+    The heading names the folder as a word of its own; a line under another heading (the
+    root's setup) says nothing of this folder's file."""
+    inner, name = posixpath.split(path)
+    if not inner:
+        return False
+    place = re.compile(r"(?i)(?<![\w-])" + re.escape(posixpath.basename(inner)) + r"(?![\w-])")
+    told = _told_line(name)
+    for guide in guides(ws, folder):
+        text = _braces_spelled_out(guide_text(ws, guide))
+        headings = list(_HEADING.finditer(text))
+        for match in told.finditer(text):
+            above = [h for h in headings if h.start() < match.start()]
+            end = text.find("\n", match.start())
+            line = text[match.start():end if end >= 0 else None]
+            if above and place.search(above[-1].group(1)) and \
+                    not _copies_missing(ws, inner, line):
+                return True
+    return False
 
 
 def _template_beside(ws: Workspace, path: str) -> bool:
