@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.edits import TextEdit
 from fixer.model.services import Service, Stack
 from fixer.model.stacks import included_paths
@@ -317,7 +318,8 @@ def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str,
     for index, item in enumerate(node.value):
         start = line_start(text, int(item.start_mark.index))
         end = item_end(text, node, index)
-        edits.append(TextEdit(doc.path, start, end, " " * column + doc.source(item) + ":"))
+        edits.append(_keeping_comment_column(doc, start, end,
+                                             " " * column + doc.source(item) + ":"))
         lines = block((("condition", conditions[names[index]]),), column + style.step_at(column),
                       style)
         edits.append(insert_lines(doc, after_line(text, end), lines))
@@ -326,6 +328,26 @@ def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str,
         entry = block(((name, Map((("condition", condition),))),), column, style)
         edits.append(insert_lines(doc, last, entry))
     return edits
+
+
+# the spaces between an item and its trailing comment (`- db      # the store`)
+_BEFORE_COMMENT = lazy_compile(r"( +)#")
+
+
+def _keeping_comment_column(doc: ComposeDoc, start: int, end: int, new: str) -> TextEdit:
+    """The edit writing `new` over `start`..`end`, where a trailing comment follows on the
+    line: the spaces before it take up the difference, so the comment keeps its column
+    (`      - db      # the store` as `      db:       # the store`), as the file lines up
+    its comments. One or two spaces are the file's spacing of a comment, not a column
+    (`- db  # the store` as `db:  # the store`): they stay, and so do the spaces of a
+    comment the new text reaches past."""
+    gap = _BEFORE_COMMENT.match(doc.file.text, end)
+    if gap is None or len(gap.group(1)) <= 2:
+        return TextEdit(doc.path, start, end, new)
+    spaces = len(gap.group(1)) + (end - start) - len(new)
+    if spaces < 1:   # written deeper than it can go: the spaces it had
+        spaces = len(gap.group(1))
+    return TextEdit(doc.path, start, gap.end(1), new + " " * spaces)
 
 
 def _flow_list(doc: ComposeDoc, node: Node, conditions: dict[str, str],
