@@ -51,7 +51,8 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
             # `serve(port=9100)`, `start(host, 50051)`, an address `"[::]:50051"`
             match = next((m for m in re.finditer(
                 rf"""[(,=]\s*(["']?){port}\1\s*[,)]|["'][^"'\n]*:{port}["']""", file.text)
-                if m.start() not in guarded and not _own_port_default(service, file.text, m)),
+                if m.start() not in guarded and not _own_port_default(service, file.text, m)
+                and not _REMOTE_URL.match(m.group())),
                 None)
             if match is not None:
                 return (f"{path}:{file.line_of(match.start())} names {port} as a port of "
@@ -63,6 +64,12 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
             return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
                     "port it reads at run time: it may be the one compose expects")
     return None
+
+
+# a URL the code calls on another host (`"http://auth:8000"`): that host's port, not one this
+# app opens; a wildcard or loopback host (`"http://0.0.0.0:9100"`) may be its own
+_REMOTE_URL = lazy_compile(
+    r"""["'][a-z][\w+.-]*://(?!(?:0\.0\.0\.0|localhost|127\.0\.0\.1|\[::1?\])[:/])""", re.I)
 
 
 # `os.getenv("PORT", 8000)`, `os.environ.get("APP_PORT", "8000")`: a default's variable,

@@ -62,7 +62,7 @@ reason.
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`, but not the default of the variable the
 app's own port is read from, `os.getenv("PORT", 8000)`) or writes it in an address
-(`"[::]:50051"`), or starts a metrics server on a port it
+(`"[::]:50051"`; not a URL the code calls on another host, `"http://auth:8000"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`), or when a
 variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, a command
 `jupyter lab --port=8888`, a bind `0.0.0.0:9090`; not a URL that calls it, nor `PORT`,
