@@ -32,7 +32,8 @@ service writes its name but in its `def`, and no decorator, dunder or library's 
 calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
 `torch`) is a reason too: their loaders are many (`LLM(model=...)`, `WhisperModel(
 "large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof that the app
-starts in time.
+starts in time; not a package of the app's own import root by that name (a `vllm/` folder
+holding the repository's HTTP client), which Python imports in its place.
 """
 
 from __future__ import annotations
@@ -473,10 +474,13 @@ def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> Mo
     paths = appmodule.import_path(ws, module)
     known: dict[str, bool] = {}
     waits = not (_ready_first(service) if ready is None else ready)
+    modules = Modules(ws.read, module.root, module.python_path)
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
             if not waits and found[5]:   # a retry that connects at once: no doubt
+                continue
+            if found[2] and _own_package(ws, modules, found[1]):
                 continue
             def never(key: str) -> bool:
                 return _never_runs(ws, service, paths, key)
@@ -486,6 +490,13 @@ def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> Mo
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
     request = startup_request(Modules(ws.read, module.root, module.python_path), paths, waits)
     return _from_request(request) if request is not None else None
+
+
+def _own_package(ws: Workspace, modules: Modules, name: str) -> bool:
+    """The import root holds a module or package of the library's name (a `vllm/` folder of
+    the repository's own HTTP client): the app imports that one, which loads no model."""
+    return modules.path_of(name) is not None or \
+        bool(tree_index.files_under(ws.tree, posixpath.join(modules.root, name)))
 
 
 def _a_wait(call: str) -> bool:
