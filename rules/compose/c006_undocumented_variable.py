@@ -42,7 +42,9 @@ the repository's root or their `docs/` sets in a code block, fenced or indented,
 list item (a README's `## .env File` section listing `DB_NAME=backend`, `- MONGO_USER=<user>`,
 `OLLAMA_URL = "http://..."`, `DB_PASSWORD=$(openssl rand -hex 24)`, a command's output;
 not a line of a Python block, nor one whose value reads another variable, `- DB_NAME=
-${DB_NAME}` quoting the compose file): the checkout is told to write it. Not one its prose or a table only names: a new `.env.example` lists it too,
+${DB_NAME}` quoting the compose file, nor a block the line above introduces as another
+file's, "Create `backend/.env`:" where Compose reads neither that file nor its values):
+the checkout is told to write it. Not one its prose or a table only names: a new `.env.example` lists it too,
 or a `cp .env.example .env` would leave it out. So is one a shell script exports that such
 a file tells the reader to source (`source env.sh` before `docker compose up`, the script
 beside the Markdown file, in the project folder or at the root). So is one the project

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
@@ -123,10 +123,11 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
                               if name not in documented)
             valued |= valued_names(file.text)
     mentioned: set[str] = set()
+    own = {posixpath.join(stack.folder, ".env"), *env_files(ws, stack)}
     for path in guides(ws, stack.folder):   # a README's `.env` block to write
         text = guide_text(ws, path)
         names |= sourced(ws, stack, path, text)
-        for name, given in guide_names(text).items():
+        for name, given in guide_names(text, _elsewhere(path, stack.folder, own)).items():
             documented.setdefault(name, path)
             if given:
                 valued.add(name)
@@ -134,6 +135,16 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
         mentioned |= commented_names(ws, path)   # `# MONGO_USER=admin`: uncomment to set
     return StackVariables(frozenset(names), documented, frozenset(valued),
                           frozenset(mentioned))
+
+
+def _elsewhere(guide: str, folder: str, own: set[str]) -> Callable[[str], bool]:
+    """Whether a file a guide names by its folder (`backend/.env`), from the guide's folder,
+    the stack's or the root, is none of `own` (the stack's `.env` and its services' env
+    files): its variables are not the ones Compose reads for the stack."""
+    def other(named: str) -> bool:
+        return not any(posixpath.normpath(posixpath.join(base, named)) in own
+                       for base in (posixpath.dirname(guide), folder, ""))
+    return other
 
 
 # The variables a database image's entrypoint gives a default when they are empty, as when

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from fixer.core.derived import Memo
 from fixer.core.envfile import parse_env
@@ -82,16 +83,20 @@ def guide_text(ws: Workspace, path: str) -> str:
     return "" if file is None else file.text
 
 
-def guide_names(text: str) -> dict[str, bool]:
+def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
     """The variables a Markdown text lists the values of, each with whether it gives one
     (`DOMAIN_EMAIL=  # for letsencrypt` gives none): lines that set them, in code blocks
     (not those of Python code, whose constants are no variables) or list items. A value
     that reads another variable (`- DB_PASSWORD=${DB_PASSWORD}`, a compose file quoted in a
-    README) lists nothing; one a command prints (`$(openssl rand -hex 24)`) gives one."""
+    README) lists nothing; one a command prints (`$(openssl rand -hex 24)`) gives one.
+    `elsewhere`: whether a file the text names by its folder is another than the one asked
+    about; a block the line above introduces as such a file's ("Create `backend/.env`:")
+    lists that file's variables, not these."""
     found: dict[str, bool] = {}
     outside = _FENCED.sub("", text)
     fenced = [block[3] for block in _FENCED.finditer(text)
-              if not _CODE_INFO.fullmatch(block[2].strip())]
+              if not _CODE_INFO.fullmatch(block[2].strip())
+              and not (elsewhere and _introduced_as(text, block.start(), elsewhere))]
     for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
         for match in _GUIDE_ASSIGNMENT.finditer(lines):
             value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
@@ -99,6 +104,19 @@ def guide_names(text: str) -> dict[str, bool]:
                 continue   # fence; a command's output (`$(openssl rand -hex 24)`) is a value
             found[match[2]] = found.get(match[2], False) or bool(value)
     return found
+
+
+# an env file named with its folder (`backend/.env`, `./config/app.env.local`)
+_FOLDER_ENV_PATH = lazy_compile(
+    r"(?<![\w./-])((?:\.{1,2}/)?[\w.-]+(?:/[\w.-]+)*/[\w.-]*env[\w.-]*)")
+
+
+def _introduced_as(text: str, start: int, elsewhere: Callable[[str], bool]) -> bool:
+    """The last line before the code block at `start` names env files by their folders,
+    each of them `elsewhere`."""
+    lines = [line for line in text[max(0, start - 400):start].splitlines() if line.strip()]
+    paths = _FOLDER_ENV_PATH.findall(lines[-1]) if lines else []
+    return bool(paths) and all(elsewhere(path) for path in paths)
 
 
 # a value that reads another variable (`${DB_PASSWORD}`, `$DB_PASSWORD`)
