@@ -8,6 +8,7 @@ run where H001 is not selected.
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Sequence
 
 from fixer.core.edits import TextEdit
@@ -16,6 +17,7 @@ from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.mypyconfig import annotations_required, type_parameters_required
 from fixer.facts.health.pythonfloor import declared_floor
 from fixer.facts.image.images import service_python
+from fixer.model import appmodule
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.codestyle import CodeStyle, code_style
@@ -44,8 +46,13 @@ def code_python(ws: Workspace, service: Service) -> tuple[int, int] | None:
     project says it runs on where that is older (`requires-python = ">=3.8"`, whose CI
     imports the module on 3.8 whatever the image has)."""
     image = service_python(service)
+    # from the module's folder up: a pyproject.toml in the folder the image copies the code
+    # from (`backend/src/pyproject.toml` of `COPY ./src /srv`) is the project's too
+    module = appmodule.find(ws, service)
     app = service.app
-    floor = declared_floor(ws.read, app.folder) if app is not None else None
+    start = posixpath.dirname(module.path) if module is not None else \
+        app.folder if app is not None else None
+    floor = declared_floor(ws.read, start) if start is not None else None
     return floor if floor is not None and (image is None or floor < image) and \
         floor < (3, 9) else image
 

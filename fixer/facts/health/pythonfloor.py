@@ -1,9 +1,10 @@
 """The oldest Python a project says it runs on: what code fixer adds to it must import there.
 
 A project states it in `pyproject.toml`: `requires-python = ">=3.8"` (PEP 621) or Poetry's
-`python = "^3.8"` among its dependencies. The first `pyproject.toml` from the app's folder
-up to the repository's root that states one is taken, as the project the folder belongs
-to. Its CI and tests run the code there too, whatever Python the image has: a route written
+`python = "^3.8"` among its dependencies. The first `pyproject.toml` from the app module's
+folder up to the repository's root that states one is taken, as the project the module
+belongs to (one in the folder the image copies the code from counts, below the build
+context). Its CI and tests run the code there too, whatever Python the image has: a route written
 with `dict[str, str]` breaks the import on 3.8.
 """
 
