@@ -5,7 +5,10 @@ Finds the folder of the app module (`app/` for `uvicorn app.main:app`) when the
 command imports the module as part of a package and that folder has no
 `__init__.py`. Not where a `RUN` of the image writes the package's `__init__.py` where the
 image holds it (`COPY app ./api_service` then `RUN touch /app/api_service/__init__.py`):
-the image has a regular package.
+the image has a regular package. Nor where the project records that it keeps namespace
+packages on purpose, in a `pyproject.toml`, `setup.cfg`, `mypy.ini` or `ruff.toml` above
+the folder: mypy's `explicit_package_bases = true`, or ruff's `namespace-packages` naming
+the folder (`namespace-packages = ["app"]`, which ruff's INP001 leaves be too).
 
 ## Why is this bad?
 Without `__init__.py` the folder is only a namespace package: it still imports,
@@ -103,7 +106,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         folder = posixpath.dirname(found.path)
         marker = posixpath.join(folder, "__init__.py")
-        if marker in seen or ws.tree.exists(marker) or _made_in_image(ws, service, found):
+        if marker in seen or ws.tree.exists(marker) or _made_in_image(ws, service, found) \
+                or _declared_namespace(ws, folder):
             continue
         seen.add(marker)
         report = Violation(
@@ -119,6 +123,33 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         yield replace(report, fix=Fix(f"Create an empty {marker}" + (
             f" ({published})" if published else ""), Safety.UNSAFE if published else
             Safety.SAFE, partial(_created, marker)), reason=published)
+
+
+# the tool settings that say a project keeps packages without `__init__.py` on purpose:
+# mypy's `explicit_package_bases` (modules found from their base folders, not from
+# `__init__.py` files), and ruff's `namespace-packages` list (folders its INP001 leaves be)
+_MYPY_BASES = lazy_compile(r"(?im)^[ \t]*explicit_package_bases[ \t]*=[ \t]*true\b")
+_RUFF_NAMESPACES = lazy_compile(r"(?m)^[ \t]*namespace-packages[ \t]*=[ \t]*\[([^\]]*)\]")
+_TOOL_CONFIGS = ("pyproject.toml", "mypy.ini", ".mypy.ini", "setup.cfg", "ruff.toml",
+                 ".ruff.toml")
+
+
+def _declared_namespace(ws: Workspace, folder: str) -> bool:
+    """The project means the folder as a namespace package: a configuration file above
+    it, up to the root, sets mypy's `explicit_package_bases`, or lists the folder in ruff's
+    `namespace-packages`. The author's recorded choice, which an `__init__.py` would undo."""
+    where = folder
+    while where:
+        where = posixpath.dirname(where)
+        for name in _TOOL_CONFIGS:
+            path = posixpath.join(where, name)
+            file = ws.read(path) if ws.tree.exists(path) else None
+            listed = _RUFF_NAMESPACES.search(file.text) if file is not None else None
+            if file is not None and (_MYPY_BASES.search(file.text) or listed and any(
+                    posixpath.normpath(posixpath.join(where, entry)) == folder
+                    for entry in re.findall(r"[\"']([^\"']+)[\"']", listed[1]))):
+                return True
+    return False
 
 
 # Package discovery that takes every folder holding an `__init__.py` below the project's:
