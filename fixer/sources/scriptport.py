@@ -69,11 +69,33 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
         return ScriptPort(None, "script", reason=f"{path}: {exc.msg}")
     calls = uvicorn_runs(module)
     call = _the_run(module, calls)
+    beside = partial(_beside, tree, path)
+    if call is None and calls:
+        each = [_call_port(tree, folder, path, source, module, c, env, loads_dotenv)
+                for c in calls]
+        return _agreed(each, [_served(c, module, beside) for c in calls]) or \
+            ScriptPort(None, "script", reason=_several(path, calls))
     if call is None:
-        return ScriptPort(None, "script", reason=_several(path, calls)
-                          if calls else f"no uvicorn.run(...) in {path}")
+        return ScriptPort(None, "script", reason=f"no uvicorn.run(...) in {path}")
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
-    return replace(found, serves=_served(call, module, partial(_beside, tree, path)))
+    return replace(found, serves=_served(call, module, beside))
+
+
+def _agreed(each: list[ScriptPort], served: list[Served | None]) -> ScriptPort | None:
+    """The port of several `uvicorn.run` calls of which fixer cannot tell which runs, where
+    they all serve one app and listen alike (`uvicorn.run("main:app", port=PORT,
+    reload=True)` in the debug branch, the same without `reload` in the other): whichever
+    runs, the app listens there. Each call's own text is no site a fix may edit alone (the
+    other would keep the old port). Calls that serve different apps leave the port unknown:
+    which app answers a probe is the branch's."""
+    first = each[0]
+    if first.port is None or served[0] is None or any(s != served[0] for s in served) or any(
+            (p.port, p.origin, p.variable, p.reads, p.loopback) !=
+            (first.port, first.origin, first.variable, first.reads, first.loopback)
+            for p in each):
+        return None
+    shared = first.sites if all(p.sites == first.sites for p in each) else ()
+    return replace(first, sites=shared, addition=None, serves=served[0])
 
 
 def not_found(target: str) -> str:

@@ -6,8 +6,9 @@ the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, i
 inherited from the stage it is built FROM (`FROM base AS release` with no CMD runs base's),
 else
 `uvicorn.run(port=...)`, else the server's default; of several `uvicorn.run` calls in the
-script, the one its `if __name__ == "__main__":` block makes, and none is read when the port
-comes in `**kwargs`). A variable the command reads (`--port $PORT`) is read from the
+script, the one its `if __name__ == "__main__":` block makes, or any where they all serve
+one app on one port (a debug branch with `reload=True` beside the other), and none is read
+when the port comes in `**kwargs`). A variable the command reads (`--port $PORT`) is read from the
 container's environment: the image's `ENV` (of the stages it is built from too; `ENV
 PORT=${PORT}` carries an `ARG`'s value, and an `ARG PORT` with no value takes the default
 of the global `ARG PORT=8000` declared before the first FROM, unless compose's
