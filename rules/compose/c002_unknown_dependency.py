@@ -4,7 +4,9 @@
 Checks every `depends_on` entry (short or long form) against the services of
 the stack, an overlay's entries against the stack it is loaded over. A name
 that a sibling compose file defines is a split stack (the files are run
-together by hand or by a script), not a defect; a database host that C001
+together by hand or by a script), not a defect, and so is one a YAML file beside the
+compose file defines under its `services:` though its name is no compose file's
+(`broker.yaml`, run with `-f broker.yaml -f docker-compose.yaml`); a database host that C001
 reports is left to C001. An entry with `required: false` is skipped only when the service
 it names is defined and its `profiles` leave it out: Compose refuses a dependency on an
 undefined service whatever `required` says. A service that always runs (no `profiles`, or
@@ -55,11 +57,15 @@ a person, and so does whether a service needs a profiled one always (its
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
 
 import yaml
 
+from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_in
 from fixer.facts.database import dbusage
 from fixer.facts.image.buildscripts import compose_runs, unseen_files
 from fixer.model.depends import Dependency, dependencies
@@ -90,7 +96,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             entries = dependencies(service)
             merged = _merged_required(entries)
             for dependency in entries:
-                found = _violation(stack, service, replace(
+                found = _violation(ws, stack, service, replace(
                     dependency, required=merged.get(dependency.name, dependency.required)),
                     known, active)
                 if found is not None:
@@ -116,8 +122,8 @@ def _merged_required(entries: tuple[Dependency, ...]) -> dict[str, bool]:
     return found
 
 
-def _violation(stack: Stack, service: Service, dependency: Dependency, known: set[str],
-               active: frozenset[str] | None) -> Violation | None:
+def _violation(ws: Workspace, stack: Stack, service: Service, dependency: Dependency,
+               known: set[str], active: frozenset[str] | None) -> Violation | None:
     """What Compose refuses about one entry: a service no file defines (`required: false`
     spares only one that profiles disable), or, for a service that always runs, one that
     runs only under profiles. `known`: names other files define (a split stack), C001's."""
@@ -138,6 +144,8 @@ def _violation(stack: Stack, service: Service, dependency: Dependency, known: se
                    f"give {service.name} the {noun} {listed} too, or the entry "
                    "`required: false` if it runs without it")
     if name in known:
+        return None
+    if name in _sibling_yaml_services(ws, stack):
         return None
     optional = "" if dependency.required else \
         " (`required: false` spares only a service that profiles disable)"
@@ -201,6 +209,40 @@ def _active_profiles(stack: Stack) -> frozenset[str] | None:
     if "$" in value:
         return None
     return frozenset(p.strip() for p in value.split(",") if p.strip())
+
+
+# per workspace: stack name -> the services YAML files beside its compose files define
+_SIBLING_SERVICES: Memo[dict[str, frozenset[str]]] = Memo("services of sibling YAML files")
+
+
+def _sibling_yaml_services(ws: Workspace, stack: Stack) -> frozenset[str]:
+    """The services that a YAML file beside one of the stack's compose files defines under a
+    top-level `services:`, though its name is not a compose file's (`broker.yaml`, run with
+    `-f broker.yaml -f docker-compose.yaml`): a split stack too. Read only where an entry
+    names a service no compose file defines."""
+    per_stack = ws.derived.get(_SIBLING_SERVICES, dict)
+    if stack.name not in per_stack:
+        folders = dict.fromkeys(posixpath.dirname(doc.path) for doc in stack.docs)
+        per_stack[stack.name] = frozenset(
+            name for folder in folders for path in files_in(ws.tree, folder)
+            if path.endswith((".yml", ".yaml")) and path not in ws.compose_docs
+            for name in _services_of(ws, path))
+    return per_stack[stack.name]
+
+
+def _services_of(ws: Workspace, path: str) -> list[str]:
+    file = ws.scan(path)
+    if file is None or not _SERVICES_KEY.search(file.text):
+        return []
+    try:
+        data = yaml.safe_load(file.text)
+    except yaml.YAMLError:
+        return []
+    services = data.get("services") if isinstance(data, dict) else None
+    return [str(name) for name in services] if isinstance(services, dict) else []
+
+
+_SERVICES_KEY = lazy_compile(r"(?m)^services:")
 
 
 def _defined_anywhere(ws: Workspace) -> set[str]:
