@@ -744,3 +744,26 @@ def test_a_name_a_letter_off_one_the_stack_defines_is_display_only() -> None:
     assert "DEECHECKS_SECRET" in finding.message and not finding.fixable
     assert finding.reason is not None and finding.reason.startswith(
         "the stack also reads DEEPCHECKS_SECRET (docker-compose.yml:5), which it defines")
+
+
+@pytest.mark.parametrize(("dev_compose", "whose"), [
+    (None, "its services load"),
+    ("services:\n  api:\n    build: .\n    env_file: [.env.backend]\n",
+     "services of the folder's other compose files load"),
+])
+def test_c006_the_templates_reason_says_whose_env_files_they_are(dev_compose: str | None,
+                                                                  whose: str) -> None:
+    """An env_file's template in the project folder leaves the choice of example to a person;
+    the reason says whether the stack's own services load that env_file, or services of
+    another compose file of the folder do (a prod file that loads none)."""
+    prod = "services:\n  api:\n    image: ${REGISTRY}/api:1.0\n"
+    if dev_compose is None:
+        prod += "    env_file: [.env.backend]\n"
+    files = {"compose.prod.yml": prod, ".env.backend.example": "DATABASE_URL=\n",
+             ".env.backend": "DATABASE_URL=postgresql://db/app\n"}
+    if dev_compose is not None:
+        files["compose.yml"] = dev_compose
+    found = [f for f in check(files, select="C006") if f.subject == "variable REGISTRY"]
+    assert len(found) == 1 and found[0].fix_title is None
+    assert f"the templates of the env_files {whose};" in (found[0].reason or ""), \
+        found[0].reason

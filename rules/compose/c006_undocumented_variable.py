@@ -908,8 +908,11 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     loaded = {path for each in ws.stacks for path in loaded_env_files(each)}
     templates = _env_file_templates(own, loaded, posixpath.join(stack.folder, ".env"))
     if own and len(templates) == len(own):
+        mine = {_name_key(path) for path in loaded_env_files(stack)}
+        whose = "its services load" if all(_name_key(p) in mine for p in templates) else \
+            "services of the folder's other compose files load"
         return None, (f"the stack's variables are documented in {names(own)}, "
-                      "the templates of the env_files its services load; Compose reads "
+                      f"the templates of the env_files {whose}; Compose reads "
                       f"`${{VAR}}` from {posixpath.join(stack.folder, '.env')}: which example "
                       "documents it is for a person to choose")
     own = [p for p in own if p not in templates]
