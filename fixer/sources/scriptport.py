@@ -384,10 +384,26 @@ def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
 
 
 def _module_constant(module: ast.Module, name: str) -> ast.expr | None:
+    """The value of the module's top-level assignment to `name`; else of the one the top
+    level of its `if __name__ == "__main__":` block makes (`port = int(os.getenv("PORT",
+    "8000"))` before `uvicorn.run(app, port=port)`), where that is the module's only binding
+    of the name: one bound twice is whichever ran last."""
     for node in module.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
-            return node.value
+        value = _assigned(node, name)
+        if value is not None:
+            return value
+    found = [value for stmt in module.body if isinstance(stmt, ast.If) and _is_main_guard(stmt)
+             for node in stmt.body if (value := _assigned(node, name)) is not None]
+    stores = sum(1 for node in ast.walk(module) if isinstance(node, ast.Name)
+                 and node.id == name and isinstance(node.ctx, ast.Store))
+    return found[0] if len(found) == 1 and stores == 1 else None
+
+
+def _assigned(node: ast.stmt, name: str) -> ast.expr | None:
+    """What `name = ...` assigns; None for another statement."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+            isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
+        return node.value
     return None
 
 

@@ -5,7 +5,9 @@ Compares the container ports the repository claims for an app service with the p
 the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, its own or
 inherited from the stage it is built FROM (`FROM base AS release` with no CMD runs base's),
 else
-`uvicorn.run(port=...)`, else the server's default; of several `uvicorn.run` calls in the
+`uvicorn.run(port=...)` (a name the script or its `if __name__ == "__main__":` block
+assigns once, `port = int(os.getenv("PORT", "8000"))`, read through), else the server's
+default; of several `uvicorn.run` calls in the
 script, the one its `if __name__ == "__main__":` block makes, or any where they all serve
 one app on one port (a debug branch with `reload=True` beside the other), and none is read
 when the port comes in `**kwargs`). A variable the command reads (`--port $PORT`) is read from the
