@@ -117,7 +117,8 @@ def block_append_point(text: str, node: Node) -> int:
     (`# - other-net`, `# restart: always`) still belongs to the entry.
     A line commented out by a `#` in its first column (`#      - db` below `- cache`)
     is as deep as its text was: the entry goes after it, or uncommenting it would
-    put it in the new entry.
+    put it in the new entry; so does a first-column heading over such lines
+    (`# To use a named database, uncomment:`), with them.
     """
     if isinstance(node, yaml.MappingNode):
         column = entries_column(node)
@@ -134,11 +135,33 @@ def block_append_point(text: str, node: Node) -> int:
         if stripped.startswith("#") and (indent > column and not (gap and _prose(stripped))
                                          or (indent == column and not gap)):
             point = probe = end
+        elif stripped.startswith("#") and not gap and \
+                (continued := _commented_continuation(text, probe, column)) is not None:
+            point = probe = continued
         elif not stripped.strip():
             probe, gap = end, True
         else:
             break
     return point
+
+
+def _commented_continuation(text: str, start: int, column: int) -> int | None:
+    """Where a run of comment lines right below the entries ends, when it goes on with YAML
+    commented out in the first column as deep as the entries or deeper (`# To use a named
+    database, uncomment:` over `#      - POSTGRES_DB=shop`): the run, its heading too, belongs
+    to the entries, which uncommenting extends. The end of its last such line; None when the
+    run holds none."""
+    found = None
+    probe = start
+    while probe < len(text):
+        end = after_line(text, probe)
+        line = text[probe:end]
+        if not line.lstrip(" ").startswith("#"):
+            break
+        if line.startswith("#") and not _prose(line) and _comment_depth(line) >= column:
+            found = end
+        probe = end
+    return found
 
 
 # a comment whose text is a list item or a `key:` line: YAML commented out, not a heading
