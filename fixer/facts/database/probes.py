@@ -287,7 +287,7 @@ def server_words(service: Service) -> tuple[list[str], str | None]:
         words = _image_command(service.app.dockerfile, service.app.stage)
     script = shell_script_at(words)
     if script is not None:
-        words = _command_words([words[script]]) + words[script + 1:]
+        words = _script_words(words[script]) + words[script + 1:]
     if given is not None and given[2] is None:
         return words, "fixer cannot read the service's `entrypoint:`, which may move its port"
     return words, None
@@ -502,6 +502,17 @@ def _command_words(argv: list[str]) -> list[str]:
         return shlex.split(argv[0])
     except ValueError:
         return argv[0].split()
+
+
+def _script_words(script: str) -> list[str]:
+    """A shell script's words, its operators words of their own (`sleep 5; rabbitmq-server;`
+    runs `rabbitmq-server`, not `rabbitmq-server;`)."""
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return list(lexer)
+    except ValueError:
+        return script.split()
 
 
 def _option(words: list[str], flags: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
