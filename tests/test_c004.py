@@ -638,12 +638,12 @@ def test_c004_a_middleware_that_writes_on_every_request_makes_the_probe_unsafe(
 def test_c004_a_script_whose_option_picks_its_role_is_an_app_only_for_http() -> None:
     """Three services run `python main.py --adapter X`: the option picks the role, so only
     the `http` one is an app service, and its reason names what the script writes (two
-    `uvicorn.Config` calls), not "several uvicorn.run(...) calls"."""
+    `uvicorn.Config` calls on different ports), not "several uvicorn.run(...) calls"."""
     script = ("import asyncio\nimport sys\n\nimport uvicorn\nfrom fastapi import FastAPI\n\n"
               "app = FastAPI()\n\n\nasync def http() -> None:\n"
               "    await uvicorn.Server(uvicorn.Config(app, host='0.0.0.0', port=8000)).serve()\n"
               "\n\nasync def both() -> None:\n"
-              "    await uvicorn.Server(uvicorn.Config(app, host='0.0.0.0', port=8000)).serve()\n"
+              "    await uvicorn.Server(uvicorn.Config(app, host='0.0.0.0', port=8001)).serve()\n"
               "\n\nif __name__ == '__main__':\n"
               "    asyncio.run(http() if sys.argv[-1] == 'http' else both())\n")
     services = "".join(f"  {role}:\n    build: .\n    command: python main.py --adapter {role}\n"
