@@ -32,6 +32,7 @@ from fixer.model.image_paths import (context_sources, copies_context, folder_cop
                                      image_path_of, locate, may_hold, unknown_base_workdir,
                                      workdir)
 from fixer.model.installed_project import installed_roots, installs_local_code
+from fixer.model.basestart import start_words
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service, volume_targets
 from fixer.model.startscript import script_value
@@ -801,6 +802,8 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
         argv = found[2] if found else []
         if len(argv) == 1:
             argv = _split(argv[0])
+    elif region is not None and region.kind == "FROM":   # the base image's own start
+        argv = start_words(launch.target or "")
     elif region is not None and region.instruction is not None:
         argv = list(region.instruction.value)
         if not region.instruction.json:

@@ -4,8 +4,10 @@ First match wins: compose `entrypoint:` (with `command:` as its arguments; the i
 then never runs), compose `command:`, the final stage's CMD then ENTRYPOINT (its own, else
 those it inherits from the stage it is built FROM), the server a `#!` shell script that
 one of these runs starts (`startscript`), `uvicorn.run(port=N)` in the script the command
-runs, then the server's default. A variable the command reads is the container's: the
-image's ENV, compose's `environment` and `env_file`, never a build's ARG alone.
+runs, then the server's default. An image that sets no command, built on tiangolo's
+uvicorn-gunicorn images, runs their own start (`basestart`): gunicorn on PORT, 80 by
+default. A variable the command reads is the container's: the image's ENV, compose's
+`environment` and `env_file`, never a build's ARG alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
+from fixer.model.basestart import BASE_PORT, BaseStart, base_start, start_words
 from fixer.model.image_paths import in_image, mounted_at
 from fixer.model.services import Service
 from fixer.model.startscript import (
@@ -161,6 +164,10 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                                                    "author meant to run is unknown")
         found = _entrypoint_script_launch(tree, folder, dockerfile, stage, running) \
             if dropped is not None else None
+    if found is None and command is None and entrypoint is None:
+        started = base_start(tree, folder, dockerfile, stage, running)
+        if started is not None:
+            return _base_port(tree, started, dockerfile, stage, build_args, env, env_sites)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -189,6 +196,58 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return _script_port(tree, found, port, {**container.values, **env})
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# `BIND` of tiangolo's gunicorn configuration: `host:port`
+_BIND = lazy_compile(r"(?:[\w.-]*|\[[0-9A-Fa-f:.]*\]):(\d+)")
+
+
+def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: Stage,
+               build_args: Mapping[str, str | None] | None, env: dict[str, str],
+               env_sites: dict[str, Site]) -> ListenPort:
+    """The port the base image's own start listens on (`basestart`): `BIND`'s, else `PORT`'s,
+    else 80. The region is the FROM line that names the image, and what the image runs first
+    (its prestart script) leads it. `BIND` is written as `host:port`, no site a port edit
+    may rewrite whole; `PORT`'s value is."""
+    first = started.origin
+    lead = tree.read(started.prestart).text if started.prestart is not None else ""
+    region = Region(dockerfile.path, first.start, first.end, "FROM", lead=lead)
+    launch = find_launch(start_words(started.target or "main:app"))
+    if started.target is None or launch is None:   # the image's sample app: not the service's
+        return ListenPort(None, "none", reason=started.reason)
+    own = run_env(dockerfile, stage, build_args)
+    merged = {**own.values, **env}
+    # the configuration binds HOST, 0.0.0.0 unless set: not gunicorn's own 127.0.0.1
+    host = merged.get("HOST") or "0.0.0.0"
+    launch = replace(launch, host=host, loopback=f"HOST={host}" if host in _LOOPBACK else "")
+    if started.reason:
+        return ListenPort(None, "FROM", (), launch, region, started.reason)
+    origin = f"{started.image}'s own start"
+    if cmd_args_binds(merged):   # over the configuration file, as gunicorn reads them
+        given = _cmd_args_port(launch, merged)
+        return ListenPort(given, "--bind of GUNICORN_CMD_ARGS", (), launch, region) \
+            if given is not None else \
+            ListenPort(None, "FROM", (), launch, region,
+                       "GUNICORN_CMD_ARGS binds what fixer cannot read as one host:port")
+    bind = merged.get("BIND", "")
+    if bind:
+        bound = _BIND.fullmatch(bind)
+        return ListenPort(int(bound.group(1)), f"BIND read by {origin}", (), launch, region,
+                          reads="BIND") if bound else \
+            ListenPort(None, "FROM", (), launch, region,
+                       f"{origin} binds BIND (`{bind}`), which fixer cannot read as host:port")
+    value = merged.get("PORT", "")
+    port = number(value) if value else BASE_PORT
+    if port is None:
+        return ListenPort(None, "FROM", (), launch, region,
+                          f"{origin} reads its port from PORT (`{value}`), which fixer cannot "
+                          "resolve")
+    if value:
+        return ListenPort(port, f"PORT read by {origin}",
+                          _variable_sites("PORT", env, own, env_sites), launch, region,
+                          variable="PORT", reads="PORT")
+    return ListenPort(port, f"{origin}, by default", (), launch, region, reads="PORT")
 
 
 def through_mount(tree: Tree, service: Service, dockerfile: Dockerfile, stage: Stage,

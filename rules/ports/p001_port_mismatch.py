@@ -3,8 +3,9 @@
 ## What it does
 Compares the container ports the repository claims for an app service with the port
 the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, its own or
-inherited from the stage it is built FROM (`FROM base AS release` with no CMD runs base's),
-else
+inherited from the stage it is built FROM (`FROM base AS release` with no CMD runs base's;
+an image built on `tiangolo/uvicorn-gunicorn-fastapi` with none runs that image's own start,
+gunicorn on `PORT`, 80 by default, or `BIND`), else
 `uvicorn.run(port=...)` (a name the script or its `if __name__ == "__main__":` block
 assigns once, `port = int(os.getenv("PORT", "8000"))`, read through), else the server's
 default; of several `uvicorn.run` calls in the
