@@ -167,7 +167,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     if found is None and command is None and entrypoint is None:
         started = base_start(tree, folder, dockerfile, stage, running)
         if started is not None:
-            return _base_port(tree, started, dockerfile, stage, build_args, env, env_sites)
+            return _base_port(tree, started, dockerfile, stage, build_args, env, env_sites,
+                              templated or {})
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -205,11 +206,12 @@ _BIND = lazy_compile(r"(?:[\w.-]*|\[[0-9A-Fa-f:.]*\]):(\d+)")
 
 def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: Stage,
                build_args: Mapping[str, str | None] | None, env: dict[str, str],
-               env_sites: dict[str, Site]) -> ListenPort:
+               env_sites: dict[str, Site], templated: Mapping[str, str]) -> ListenPort:
     """The port the base image's own start listens on (`basestart`): `BIND`'s, else `PORT`'s,
     else 80. The region is the FROM line that names the image, and what the image runs first
     (its prestart script) leads it. `BIND` is written as `host:port`, no site a port edit
-    may rewrite whole; `PORT`'s value is."""
+    may rewrite whole; `PORT`'s value is. Where an env file the repository does not hold
+    sets either, as its template shows, the port is each checkout's to choose."""
     first = started.origin
     lead = tree.read(started.prestart).text if started.prestart is not None else ""
     region = Region(dockerfile.path, first.start, first.end, "FROM", lead=lead)
@@ -224,6 +226,12 @@ def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: St
     if started.reason:
         return ListenPort(None, "FROM", (), launch, region, started.reason)
     origin = f"{started.image}'s own start"
+    chosen = next((var for var in ("BIND", "PORT") if var not in merged and var in templated),
+                  None)
+    if chosen is not None:
+        return ListenPort(None, "FROM", (), launch, region,
+                          f"{origin} reads its port from {chosen}, which the env_file "
+                          f"{templated[chosen]}")
     if cmd_args_binds(merged):   # over the configuration file, as gunicorn reads them
         given = _cmd_args_port(launch, merged)
         return ListenPort(given, "--bind of GUNICORN_CMD_ARGS", (), launch, region) \
