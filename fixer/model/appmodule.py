@@ -34,7 +34,8 @@ from fixer.model.image_paths import (context_sources, copies_context, folder_cop
 from fixer.model.installed_project import installed_roots, installs_local_code
 from fixer.model.basestart import start_words
 from fixer.model.listen import run_words
-from fixer.model.services import BuiltService, Service, volume_targets
+from fixer.model.committed import not_committed
+from fixer.model.services import BuiltService, Service, bind_mounts, volume_targets
 from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import scalar
@@ -152,21 +153,43 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
         # it; so may a package the image installs (`pip install *.whl` of a build's wheel)
     cwd = _cwd(service, launch)
     if "$" in cwd or "$" in named or not _moves_known(ws, service, launch) or \
-            _mounts_may_bring(service, cwd, named):
+            _mounts_may_bring(ws, service, cwd, named):
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
 
 
-def _mounts_may_bring(service: Service, cwd: str, named: str) -> bool:
+def _mounts_may_bring(ws: Workspace, service: Service, cwd: str, named: str) -> bool:
     """A `volumes:` entry of the service may put the module the server imports where it
     looks (`.:/app`, `./src/api:/app/api`, a volume over /app): one over a folder beside it
-    (`./logs:/app/logs`) cannot. So may one fixer cannot read, or one into site-packages."""
+    (`./logs:/app/logs`) cannot. So may one fixer cannot read, or one into site-packages.
+    A bind mount of a repository folder brings what the checkout holds there: it cannot
+    bring a module the repository lacks at the mounted place (`./:/code` for `webapp.main`
+    with no `webapp/main.py`), unless git ignores that path (a file the host may have)."""
     targets = volume_targets(service)
     if targets is None:
         return True
     top = posixpath.normpath(posixpath.join(cwd, named.split(".")[0]))
+    module = posixpath.normpath(posixpath.join(cwd, *named.split(".")))
+    mounted = {posixpath.normpath(target): source for source, target in bind_mounts(service)}
     return any(not target.startswith("/") or "$" in target or "-packages" in target or
-               _covers(posixpath.normpath(target), top) for target in targets)
+               _covers(posixpath.normpath(target), top) and
+               _may_hold(ws, mounted.get(posixpath.normpath(target)), target, module)
+               for target in targets)
+
+
+def _may_hold(ws: Workspace, source: str | None, target: str, module: str) -> bool:
+    """Whether what is mounted at `target` may hold the module (`module`: its container
+    path, no suffix): anything but a repository folder may; that folder does where the
+    repository holds the module's file or package there, or git ignores it."""
+    if source is None or source.startswith(".."):
+        return True
+    inner = posixpath.relpath(module, posixpath.normpath(target))
+    if inner.startswith(".."):
+        return True
+    base = posixpath.normpath(posixpath.join(source, inner))
+    candidates = [f"{base}.py", posixpath.join(base, "__init__.py")]
+    return any(ws.tree.exists(path) or not_committed(ws, path) for path in candidates) or \
+        bool(files_under(ws.tree, base))   # a namespace package's folder
 
 
 def _covers(target: str, top: str) -> bool:
