@@ -89,7 +89,9 @@ CLI reads the same; a proxy's prefix) before a route the app serves (a probe
 of `/orders/health`, the app serving `/health`): whether the server takes the root path
 off a request differs by uvicorn and Starlette release, and a route repeating the prefix is
 not one a maintainer takes; probing `/health` is the fix.
-Display-only when fixer cannot
+Display-only when fixer cannot read the port the app listens on (`uvicorn.run(port=
+settings.run.port)`): the probe's port may miss the app too, and a path fixed alone would
+leave it failing. Display-only when fixer cannot
 vouch that a route added with `@app.get` works or that the app's routes are served
 as written (its class redefines `get` or another route-adding method, or fixer
 cannot read its class; see H001).
@@ -211,6 +213,12 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         subject=f"probe {site.path}", causes=_causes(routes, sites))
     if routes.doubt:
         return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
+    listen = service.app.listen if service.app is not None else None
+    if listen is not None and listen.port is None:   # a fixed path may still miss the app
+        return replace(base, reason=f"fixer cannot read the port {service.name} listens on "
+                                    f"({listen.reason or 'unread'}): whether the probe's port "
+                                    "reaches the app is unknown, and a path fixed alone may "
+                                    "leave the healthcheck failing")
     head = _head_probe(service)
     if head is not None:
         return replace(base, reason=f"`{head}` sends HEAD, which FastAPI answers 405 on a "
