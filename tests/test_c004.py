@@ -737,14 +737,14 @@ def test_c004_port_from_the_env_file_says_whose_value_it_is(
 
 def test_c004_names_the_module_it_finds_nowhere() -> None:
     """`uvicorn main:app` beside a bind mount of the context, which holds no main.py (the app
-    is `sql_app/main.py`): the reason says which module fixer finds nowhere, not that it
-    cannot find where the app object is created."""
+    is `sql_app/main.py`, and the mount brings none either): the reason says which module
+    fixer finds nowhere, not that it cannot find where the app object is created."""
     files = {**repo(COMPOSE + "    volumes:\n      - ./api:/app\n",
                     cmd='["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]'),
              "api/app/main.py": MAIN}
     [finding] = check(files, select="C004")
     assert finding.reason is not None and "the command serves `main:app`, and fixer finds no " \
-        "main.py where the server imports it from" in finding.reason, finding.reason
+        "main.py in /app, where it runs" in finding.reason, finding.reason
 
 
 def test_c004_names_a_middleware_object_a_call_builds_as_such() -> None:
