@@ -1504,7 +1504,8 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
     methods = [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for method in methods:   # `__init__` and helpers raise at start-up or when called
         serving = method.name in _SERVING_METHODS
-        code = _refusal(method, _resolver(mods, path, tree, cls) if serving else None, serving)
+        code = _refusal(method, _resolver(mods, path, tree, cls) if serving else None, serving,
+                        cls)
         if code is not None:
             return code
     for base in cls.bases:
@@ -1531,7 +1532,7 @@ Resolve = Callable[[str], "Function | None"]
 
 
 def _refusal(function: Function, resolve: Resolve | None = None,
-             serves: bool = True) -> int | None:
+             serves: bool = True, cls: ast.ClassDef | None = None) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
     error handler's 500 answers only what failed), unless the `try` looks up a header a
     probe never sends (`_probe_failure`). A placeholder that `response = await
@@ -1545,9 +1546,11 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     (`raise RuntimeError("tenant header missing")`; one raised on the app's answer, after
     `await call_next(request)`, refuses no probe the app answers well). With `resolve`, so
     do the functions it calls before that: one given an error status (`return reject(400)`,
-    `response = forbidden()`), answering one, or raising (`self.check(request)`)."""
+    `response = forbidden()`), answering one, or raising (`self.check(request)`). `cls`: the
+    class the method is of, whose literals a branch for other methods may name
+    (`self._SAFE_METHODS`)."""
     nodes = list(_outside_handlers(function, _placeholders(function) + _only_told(function)))
-    other_methods = {id(node) for node in for_other_methods(nodes, function)}
+    other_methods = {id(node) for node in for_other_methods(nodes, function, cls)}
     nodes = _outside_branches(_outside_branches(
         [node for node in nodes if id(node) not in other_methods], function,
         _sent_by_no_probe(function)), function, _on_the_apps_status(function))

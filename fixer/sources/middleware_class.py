@@ -35,14 +35,17 @@ def passes_every_request(cls: ast.ClassDef) -> bool:
     responses: set[str] = set()   # names bound to `await call_next(request)`
     body = dispatch.body
     return bool(body) and isinstance(body[-1], ast.Return) and \
-        all(_hands_on(stmt, call_next, responses) for stmt in body)
+        all(_hands_on(stmt, call_next, responses, cls) for stmt in body)
 
 
-def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str]) -> bool:
+def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str], cls: ast.ClassDef) -> bool:
     if isinstance(stmt, ast.Try) and _swallows(stmt):
         return not any(isinstance(node, (ast.Return, *_FUNCTIONS))
                        for node in ast.walk(ast.Module(stmt.body, []))) and \
-            all(_hands_on(s, call_next, responses) for s in stmt.orelse + stmt.finalbody)
+            all(_hands_on(s, call_next, responses, cls) for s in stmt.orelse + stmt.finalbody)
+    if isinstance(stmt, ast.If) and _other_methods(_with_class_values(stmt.test, cls)):
+        # a branch for POST and the like: a probe's GET takes the `else`, if any
+        return all(_hands_on(s, call_next, responses, cls) for s in stmt.orelse)
     if isinstance(stmt, ast.Return):
         return stmt.value is not None and (_awaits_next(stmt.value, call_next) or (
             isinstance(stmt.value, ast.Name) and stmt.value.id in responses))
@@ -54,6 +57,24 @@ def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str]) -> bool:
         return not any(isinstance(node, (ast.Call, ast.Await, ast.Raise))
                        for node in ast.walk(stmt))
     return False   # a branch, a loop, a raise: what it answers is not read
+
+
+def _with_class_values(test: ast.expr, cls: ast.ClassDef) -> ast.expr:
+    """The test with each `self.NAME` the class binds at its top level to a literal read as
+    that literal (`request.method not in self._SAFE_METHODS`, `_SAFE_METHODS = {"GET",
+    ...}` in the class body)."""
+    values = {target.id: node.value for node in cls.body if isinstance(node, ast.Assign)
+              for target in node.targets if isinstance(target, ast.Name)}
+
+    class Literal(ast.NodeTransformer):
+        def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls",
+                                                                      cls.name) and \
+                    node.attr in values:
+                return values[node.attr]
+            return node
+
+    return Literal().visit(copy.deepcopy(test))   # type: ignore[no-any-return]
 
 
 def _swallows(stmt: ast.Try) -> bool:
@@ -143,16 +164,19 @@ def _collection(value: ast.expr) -> bool:
 _PROBE_METHODS = frozenset({"GET", "HEAD"})
 
 
-def for_other_methods(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
+def for_other_methods(nodes: list[ast.AST], function: ast.AST,
+                      cls: ast.ClassDef | None = None) -> list[ast.AST]:
     """The nodes a probe's GET does not reach: those in the body of an `if` that holds for
-    other methods only (`if request.method == "POST":`, `in ("POST", "PUT")`, `!= "GET"`)."""
+    other methods only (`if request.method == "POST":`, `in ("POST", "PUT")`, `!= "GET"`,
+    `not in self._SAFE_METHODS` of a `cls` that binds it to a literal)."""
     parents = {id(child): node for node in ast.walk(function)
                for child in ast.iter_child_nodes(node)}
     skipped = []
     for node in nodes:
         child, parent = node, parents.get(id(node))
         while parent is not None and not (isinstance(parent, ast.If) and _other_methods(
-                parent.test) and any(child is s for s in parent.body)):
+                parent.test if cls is None else _with_class_values(parent.test, cls))
+                and any(child is s for s in parent.body)):
             child, parent = parent, parents.get(id(parent))
         if parent is not None:
             skipped.append(node)

@@ -199,7 +199,9 @@ outside its `except` blocks, or a redirect to https (`RedirectResponse(request.u
 scheme="https"))`): a tenant header's 400, an API key's 401 or 403 (not a
 placeholder that `response = await call_next(request)` replaces before anything returns, as
 in the session middleware of FastAPI's SQL tutorial, nor a `status_code = 500` it only logs,
-nor one under a test that holds only where the request has a query string, which a
+nor one under a test that holds for other methods than a probe's GET only, `if
+request.method not in self._SAFE_METHODS:` with the class's `{"GET", "HEAD"}`, nor one
+under a test that holds only where the request has a query string, which a
 probe's URL never has: `if "%00" in request.url.query:`, or a header a probe never sends:
 `if header.startswith("Bearer "):` with `header = request.headers.get("Authorization",
 "")`), unless it first lets the health path through, `if request.url.path in EXEMPT:
