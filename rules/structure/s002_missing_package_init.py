@@ -52,7 +52,8 @@ namespace. Unsafe when a project above the folder discovers its packages (`find_
 in a `setup.py`, `packages = find:` in a `setup.cfg`, `[tool.setuptools.packages.find]` in a
 `pyproject.toml`, with no `where=`) and every folder between is a package: the
 distribution it builds would ship this folder as a package too (`examples`, the demo app
-of a library published to PyPI), unless the project names it (`exclude=["examples"]`).
+of a library published to PyPI), unless its patterns leave it out (`exclude=["examples"]`,
+or `include=["lib*"]` beside an `app/`; `include = ["app*"]` takes it).
 Display-only too when the
 repository's `.gitignore` ignores the `__init__.py`: it would not be committed, and the
 next run, reading what git keeps, would report it missing again.
@@ -61,6 +62,7 @@ next run, reading what git keeps, would report it missing again.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator
@@ -164,8 +166,9 @@ def _published(ws: Workspace, folder: str) -> str | None:
     """Why an `__init__.py` would change more than the container: a project above the
     folder discovers its packages (`find_packages()`), and every folder between is a package
     already, so the distribution it builds would ship this one too (`examples`, the demo
-    app of a library published to PyPI). Not where the project names it among what it
-    excludes, nor where it discovers from another folder (`where=`)."""
+    app of a library published to PyPI). Not where its `exclude` patterns take it out, or
+    its `include` patterns leave it out (`include=["lib*"]`), nor where it discovers from
+    another folder (`where=`)."""
     parts = folder.split("/")
     for depth in range(len(parts) - 1, -1, -1):
         project = "/".join(parts[:depth])
@@ -173,7 +176,7 @@ def _published(ws: Workspace, folder: str) -> str | None:
             config = posixpath.join(project, name)
             file = ws.scan(config) if ws.tree.exists(config) else None
             if file is None or not pattern.search(file.text) or "where" in file.text or \
-                    re.search(rf"\b{re.escape(parts[depth])}\b", file.text):
+                    not _discovered(file.text, parts[depth]):
                 continue
             between = ["/".join(parts[:i]) for i in range(depth + 1, len(parts))]
             if all(ws.tree.exists(posixpath.join(b, "__init__.py")) for b in between):
@@ -181,6 +184,28 @@ def _published(ws: Workspace, folder: str) -> str | None:
                 return (f"{config} discovers its packages, so the distribution it builds "
                         f"would ship `{top}` as one")
     return None
+
+
+# the `include` and `exclude` patterns of package discovery: `find_packages(include=[...])`,
+# `include = [...]` of pyproject's find table, and setup.cfg's lines under `include =`
+_LISTED = {kind: lazy_compile(
+    rf"\b{kind}\s*=\s*(\[[^\]]*\]|\([^)]*\)|[^\n]*(?:\n[ \t]+[^\n]*)*)")
+    for kind in ("include", "exclude")}
+
+
+def _discovered(text: str, top: str) -> bool:
+    """Whether the discovery the configuration text sets up takes the package `top`: its
+    `include` patterns, where it has some, match it (`app*`, not `lib*`), and no `exclude`
+    pattern does (`examples`, `tests*`)."""
+    def patterns(kind: str) -> list[str] | None:
+        found = _LISTED[kind].search(text)
+        if found is None:
+            return None
+        quoted = re.findall(r"[\"']([^\"']+)[\"']", found.group(1))
+        return quoted or [w for w in re.split(r"[\s,]+", found.group(1)) if w]
+    included, excluded = patterns("include"), patterns("exclude")
+    return (included is None or any(fnmatch.fnmatchcase(top, p) for p in included)) and \
+        not any(fnmatch.fnmatchcase(top, p) for p in excluded or [])
 
 
 _SCAN_LIMIT = 500   # Python files read for the modules of the package they name
