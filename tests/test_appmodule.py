@@ -282,9 +282,18 @@ def test_a_command_module_the_image_lacks_is_named() -> None:
         "nor on the image's import path, so the app may stop at start-up")
 
 
+def test_a_bind_mount_of_a_repository_folder_lacking_the_module_brings_none() -> None:
+    """`./api:/app` brings what the checkout holds in api/: no main.py there either."""
+    files = {**MISSING_MODULE,
+             "compose.yaml": "services:\n  api:\n    build: ./api\n    volumes: [./api:/app]\n"}
+    assert _missing(files) == _missing(MISSING_MODULE)
+    assert _missing({**files, "api/main.py": "from app.main import app\n"}) is None
+
+
 @pytest.mark.parametrize("change", [
     {"api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},   # found
-    {"compose.yaml": "services:\n  api:\n    build: ./api\n    volumes: [./src:/app]\n"},
+    {"compose.yaml": "services:\n  api:\n    build: ./api\n    volumes: [code:/app]\n"
+                     "volumes:\n  code:\n"},   # a named volume: whatever it holds
     {"api/Dockerfile": MISSING_MODULE["api/Dockerfile"].replace(
         "WORKDIR /app\n", "WORKDIR /app\nENV PYTHONPATH=/app/app\n")},
 ])

@@ -177,6 +177,15 @@ def _mounts_may_bring(ws: Workspace, service: Service, cwd: str, named: str) -> 
                for target in targets)
 
 
+def mounts_may_bring(ws: Workspace, service: BuiltService, dotted: str) -> bool:
+    """Whether a `volumes:` entry of the service may put the module `dotted`, imported from
+    the server's working directory, where the server looks (`_mounts_may_bring`); True where
+    fixer cannot tell that directory."""
+    launch = service.app.listen.launch
+    cwd = _cwd(service, launch) if launch is not None else "$"
+    return "$" in cwd or _mounts_may_bring(ws, service, cwd, dotted)
+
+
 def _may_hold(ws: Workspace, source: str | None, target: str, module: str) -> bool:
     """Whether what is mounted at `target` may hold the module (`module`: its container
     path, no suffix): anything but a repository folder may; that folder does where the

@@ -20,8 +20,10 @@ by a statement of a module's own body (not inside an `if`, `try`, `with` or func
 module that importing the app runs, and it lies below a package of the import root (every
 level has its `__init__.py`, which does not extend `__path__`; or is a namespace package,
 with none, that no package the image installs by its top-level name nor a PYTHONPATH can add
-a portion to), where no file, folder or compiled extension of that name is. Not where the
-service mounts volumes (they may bring the file), where the image's command is a script
+a portion to), where no file, folder or compiled extension of that name is. Not where a
+volume of the service may bring the file (one over the place the server imports it from,
+unless it is a bind mount of a repository folder that lacks it too: `./src:/app/src` brings
+no `database` module to /app), where the image's command is a script
 that serves the app by name, where git
 ignores the file (local settings, generated code), nor for names that builds generate
 (`_pb2`, `_version`) or that a `RUN` of the Dockerfile names. Nor, in Python 3, is a module
@@ -182,10 +184,11 @@ def missing_import(ws: Workspace, service: Service) -> str | None:
 
 
 def _missing_import(ws: Workspace, service: Service) -> str | None:
-    if not isinstance(service, BuiltService) or service.get("volumes") is not None:
+    if not isinstance(service, BuiltService):
         return None
     module = appmodule.find(ws, service)
-    if module is None or module.runner is not None:
+    mounted = service.get("volumes") is not None
+    if module is None or module.runner is not None or mounted and module.python_path:
         return None
     modules = Modules(ws.read, module.root, module.python_path)
     # the import path every app rule shares (imports inside functions followed too) first:
@@ -198,6 +201,8 @@ def _missing_import(ws: Workspace, service: Service) -> str | None:
     missing += [(found, lacks) for found in imports
                 if (lacks := _beside_only(ws, service, module, modules, found)
                     or _not_copied(ws, service, module, modules, found)) is not None]
+    missing = [(found, lacks) for found, lacks in missing
+               if not (mounted and appmodule.mounts_may_bring(ws, service, found.module))]
     if not missing:
         return None
     at_import = modules.import_packages(module.path, module.package, at_import=True)
