@@ -10,7 +10,8 @@ naming every service that uses it.
 Left alone: a service under `profiles:` (Compose refuses only a run that enables the
 profile); the `default` network; a service with `network_mode` (it joins no network of
 its own); a name that reads a variable that neither the stack's `.env` nor a default
-sets (`${NET:-backend}` is read as `backend`); a name that another compose file of the
+sets (`${NET:-backend}` is read as `backend`, and so is a volume's
+`${KEY_PATH:-dummy-key}:/run/key`, a named volume unless the variable is set); a name that another compose file of the
 repository defines (the files may be run together: a split stack, as C002 reads it); a
 stack that `include:`s other files or a service with `extends:` (their definitions come
 from files fixer does not merge); a bind mount (`./data:/data`, `/srv:/srv`, `~/x:/x`).
@@ -175,14 +176,28 @@ def _named_volume(entry: Value) -> tuple[str, Value] | None:
     `type: volume` and a `source`; None for a bind mount, an anonymous volume, a tmpfs."""
     text = scalar(entry)
     if text is not None:
-        if ":" not in text:
+        source = _before_colon(text)
+        if source is None:
             return None   # `/data`: an anonymous volume
-        source = text.split(":", 1)[0]
         return None if _is_path(source) else (source, entry)
     if (scalar(get(entry, "type")) or "") != "volume":
         return None
     source = scalar(get(entry, "source")) or ""
     return (source, entry) if source and not _is_path(source) else None
+
+
+def _before_colon(text: str) -> str | None:
+    """What a short volume entry names before its first `:` outside a `${...}` (the colon
+    of `${KEY_PATH:-dummy-key}:/run/key` is the variable's); None with no such colon."""
+    depth = 0
+    for index, char in enumerate(text):
+        if text.startswith("${", index):
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == ":" and not depth:
+            return text[:index]
+    return None
 
 
 def _is_path(source: str) -> bool:
