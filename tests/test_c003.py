@@ -768,3 +768,27 @@ def test_c003_a_probe_an_echo_feeds_is_judged_by_the_command_after_it(
     assert bool(finding.fixable) is fixable, finding
     assert why in (finding.reason or ""), finding.reason
     assert "`echo`" not in (finding.reason or ""), finding.reason
+
+
+def test_c003_a_rival_definition_whose_image_has_a_healthcheck_is_no_unchecked_one() -> None:
+    """docker-compose.local.yml also defines web, built from a Dockerfile whose HEALTHCHECK
+    probes it: no reason says that file defines web "with no healthcheck"."""
+    dockerfile = ("FROM node:22-alpine\nWORKDIR /app\nRUN apk add --no-cache curl\nCOPY . .\n"
+                  "EXPOSE 3000\nHEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1\n"
+                  'CMD ["node", "server.js"]\n')
+    web = ("services:\n  web:\n    build:\n      context: ./web\n      dockerfile: {}\n"
+           '    ports:\n      - "3000:3000"\n')
+    files = {"docker-compose.yml": web.format("Dockerfile"),
+             "docker-compose.local.yml": web.format("Dockerfile.local"),
+             "proxy/docker-compose.proxy.yml": "services:\n  proxy:\n    build:\n"
+                                               "      context: ./proxy\n    depends_on:\n"
+                                               "      - web\n",
+             "web/Dockerfile": dockerfile, "web/Dockerfile.local": dockerfile,
+             "web/server.js": "", "proxy/Dockerfile": "FROM nginx:alpine\n"}
+    [found] = check(files, select="C003")
+    assert "with no healthcheck" not in (found.reason or ""), found.reason
+    files["web/Dockerfile.local"] = dockerfile.replace(
+        "HEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1\n", "")
+    [found] = check(files, select="C003")
+    assert "docker-compose.local.yml also defines web, with no healthcheck" in \
+        (found.reason or ""), found.reason

@@ -176,9 +176,19 @@ def _unchecked_definers(ws: Workspace) -> dict[str, list[ComposeDoc]]:
             if _extends_itself(value, name):
                 continue   # `extends: {file: compose.yaml, service: db}`: db's healthcheck
             check = get(value, "healthcheck")
-            if written_health([check] if check is not None else []) is not Health.CHECKED:
+            if written_health([check] if check is not None else []) is not Health.CHECKED \
+                    and not _image_checks(ws, doc, name):
                 found.setdefault(name, []).append(doc)
     return found
+
+
+def _image_checks(ws: Workspace, doc: ComposeDoc, name: str) -> bool:
+    """The service `name` as the stacks `doc` belongs to build it has a healthcheck of its
+    image (its Dockerfile's HEALTHCHECK, `Dockerfile.local` installing curl and probing):
+    the definition is checked though its compose entry sets none."""
+    return any(isinstance(service, BuiltService) and health(service) is Health.CHECKED
+               for stack in ws.stacks if any(d is doc for d in stack.docs)
+               for service in [stack.services.get(name)] if service is not None)
 
 
 def _extends_itself(value: Value, name: str) -> bool:
