@@ -390,8 +390,11 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
                                     "Windows separator: Compose on Linux and macOS reads it as "
                                     "part of a name; write the path with `/`")
     if not _context_exists(ws, build):   # Compose stops at the folder, before any file
-        return replace(base, message=f"{service.name}: the build context {build.context} "
-                                     "does not exist",
+        given = get(build.node, "context")   # the finding names it: it goes on its line
+        written_at = given.node if given is not None else build.node.node
+        return replace(base, line=doc.line(written_at), column=doc.column(written_at),
+                       message=f"{service.name}: the build context {build.context} "
+                               "does not exist",
                        reason=f"the build context {build.context} does not exist"
                        + _missing_context_hint(ws, build))
     if _names_a_folder(ws, build):
