@@ -11,7 +11,8 @@ Left alone: a service under `profiles:` (Compose refuses only a run that enables
 profile); the `default` network; a service with `network_mode` (it joins no network of
 its own); a name that reads a variable that neither the stack's `.env` nor a default
 sets (`${NET:-backend}` is read as `backend`, and so is a volume's
-`${KEY_PATH:-dummy-key}:/run/key`, a named volume unless the variable is set); a name that another compose file of the
+`${KEY_PATH:-dummy-key}:/run/key`, a named volume unless the variable is set); a name
+that another compose file of the
 repository defines (the files may be run together: a split stack, as C002 reads it); a
 stack that `include:`s other files or a service with `extends:` (their definitions come
 from files fixer does not merge); a bind mount (`./data:/data`, `/srv:/srv`, `~/x:/x`).
