@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from fixer.core.envfile import resolved
+from fixer.core.lazyre import lazy_compile
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.stacks import included_paths
@@ -203,8 +204,12 @@ def _before_colon(text: str) -> str | None:
 
 def _is_path(source: str) -> bool:
     """Compose reads a source that starts like a path as a bind mount (a Windows drive
-    letter too)."""
-    return source.startswith((".", "/", "~", "\\")) or (len(source) == 1 and source.isalpha())
+    letter too, alone or with its path: `D:/data` a variable's default gives)."""
+    return source.startswith((".", "/", "~", "\\")) or (len(source) == 1 and source.isalpha()) \
+        or _DRIVE_PATH.match(source) is not None
+
+
+_DRIVE_PATH = lazy_compile(r"[A-Za-z]:[\\/]")
 
 
 def _key_node(value: Value, name: str) -> Value:
