@@ -716,8 +716,9 @@ def _back_importers(mods: Modules, site: AppSite, result: AppRoutes,
     (`from app import routes`, `import routes` or `from routes import items` at the end of
     `app/main.py`, `importlib.import_module("app.routes")`, and `from app.main import app`
     in the module it runs, which decorates it): each, and the name the app has there, as it
-    imports the app from any module of the `chain` of sites that bind it. A module imported
-    by a name fixer cannot read is noted in `result`."""
+    imports the app from any module of the `chain` of sites that bind it; through modules
+    that import such a module in turn (a package's `__init__` importing its routes). A
+    module imported by a name fixer cannot read is noted in `result`."""
     if not isinstance(site.scope, ast.Module):
         return []
     modules: list[str | None] = []
@@ -730,15 +731,35 @@ def _back_importers(mods: Modules, site: AppSite, result: AppRoutes,
             modules.append(where[0] if where is not None else None)   # the file it runs
     modules += _imported_by_name(mods, site, result)
     found: dict[str, tuple[str, ast.Module, str]] = {}
-    for module in modules:
+    seen: set[str] = set()
+    todo = [(module, 0) for module in modules]
+    while todo:
+        module, depth = todo.pop(0)
         loaded = mods.load(module) if module is not None else None
-        if loaded is None or module is None or module in found or \
+        if loaded is None or module is None or module in seen or \
                 any(module == other.path for other in chain):
             continue
+        seen.add(module)
         name = _name_of_app_in(mods, module, loaded[1], chain)
         if name is not None:
             found[module] = (module, loaded[1], name)
+        elif depth < _FOLLOWED_IMPORTS:   # `from pkg import endpoints`, whose `__init__`
+            todo += [(inner, depth + 1)   # imports the modules that decorate the app
+                     for inner in _top_level_imports(mods, module, loaded[1])]
     return list(found.values())
+
+
+# how many modules deep an import that does not name the app is followed to one that does
+_FOLLOWED_IMPORTS = 2
+
+
+def _top_level_imports(mods: Modules, path: str, tree: ast.Module) -> list[str | None]:
+    """The files the top-level imports of a module run (None where no file of the import
+    root)."""
+    return [where[0] if (where := mods.imported(path, stmt, alias.asname or alias.name))
+            is not None else None
+            for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))
+            for alias in stmt.names]
 
 
 def _imported_by_name(mods: Modules, site: AppSite, result: AppRoutes) -> list[str | None]:

@@ -1,0 +1,1 @@
+from .health import get_health
