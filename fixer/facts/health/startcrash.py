@@ -266,8 +266,9 @@ def _beside_only(ws: Workspace, service: BuiltService, module: appmodule.AppModu
     first = found.module.split(".")[0]
     folder = posixpath.dirname(found.path)
     if not found.absolute or folder == module.root or first in sys.stdlib_module_names or \
-            modules.path_of(first) is not None or not _held(ws, folder, first):
-        return None
+            modules.path_of(first) is not None or not _held(ws, folder, first) or \
+            tree_index.files_under(ws.tree, posixpath.join(module.root, first)):
+        return None   # the last: a namespace package of that name at the import root
     if not _unshared(ws, service)(first) or any(
             (file := ws.read(path)) is not None and "sys.path" in file.text
             for path in appmodule.import_packages(ws, module)):
