@@ -338,3 +338,30 @@ def test_mysql_reason_names_the_root_password_not_a_user_it_only_skips(tmp_path:
     _code, out, _ = run_cli("check", case, "--select", "C005", "--format", "json")
     [finding] = json.loads(out)["findings"]
     assert "MYSQL_ROOT_PASSWORD from `${SQL_PASSWORD}`" in finding["reason"], finding["reason"]
+
+
+@pytest.mark.parametrize(("option", "doubt"), [
+    ("port = 3307", "which sets `port = 3307`: the probe does not follow it"),
+    ("skip-networking", "which sets `skip-networking`: the probe does not follow it"),
+    ("port = 3306\nbind-address = 0.0.0.0", None),
+])
+def test_a_mysql_option_file_of_the_repository_is_read(tmp_path: Path, option: str,
+                                                       doubt: str | None) -> None:
+    """The option file a bind mount of the repository brings is read: a port or networking
+    setting the probe does not follow keeps it in doubt, naming it; the default port and a
+    bind to every address leave it as it is."""
+    case = write_tree(tmp_path / "repo", {
+        "docker-compose.yml": (
+            "services:\n  api:\n    build: ./api\n    depends_on: [db]\n"
+            "  db:\n    image: mysql:8\n    environment:\n"
+            "      MYSQL_ROOT_PASSWORD: example\n    volumes:\n"
+            "      - ./my.cnf:/etc/mysql/conf.d/custom.cnf\n"),
+        "my.cnf": f"[mysqld]\n{option}\n",
+        "api/Dockerfile": API_DOCKERFILE, "api/requirements.txt": "fastapi\nuvicorn\n",
+        "api/app/__init__.py": "", "api/app/main.py": MAIN})
+    _code, out, _ = run_cli("check", case, "--select", "C005", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    if doubt is None:
+        assert finding["fix"]["safety"] == "safe", finding
+    else:
+        assert doubt in (finding["reason"] or ""), finding["reason"]

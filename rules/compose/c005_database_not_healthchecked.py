@@ -83,7 +83,9 @@ while the entrypoint initialises the database on a temporary server with
 `--skip-networking`, and an app let through then finds no TCP port open (a server whose
 own command has `--skip-networking` is probed on its socket, `--socket=` kept; one that
 reads a configuration file mounted into `/etc/mysql/conf.d`, or that whole folder, is
-unsafe: it may move the port or turn networking off);
+unsafe: it may move the port or turn networking off; not one the repository holds that
+sets none of `port` (but 3306), `skip-networking`, `bind-address` (but a wildcard or the
+loopback) and `!include`);
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
@@ -154,8 +156,8 @@ for good when such an app service has `extends:` (C004 never gives it a healthch
 fixer does not follow `extends:`). Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
 when the server reads a configuration file that may move its port (or require TLS); not a
-`redis.conf` a bind mount takes from the repository that sets none of `port`, `tls-port`,
-`requirepass`, `aclfile`, `user`, `include`, `rename-command` and `daemonize`; when
+`redis.conf` a bind mount takes from the repository that sets none of `port` (but 6379),
+`tls-port`, `requirepass`, `aclfile`, `user`, `include`, `rename-command` and `daemonize`; when
 `redis-server` also takes TLS connections (`--tls-port`), which its clients may use while
 the probe asks the plain port, when a service that
 waits for it calls it on another port than its image's default and the probe names none

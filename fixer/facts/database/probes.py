@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_in
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
 from fixer.model.services import (
@@ -148,7 +149,7 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     argv, doubt = _argv(kind, env, words, version, unknown,
                         _mounted_conf(ws, service, words)[1])
     return DbProbe(kind, _test(argv), _other_program(kind, words) or doubt or unread or
-                   _tls_port(kind, words) or _mounted_config(kind, service),
+                   _tls_port(kind, words) or _mounted_config(ws, kind, service),
                    _tls_only(kind, words) or _bound_elsewhere(ws, kind, service, words) or
                    _before_pg_isready(kind, version))
 
@@ -237,17 +238,50 @@ _MYSQL_CONFIG = lazy_compile(r"^/etc/mysql/?$|^/etc/mysql/(?:my\.cnf|(?:conf|mar
                              r"mysql\.conf)\.d(?:/|$))|^/etc/my\.cnf")
 
 
-def _mounted_config(kind: str, service: Service) -> str | None:
+def _mounted_config(ws: Workspace, kind: str, service: Service) -> str | None:
     """Why the TCP probe may not reach MySQL or MariaDB: the service mounts a configuration
     file the server reads (`./my.cnf:/etc/mysql/conf.d/custom.cnf`), which may move its port
-    or turn networking off (`skip-networking`)."""
+    or turn networking off (`skip-networking`). A file or folder of the repository is read:
+    one that sets none of that (its `port = 3306` the default) leaves the probe as it is."""
     if kind not in ("mysql", "mariadb"):
         return None
-    found = next((target for _source, target in mount_entries(service)
-                  if _MYSQL_CONFIG.search(target)), None)
-    return None if found is None else (
-        f"the server reads the configuration mounted at `{found}`, which may set another port "
-        "or `skip-networking`")
+    held = dict((target, source) for source, target in bind_mounts(service))
+    for _written, target in mount_entries(service):
+        if not _MYSQL_CONFIG.search(target):
+            continue
+        source = held.get(target)
+        texts = _config_texts(ws, source) if source is not None else None
+        if texts is None:
+            return (f"the server reads the configuration mounted at `{target}`, which may set "
+                    "another port or `skip-networking`")
+        directive = next((found.group(0).strip() for text in texts
+                          for found in _MYSQL_PROBE_DIRECTIVES.finditer(text)
+                          if not _DEFAULT_MYSQL_PORT.match(text, found.start())), None)
+        if directive is not None:
+            return (f"the server reads the configuration mounted at `{target}` ({source}), "
+                    f"which sets `{directive}`: the probe does not follow it")
+    return None
+
+
+# what a MySQL option file may set that a TCP probe of 127.0.0.1:3306 does not follow
+_MYSQL_PROBE_DIRECTIVES = lazy_compile(
+    r"^[ \t]*(?:port|skip[-_]networking|bind[-_]address|!include(?:dir)?)\b[^\n#]*",
+    re.M | re.I)
+# what leaves the probe as it is: the default port, a bind to every address or the loopback
+_DEFAULT_MYSQL_PORT = lazy_compile(
+    r"[ \t]*(?:port[ \t]*=[ \t]*3306|bind[-_]address[ \t]*=[ \t]*"
+    r"(?:0\.0\.0\.0|\*|::|127\.0\.0\.1|localhost))[ \t]*(?:#|$)", re.M | re.I)
+
+
+def _config_texts(ws: Workspace, source: str) -> list[str] | None:
+    """The texts of the option files a mount of the repository's `source` brings: the file,
+    or the `.cnf` files of the folder; None where the repository holds neither."""
+    file = ws.read(source)
+    if file is not None:
+        return [file.text]
+    files = [ws.read(path) for path in files_in(ws.tree, source) if path.endswith(".cnf")]
+    texts = [f.text for f in files if f is not None]
+    return texts if texts or files_in(ws.tree, source) else None
 
 
 def _tls_only(kind: str, words: list[str]) -> str | None:
@@ -538,6 +572,10 @@ _REDIS_PROBE_DIRECTIVES = lazy_compile(r"^[ \t]*(?:port|tls-port|requirepass|acl
                                        r"include|rename-command|daemonize)\b", re.M | re.I)
 
 
+# `port 6379`: the port the probe asks already
+_DEFAULT_REDIS_PORT = lazy_compile(r"[ \t]*port[ \t]+6379[ \t]*(?:#|$)", re.M | re.I)
+
+
 def _redis_config_doubt(words: list[str], conf: str | None = None) -> str | None:
     """A configuration file redis-server reads may set its port, a password or a bind
     address; a `--port` after it on the command line wins over the file's port (redis
@@ -547,7 +585,8 @@ def _redis_config_doubt(words: list[str], conf: str | None = None) -> str | None
     if at is None:
         return None
     if conf is not None:
-        directive = _REDIS_PROBE_DIRECTIVES.search(conf)
+        directive = next((found for found in _REDIS_PROBE_DIRECTIVES.finditer(conf)
+                          if not _DEFAULT_REDIS_PORT.match(conf, found.start())), None)
         return None if directive is None else (
             f"redis-server reads the configuration `{words[at]}`, which sets "
             f"`{directive.group(0).strip()}`: the probe does not follow it")
