@@ -191,7 +191,8 @@ probe is the author's call, as H001 says), and on distroless images under
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods, when it
 loads a model or imports a library that serves models (`vllm`, `torch`; not a package of
-the repository by that name, which Python imports in its place), or calls at
+the repository by that name, which Python imports in its place), or a module on its import
+path sleeps 10 s or more or trains a model (`model.fit(...)`) in its own body, or calls at
 start-up a function that downloads the data file it opens (skyfield's `load("de421.bsp")`,
 `urlretrieve`), and when its
 command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`, or its

@@ -32,7 +32,8 @@ service writes its name but in its `def`, and no decorator, dunder or library's 
 calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
 `torch`) is a reason too: their loaders are many (`LLM(model=...)`, `WhisperModel(
 "large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof that the app
-starts in time; not a package of the app's own import root by that name (a `vllm/` folder
+starts in time. So is a module of the import path whose own body sleeps 10 s or more or
+trains a model (`importwork.py`); not a package of the app's own import root by that name (a `vllm/` folder
 holding the repository's HTTP client), which Python imports in its place.
 """
 
@@ -49,6 +50,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
+from fixer.facts.health.importwork import import_work
 from fixer.facts.health.startup_requests import (
     IMPORTED, SLEEP_DOUBT, Caller, StartupRequest, http_request, loop_wait, startup_functions,
     startup_request)
@@ -252,8 +254,23 @@ def slow_start(ws: Workspace, service: Service, ready: bool | None = None) -> st
     if step is not None:
         what = f"loads a model (`{step[1]}`)" if step[1] in _LOADER_NAMES else f"runs `{step[1]}`"
         return f"its command runs {step[0]} before the server starts, which {what}"
+    work = _import_work(ws, service)
+    if work is not None:
+        return work
     load = model_load(ws, service, ready)
     return described(load) if load is not None else None
+
+
+def _import_work(ws: Workspace, service: Service) -> str | None:
+    """`api/app/main.py:5 sleeps 90 s at import (`time.sleep`)`: the first module on the
+    app's import path whose own body holds the server back (`importwork`)."""
+    module = appmodule.find(ws, service)
+    for path in appmodule.import_path(ws, module) if module is not None else []:
+        file = ws.read(path)
+        found = import_work(file) if file is not None else None
+        if found is not None:
+            return f"{path}:{found[0]} {found[1]}"
+    return None
 
 
 # `uv run` with what keeps it from syncing the environment first, or from adding the dev group
