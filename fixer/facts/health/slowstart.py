@@ -32,9 +32,10 @@ service writes its name but in its `def`, and no decorator, dunder or library's 
 calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
 `torch`) is a reason too: their loaders are many (`LLM(model=...)`, `WhisperModel(
 "large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof that the app
-starts in time. So is a module of the import path whose own body sleeps 10 s or more or
-trains a model (`importwork.py`); not a package of the app's own import root by that name (a `vllm/` folder
-holding the repository's HTTP client), which Python imports in its place.
+starts in time; not a package of the app's own import root by that name (a `vllm/`
+folder holding the repository's HTTP client), which Python imports in its place. So is a
+module of the import path whose own body sleeps 10 s or more or trains a model
+(`importwork.py`).
 """
 
 from __future__ import annotations
