@@ -54,6 +54,8 @@ _KEYWORDS = lazy_compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|
 # files that are deployments by their name
 # files that are deployments by their name (`fly.toml` and `render.yaml` have readers of
 # their own: P001's, and `deployments.py`; Render finds the port an image listens on)
+# a line that prints what follows on it, in quotes: `echo "`, `printf '`, `Write-Host "`
+_PRINTED = lazy_compile(r"""\b(?:echo|printf|Write-Host|Write-Output)\b[^"'\n]*["'][^"'\n]*$""")
 _DEPLOYMENT_NAME = lazy_compile(
     r"(^|/)(heroku\.yml|Tiltfile|helmfile[^/]*\.ya?ml|docker-stack[^/]*\.ya?ml|"
     r"[^/]+\.nomad(\.hcl)?|app\.ya?ml)$")
@@ -190,14 +192,15 @@ def _ours(ws: Workspace) -> Callable[[str | None], bool]:
 def _deploys(path: str, text: str, by_name: bool, script: bool,
              ours: Callable[[str | None], bool]) -> tuple[int | None, str]:
     """Where the file deploys or runs an image, and how, for the reason; None where not. A
-    command in a comment (`# gcloud run deploy ...`) does not, nor a `docker run` of an
+    command in a comment (`# gcloud run deploy ...`) does not, nor one in the text a step
+    prints (`echo "  - K8s: kubectl apply -f canary.yaml"`), nor a `docker run` of an
     image that is not the repository's."""
     if by_name:
         return 0, "deploys images"
     for command in _DEPLOYS.finditer(text) if script and _KEYWORDS.search(text) else ():
         line = text[text.rfind("\n", 0, command.start()) + 1:command.start()]
-        if "#" in line:
-            continue
+        if "#" in line or _PRINTED.search(line):
+            continue   # a comment, or text a step prints (`echo "  - kubectl apply ..."`)
         run = DOCKER_RUN.match(text, command.start())
         if run is not None and (not ours(run_image(run.group())) or
                                 runs_a_command(run.group())):
