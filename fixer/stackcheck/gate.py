@@ -17,7 +17,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
-    probe_fails, probe_unsure, resolved_image, stops_uninitialised)
+    needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_uninitialised)
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.healthchecks import (
     Health,
@@ -338,7 +338,7 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
         return _unset_reason(ws, target, unset)
     doubt = environment_doubt(ws, target) or stops_uninitialised(ws, target) or \
         _tls_doubt(probes) or _import_doubt(ws, target, tool, text) or why or \
-        static_dir_doubt(ws, target)
+        static_dir_doubt(ws, target) or needs_a_stopped_database(ws, target)
     return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
         if doubt is not None else None
 

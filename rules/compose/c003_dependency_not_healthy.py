@@ -90,7 +90,8 @@ the repository, and `environment` set no password, or an empty one (`POSTGRES_PA
 in a template env file), nor say to go without one (`POSTGRES_HOST_AUTH_METHOD`, the
 `_FILE` and `ALLOW_EMPTY` forms), or a postgres image from 18 on with a volume at the old
 `/var/lib/postgresql/data`, as C005 judges its own probe: the image stops at its first
-start, and its healthcheck never passes.
+start, and its healthcheck never passes. So is a gate on an app that depends on such a
+database: it stops or waits with it, its healthcheck failing.
 Unsafe too when the waiting file relies on the service without defining it and another
 compose file of its folder (or of its stack's base) defines a service of that name with no
 healthcheck that runs (a prod file's `db`, a proxy to a managed database, beside the dev

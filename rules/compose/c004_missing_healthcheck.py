@@ -277,6 +277,7 @@ from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
+from fixer.facts.database.probes import needs_a_stopped_database
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import (
     addable,
@@ -775,7 +776,8 @@ def _doubtful_list(ws: Workspace, service: BuiltService, waiters: list[str]) -> 
 
 def _start_doubt(ws: Workspace, service: BuiltService) -> str | None:
     """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe."""
-    return static_dir_doubt(ws, service) or environment_doubt(ws, service)
+    return static_dir_doubt(ws, service) or environment_doubt(ws, service) or \
+        needs_a_stopped_database(ws, service)
 
 
 def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:

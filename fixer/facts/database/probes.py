@@ -27,6 +27,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
+from fixer.model.depends import dependencies
 from fixer.model.services import (
     Service, bind_mounts, given_in_environment, mount_entries, named_in_environment,
     volume_targets)
@@ -623,7 +624,14 @@ def init_needs(kind: str) -> tuple[str, ...]:
 
 
 def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None) -> str | None:
-    """Why a probe of the database may never pass: the image's entrypoint stops at the first
+    """`stops_at_first_start`, said of a probe of the database: it would never pass."""
+    why = stops_at_first_start(ws, service, kind)
+    return f"{why}: the probe would never pass" if why is not None else None
+
+
+def stops_at_first_start(ws: Workspace, service: Service,
+                         kind: str | None = None) -> str | None:
+    """Why the database never runs: the image's entrypoint stops at the first
     start, where the service sets no password, or an empty one (`POSTGRES_PASSWORD=` in a
     template env file), nor says to go without one (`POSTGRES_PASSWORD`,
     `MYSQL_ROOT_PASSWORD`, their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server
@@ -648,7 +656,20 @@ def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None
     sets = f"sets {empty[0]} empty and none of {', '.join(others)}" if empty else \
         f"sets no {needs[0]} (nor {', '.join(needs[1:3])})"
     return (f"{service.name} {sets}, so the {kind} image stops at its first start, before "
-            "the server runs: the probe would never pass")
+            "the server runs")
+
+
+def needs_a_stopped_database(ws: Workspace, target: Service) -> str | None:
+    """Why the target may never turn healthy though its own healthcheck is sound: a
+    database it depends on stops at its first start (`stops_at_first_start`), and an app
+    that reaches for it at start-up stops or waits with it."""
+    for entry in dependencies(target):
+        needed = target.stack.services.get(entry.name)
+        why = stops_at_first_start(ws, needed) if needed is not None else None
+        if why is not None:
+            return (f"{target.name} depends on {entry.name}, and {why}: {target.name} may "
+                    "stop or wait with it, its healthcheck failing")
+    return None
 
 
 # where the postgres image keeps its data up to 17; from 18 on it is /var/lib/postgresql/18/docker
@@ -670,4 +691,4 @@ def _data_moved(ws: Workspace, service: Service) -> str | None:
     shown = image.rsplit("/", 1)[-1]
     return (f"{service.name} mounts a volume at {_OLD_PGDATA}, which the postgres image from 18 "
             f"on (`{shown}`) refuses at its first start, its data having moved to "
-            "/var/lib/postgresql/18/docker: the probe would never pass")
+            "/var/lib/postgresql/18/docker")

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from . import db  # noqa: F401
+
+app = FastAPI()
