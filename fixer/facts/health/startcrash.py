@@ -29,7 +29,8 @@ ignores the file (local settings, generated code), nor for names that builds gen
 (`_pb2`, `_version`) or that a `RUN` of the Dockerfile names. Nor, in Python 3, is a module
 found by its bare name beside the module that imports it (`from helpers import x` in
 app/svc/server.py, next to app/svc/helpers.py): it counts as missing where nothing may put
-that folder or the module on sys.path (`_beside_only`). Nor is one the repository holds and
+that folder or the module on sys.path (`_beside_only`), and not where the module imports
+its own name (`import whisper` in whisper.py: the installed package's). Nor is one the repository holds and
 the image does not, where fixer reads every COPY of the image (`_not_copied`).
 """
 
@@ -265,7 +266,10 @@ def _beside_only(ws: Workspace, service: BuiltService, module: appmodule.AppModu
     standard library."""
     first = found.module.split(".")[0]
     folder = posixpath.dirname(found.path)
-    if not found.absolute or folder == module.root or first in sys.stdlib_module_names or \
+    # a module that imports its own name (`import whisper` in whisper.py) means another one
+    itself = posixpath.splitext(posixpath.basename(found.path))[0] == first
+    if itself or not found.absolute or folder == module.root or \
+            first in sys.stdlib_module_names or \
             modules.path_of(first) is not None or not _held(ws, folder, first) or \
             tree_index.files_under(ws.tree, posixpath.join(module.root, first)):
         return None   # the last: a namespace package of that name at the import root

@@ -189,10 +189,14 @@ def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,
 
 def installed_in_image(ws: Workspace, service: BuiltService, name: str) -> bool:
     """The image may hold a package of that name: it installs a project (`pip install .`,
-    a pyproject.toml), what fixer cannot name, or a requirement named so."""
+    a pyproject.toml), what fixer cannot name, or a requirement named so, or named with it
+    as a word of its own at either end (`openai-whisper` installs `whisper`,
+    `python-multipart` `multipart`)."""
     app = service.app
     found = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
-    return found.unknown is not None or found.pyproject is not None or found.has(name)
+    key = normalize(name)
+    return found.unknown is not None or found.pyproject is not None or found.has(name) or \
+        any(named.endswith("-" + key) or named.startswith(key + "-") for named in found.names)
 
 
 def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,

@@ -1,0 +1,3 @@
+import whisper
+
+MODELS = whisper.available_models()
