@@ -433,14 +433,25 @@ def side_effect(route: Route) -> str:
 
 
 def _writes(function: ast.AST) -> str | None:
-    """The first call of the function that queues work or writes (`ping.delay`), as
-    written."""
+    """The first call of the function that queues work or writes (`ping.delay`, a file
+    opened to append or write: `open(LOG, "a")`), as written."""
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                 node.func.attr in _SIDE_EFFECTS or node.func.attr in _SENDS
                 and "producer" in ast.unparse(node.func.value).lower()):
             return ast.unparse(node.func)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id == "open" and _opens_to_write(node):
+            return "open"
     return None
+
+
+def _opens_to_write(call: ast.Call) -> bool:
+    """`open(path, "a")`, `open(path, mode="w")`: a mode that writes the file."""
+    mode = call.args[1] if len(call.args) > 1 else \
+        next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and \
+        bool(set(mode.value) & set("aw+x"))
 
 
 def middleware_side_effect(ws: Workspace, service: Service) -> str:
