@@ -48,6 +48,9 @@ INFRA_IMAGES = frozenset({
     "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
     "vault", "consul", "mkdocs-material", "pgadmin4", "adminer", "mailhog", "otel-collector",
     "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine",
+    # databases and brokers by other names (`postgis/postgis:16-3.4`)
+    "postgis", "timescaledb", "pgvector", "valkey", "mosquitto", "eclipse-mosquitto", "nats",
+    "etcd", "influxdb", "clickhouse-server", "qdrant", "neo4j",
     # sidecars a pod runs beside the app
     "cloud-sql-proxy", "gce-proxy", "oauth2-proxy", "fluent-bit", "fluentd", "vault-agent",
     "linkerd-proxy", "proxyv2", "datadog-agent", "pgbouncer"})
