@@ -66,7 +66,9 @@ a health route, or one whose last part names health: `/healthcheck/`,
 `/api/v1/health`, `/heartbeat`, `/ping`; not one it adds on some runs only, such as
 `/debug/ping` under `if DEBUG:`), or, of several, exactly one whose path ends with the
 probe's (`/api/v1/health/live` beside `/api/v1/health/ready` for a probe of
-`/health/live`), the probe's path is rewritten to it, in place:
+`/health/live`), or exactly one the probe's path ends with (`/health` beside `/ready` and
+`/live` for a probe of `/api/health`, a proxy's prefix the probe inside the container does
+not pass), the probe's path is rewritten to it, in place:
 only the path's characters change, in the compose file or the Dockerfile that holds the probe.
 Otherwise (none, or several to choose from), the app gets a `GET PATH` route
 returning `{"status": "ok"}`, added as H001 adds one (after the app's last route,
@@ -270,10 +272,18 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
 def _probed_one(served: list[str], probed: str) -> list[str]:
     """The app's health routes, or, of several, the one whose path ends with the probe's
     (`/api/v1/health/live` beside `/api/v1/health/ready` for a probe of `/health/live`):
-    the route the probe meant, under a prefix it left out."""
+    the route the probe meant, under a prefix it left out; else the one the probe's path
+    ends with (`/health` beside `/ready` and `/live` for a probe of `/api/health`): the
+    route it meant, under a proxy's prefix a probe inside the container does not pass."""
+    if len(served) <= 1:
+        return served
     tail = "/" + probed.strip("/")
     ending = [path for path in served if (path.rstrip("/") or "/").endswith(tail)]
-    return ending if len(served) > 1 and len(ending) == 1 else served
+    if len(ending) == 1:
+        return ending
+    ended = [path for path in served if path.rstrip("/") and
+             tail.endswith("/" + path.strip("/"))]
+    return ended if len(ended) == 1 else served
 
 
 def _head_probe(service: Service) -> str | None:

@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from app import health
+
+app = FastAPI()
+app.include_router(health.router)
