@@ -2710,10 +2710,19 @@ def _kept_by(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
                 "the routes") if _GUARD_WORDS.search(name) and \
             not _of_no_route_package(tree, name) else None
     where, cls = found
-    if "middleware" not in ast.unparse(cls).lower():
+    if not _adds_middleware(cls):
         return None
     return (f"`{shown}` hands the app to the class {cls.name} ({where}:{cls.lineno}), which "
             "adds middleware to it that may answer before the health route")
+
+
+def _adds_middleware(cls: ast.ClassDef) -> bool:
+    """The class's code registers middleware (`app.add_middleware(...)`, `app.middleware(
+    "http")`), whatever its name says (`RegisterErrorsMiddleware` that only adds exception
+    handlers registers none)."""
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+               node.func.attr in ("add_middleware", "middleware")
+               for node in ast.walk(cls))
 
 
 def _helper_class(mods: Modules, path: str, tree: ast.Module,
@@ -2739,6 +2748,11 @@ def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
     would be: only middleware that answers first is a doubt."""
     found = _helper_function(mods, path, tree, name)
     if found is None:
+        cls = _helper_class(mods, path, tree, name)
+        if cls is not None:   # a class of the repository the app is handed to: read
+            return (f"`{name}({var})` hands the app to the class {cls[1].name} "
+                    f"({cls[0]}:{cls[1].lineno}), which adds middleware to it that may answer "
+                    "before the health route") if _adds_middleware(cls[1]) else None
         return (f"`{name}({var})`, which fixer does not read, may add middleware that answers "
                 "before the routes") if _GUARD_WORDS.search(name) else None
     where, module, function = found
