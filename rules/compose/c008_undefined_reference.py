@@ -88,7 +88,7 @@ class _Use:
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    anywhere = _defined(ws.compose_docs.values())
+    definers = _definers(ws.compose_docs.values())
     seen: dict[tuple[str, str, str], _Use] = {}
     for stack in ws.stacks:
         if any(included_paths(doc) for doc in stack.docs):
@@ -98,8 +98,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if service.get("extends") is not None or service.get("profiles") is not None:
                 continue   # merged from a file fixer does not read; or started by a profile
             for key, doc, name, node in _references(service):
-                if name in defined[key] or name in anywhere[key]:
-                    continue
+                if name in defined[key] or any(service.name not in other.services
+                                               for other in definers[key].get(name, [])):
+                    continue   # a file that completes this one defines it (a split stack)
                 use = seen.setdefault((doc.path, key, name), _Use(doc, node))
                 if service.name not in use.services:
                     use.services.append(service.name)
@@ -128,6 +129,19 @@ def _violation(key: str, name: str, use: _Use, defined: Collection[str] = ()) ->
                  f"undefined {kind}\")"),
         path=use.doc.path, line=use.doc.line(use.node.node), column=use.doc.column(use.node.node),
         service=users[0], subject=f"{kind} {name}", reason=fix)
+
+
+def _definers(docs: Iterable[ComposeDoc]) -> dict[str, dict[str, list[ComposeDoc]]]:
+    """Per kind, per name, the compose files whose top-level key defines it. One that also
+    defines the service using it is an alternative stack (`docker-compose.dev.yml` beside
+    `docker-compose.yml`, each with its own `rabbitmq`), not the rest of a split one: its
+    definition is not loaded with the file that lacks it."""
+    found: dict[str, dict[str, list[ComposeDoc]]] = {key: {} for key in KINDS}
+    for doc in docs:
+        for key, names in _defined([doc]).items():
+            for name in names:
+                found[key].setdefault(name, []).append(doc)
+    return found
 
 
 def _defined(docs: Iterable[ComposeDoc]) -> dict[str, set[str]]:
