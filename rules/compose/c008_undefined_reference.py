@@ -12,8 +12,10 @@ profile); the `default` network; a service with `network_mode` (it joins no netw
 its own); a name that reads a variable that neither the stack's `.env` nor a default
 sets (`${NET:-backend}` is read as `backend`, and so is a volume's
 `${KEY_PATH:-dummy-key}:/run/key`, a named volume unless the variable is set); a name
-that another compose file of the
-repository defines (the files may be run together: a split stack, as C002 reads it); a
+that another compose file of the repository defines (the files may be run together: a
+split stack, as C002 reads it), but not one that also defines the service using it (an
+alternative stack, `docker-compose.dev.yml` with its own `rabbitmq` and volume, which
+`docker compose up` does not load); a
 stack that `include:`s other files or a service with `extends:` (their definitions come
 from files fixer does not merge); a bind mount (`./data:/data`, `/srv:/srv`, `~/x:/x`).
 
