@@ -34,6 +34,7 @@ from fixer.model.services import (
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
+from fixer.sources.hubname import image_name
 from fixer.sources.launch import shell_script_at
 
 _INTERPOLATION = lazy_compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
@@ -676,13 +677,30 @@ def needs_a_stopped_database(ws: Workspace, target: Service) -> str | None:
 _OLD_PGDATA = "/var/lib/postgresql/data"
 
 
+def _postgres_major(image: str) -> int | None:
+    """The PostgreSQL major version the image runs: its tag's for the official image, 18 for
+    `latest` or no tag (the newest); a `pg16` in another image's tag (`pgvector/pgvector:pg16`,
+    `postgis/postgis:16-3.4` reads 16); None where the tag does not say."""
+    name = posixpath.basename(image.split("@", 1)[0])
+    tag = name.rsplit(":", 1)[1] if ":" in name else ""
+    if tag in ("", "latest"):
+        return 18 if image_name(image) == "postgres" else None
+    named = re.search(r"(?:^|[-_])pg(\d+)", tag)
+    if named is not None:
+        return int(named.group(1))
+    version = image_version(image)
+    return version[0] if version is not None and image_name(image) in ("postgres",
+                                                                       "postgis/postgis") \
+        else None
+
+
 def _data_moved(ws: Workspace, service: Service) -> str | None:
     """Why the postgres image stops at its first start: from 18 on (`latest`, a tag with no
     version), its entrypoint refuses a volume mounted at /var/lib/postgresql/data, where
     17 and earlier kept their data, unless PGDATA points there."""
     image = resolved_image(service)
-    version = image_version(image) if image is not None else None
-    if image is None or service.app is not None or (version is not None and version[0] < 18) \
+    version = _postgres_major(image) if image is not None else None
+    if image is None or service.app is not None or version is None or version < 18 \
             or "PGDATA" in service.environment(ws.tree):
         return None
     if not any(posixpath.normpath(target) == _OLD_PGDATA
