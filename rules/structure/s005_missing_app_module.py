@@ -27,8 +27,9 @@ package the image installs, PYTHONPATH).
 Left alone, because they may bring the module: a `volumes:` entry over the module's
 folder or above it (`.:/app`, `./src/svc:/app/svc`; not one beside it, `./logs:/app/logs`,
 nor a bind mount of a repository folder that lacks the module too, `./:/code` with no
-`webapp/main.py` in the repository, unless git ignores that path), one fixer cannot read, `PYTHONPATH` (set to anything, `$PWD/todos` too), code of the build context
-the image installs as a package (`pip install .`, `pip install ./libs/core`, a wheel, `uv
+`webapp/main.py` in the repository, unless git ignores that path), one fixer cannot read,
+`PYTHONPATH` (set to anything, `$PWD/todos` too), code of the build context the image
+installs as a package (`pip install .`, `pip install ./libs/core`, a wheel, `uv
 sync`, `poetry install`), a stage
 that copies nothing from the build context, a base image fixer does not know (an
 organization's image may hold the code), a start script, a folder or module that
