@@ -78,7 +78,8 @@ fix it stays display-only.
 
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`, a message producer's `producer.send()`, a
-file opened to append, `open(LOG, "a")`), or an `@app.middleware("http")` function of the app's module does so on every request it
+file opened to append, `open(LOG, "a")`), or an `@app.middleware("http")` function of the
+app's module does so on every request it
 does not let a health path through: a probe every 10 s would repeat it.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and

@@ -19,7 +19,8 @@ other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie 
 the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory", or under a heading that names its folder: "### Backend
 setup", then "Create `.env.dev` from `.env.template`"), or that renames files by a
-pattern that makes it from one beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
+pattern that makes it from one beside it ("Change all the dev.*.env files to *.env" beside
+`dev.redis.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make

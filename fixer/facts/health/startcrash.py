@@ -30,7 +30,8 @@ ignores the file (local settings, generated code), nor for names that builds gen
 found by its bare name beside the module that imports it (`from helpers import x` in
 app/svc/server.py, next to app/svc/helpers.py): it counts as missing where nothing may put
 that folder or the module on sys.path (`_beside_only`), and not where the module imports
-its own name (`import whisper` in whisper.py: the installed package's). Nor is one the repository holds and
+its own name (`import whisper` in whisper.py: the installed package's). Nor is one the
+repository holds and
 the image does not, where fixer reads every COPY of the image (`_not_copied`).
 """
 
