@@ -31,8 +31,8 @@ found by its bare name beside the module that imports it (`from helpers import x
 app/svc/server.py, next to app/svc/helpers.py): it counts as missing where nothing may put
 that folder or the module on sys.path (`_beside_only`), and not where the module imports
 its own name (`import whisper` in whisper.py: the installed package's). Nor is one the
-repository holds and
-the image does not, where fixer reads every COPY of the image (`_not_copied`).
+repository holds and the image does not, where fixer reads every COPY of the image
+(`_not_copied`).
 """
 
 from __future__ import annotations
