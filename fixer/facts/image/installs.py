@@ -343,6 +343,8 @@ def add_package(dockerfile: Dockerfile, install: PackageInstall, name: str) -> l
         return [TextEdit(path, words[-1].end, words[-1].end, " " + name)]
     newline = dockerfile.file.newline
     tail = _continuation_tail(dockerfile, install)
+    if position == 0 and not _alone(text, words[0]):
+        position = 1   # the first shares the install's line: the new one goes below it
     if position < len(words):
         word = words[position]
         indent = text[line_start(text, word.start):word.start]
@@ -359,9 +361,18 @@ def add_package(dockerfile: Dockerfile, install: PackageInstall, name: str) -> l
 
 
 def _one_per_line(text: str, words: tuple[Token, ...]) -> bool:
+    """Each package on a line of its own, the first one may be on the install's line
+    (`apt install -y python3-dev \\` over `gcc \\` and `libpq-dev`) where two or more
+    follow it so."""
     starts = [line_start(text, w.start) for w in words]
-    alone = all(not text[s:w.start].strip() for s, w in zip(starts, words))
-    return alone and len(set(starts)) == len(starts)
+    alone = [_alone(text, w) for w in words]
+    return len(set(starts)) == len(starts) and (all(alone) or len(words) >= 3 and
+                                                all(alone[1:]))
+
+
+def _alone(text: str, word: Token) -> bool:
+    """Nothing but indentation before the word on its line."""
+    return not text[line_start(text, word.start):word.start].strip()
 
 
 def _continuation_tail(dockerfile: Dockerfile, install: PackageInstall) -> str:
