@@ -196,9 +196,16 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
                  for name in [*(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
                               *_named_beside_dotenv(text)]]
         found[folder] = [p for p in dict.fromkeys(named) if p in files and
-                         posixpath.basename(p) != ".env"] + \
+                         posixpath.basename(p) != ".env" and not _SOURCE_FILE.search(p)] + \
             [p for p in _copied_from_afar(ws, folder, texts) if p not in files]
     return found[folder]
+
+
+# a file of code, configuration or docs, which no `.env` is written from, however a guide
+# names it ("from [env.example](env.py)": the link goes to the module that reads `.env`)
+_SOURCE_FILE = lazy_compile(
+    r"\.(?:py|pyi|ipynb|js|mjs|cjs|ts|tsx|jsx|go|rs|java|kt|rb|php|cs|json|ya?ml|toml|"
+    r"md|rst|html|sh|bash|ps1|bat|cfg|ini|lock|sql|xml)$", re.I)
 
 
 def _copied_from_afar(ws: Workspace, folder: str, texts: list[str]) -> list[str]:
@@ -212,7 +219,8 @@ def _copied_from_afar(ws: Workspace, folder: str, texts: list[str]) -> list[str]
     named = [posixpath.normpath(name) for text in texts for line in text.splitlines()
              if word.search(line) for name in _ENV_FILE_WORD.findall(line)]
     return [p for p in dict.fromkeys(named) if p != dotenv and
-            _ENV_WORD.search(posixpath.basename(p)) and ws.tree.exists(p)]
+            _ENV_WORD.search(posixpath.basename(p)) and not _SOURCE_FILE.search(p) and
+            ws.tree.exists(p)]
 
 
 def _named_beside_dotenv(text: str) -> list[str]:
