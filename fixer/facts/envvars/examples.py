@@ -180,7 +180,7 @@ def examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
     (`loaded`) is none, whatever its name: what it holds is set in the container."""
     named = [p for p in (posixpath.join(folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
     others = sorted(p for p in files_in(ws.tree, folder) if p not in named and
-                    is_example_name(posixpath.basename(p)))
+                    is_example_name(posixpath.basename(p)) and not _SOURCE_FILE.search(p))
     copied = [p for p in copied_to_dotenv(ws, folder) if p not in named and p not in others]
     return [p for p in named + others + copied if p not in loaded]
 
