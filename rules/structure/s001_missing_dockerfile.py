@@ -74,7 +74,9 @@ stock CMD would be replaced by them and start nothing), the context has no
 requirements.txt or pyproject.toml while the app imports packages a stock install of
 fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), its
 requirements.txt installs a package pip builds from source (`psycopg2`, `mysqlclient`: no
-Linux wheel, and the slim image has no compiler nor headers), or a
+Linux wheel, and the slim image has no compiler nor headers), its pyproject.toml (with no
+requirements.txt) says the project is no package (`[tool.uv]` `package = false`: the stock
+`pip install .` would not build), or a
 Dockerfile sits in a folder of
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
@@ -485,7 +487,7 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
             f"{names([f'`{name}`' for name, _path in unlisted])} ({unlisted[0][1]}), which a "
             "stock Dockerfile (fastapi and uvicorn only) would not install: the app would "
             "stop at start-up"))
-    compiled = _built_from_source(ws, build)
+    compiled = _built_from_source(ws, build) or _not_a_package(ws, build)
     if compiled is not None:
         return replace(base, reason=compiled)
     if writer is not service:
@@ -658,6 +660,27 @@ def _built_from_source(ws: Workspace, build: Build) -> str | None:
     return (f"{path} installs {names([f'`{name}`' for name in compiled])}, which pip builds "
             f"from source (PyPI has no Linux wheel of it): a stock Dockerfile on {image} has "
             "no compiler nor the library's headers, and its build would stop at `pip install`")
+
+
+# uv's setting for a project that is no package (`[tool.uv]` `package = false`): its
+# dependencies install with `uv sync`, and `pip install .` fails to build it
+_NO_PACKAGE = lazy_compile(r"(?ms)^\[tool\.uv\][^\[]*?^[ \t]*package[ \t]*=[ \t]*false\b")
+
+
+def _not_a_package(ws: Workspace, build: Build) -> str | None:
+    """Why the stock Dockerfile's `pip install .` would not build: the context's
+    pyproject.toml, which it installs from (no requirements.txt), says the project is no
+    package."""
+    if _install(ws, build) != "pyproject":
+        return None
+    path = posixpath.join(build.context, "pyproject.toml") if build.context else \
+        "pyproject.toml"
+    file = ws.read(path)
+    if file is None or not _NO_PACKAGE.search(file.text):
+        return None
+    return (f"{path} says the project is no package (`[tool.uv]` `package = false`), so the "
+            "stock Dockerfile's `pip install .` would not build: write one that installs "
+            "its dependencies as the project does (`uv sync`)")
 
 
 def _install(ws: Workspace, build: Build) -> str:
