@@ -288,8 +288,10 @@ def _interpolated_port(services: list[BuiltService]) -> str | None:
     for service in services:
         listen = service.app.listen
         token = listen.launch.port_token if listen.launch is not None else None
-        if listen.region is not None and listen.region.kind in COMPOSE_KINDS and token and \
-                "$" in token.replace("$$", ""):
+        # a start script the command runs expands its own `$PORT` from the container's
+        # environment: Compose substitutes only its own text
+        if listen.region is not None and listen.region.kind in COMPOSE_KINDS and \
+                not listen.region.script and token and "$" in token.replace("$$", ""):
             return (f"{service.name}'s compose `{_compose_key(service, listen.region.kind)}:` "
                     f"listens on `{token}`, which each checkout's .env or shell may set: "
                     "which port EXPOSE documents is the author's call")
