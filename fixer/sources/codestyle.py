@@ -7,8 +7,9 @@ flake8-quotes rule asks for where ruff selects Q000 (a check that fails, over a
 formatter), the two blank lines around a module-level function that black, blue, ruff's
 formatter, flake8 (E302, on unless ignored) and ruff's preview E302 want, a docstring
 where ruff selects D103, a return annotation where it selects ANN201. Each is read from the
-settings nearest the file, as the tools find theirs, and from the root's
-`.pre-commit-config.yaml` hooks.
+settings nearest the file, as the tools find theirs, from the root's
+`.pre-commit-config.yaml` hooks, and from a task file of the root that runs a formatter
+(`ruff format .` in a Makefile's `lint` target).
 """
 
 from __future__ import annotations
@@ -62,11 +63,31 @@ def _formatter(read: Read, path: str, ruff: ToolSettings | None,
     """The formatter the project runs on the file: ruff's (a `format` table of its
     settings, or its pre-commit hook), blue or black (their `[tool.*]` table nearest the
     file, or their hook); None where fixer sees none."""
-    if ruff is not None and isinstance(ruff.table.get("format"), dict) or "ruff-format" in hooks:
+    run = _run_by_task(read)
+    if ruff is not None and isinstance(ruff.table.get("format"), dict) or \
+            "ruff-format" in hooks or run == "ruff":
         return "ruff"
     found = nearest(read, path, lambda r, folder: next(
         (tool for tool in ("blue", "black") if tool_table(r, folder, tool) is not None), None))
-    return found or next((tool for tool in ("blue", "black") if tool in hooks), None)
+    return found or next((tool for tool in ("blue", "black") if tool in hooks), None) or \
+        (run if run in ("blue", "black") else None)
+
+
+# the task files at the root whose commands a project formats its code with (`make lint`
+# running `ruff format .`), and such a command outside a comment
+_TASK_FILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "tox.ini",
+               "noxfile.py")
+_FORMAT_COMMAND = lazy_compile(r"(?m)^[^#\n]*?(?<![\w-])(ruff[ \t]+format|black|blue)(?![\w-])")
+
+
+def _run_by_task(read: Read) -> str | None:
+    """The formatter a task file of the root runs (`ruff format .` in a Makefile target):
+    "ruff", "black" or "blue"; None for none."""
+    for name in _TASK_FILES:
+        found = _FORMAT_COMMAND.search(read(name) or "")
+        if found is not None:
+            return found.group(1).split()[0]
+    return None
 
 
 # black told to leave quotes alone: `-S`, `--skip-string-normalization` in a hook's args
