@@ -455,8 +455,10 @@ def _told_line(named: str) -> re.Pattern[str]:
     # "add the following environment variables to your .env file" (readme.so's section):
     # variables added to the file, not a file added elsewhere (`add .env to .gitignore`)
     added = rf"\badd\b[^\n]*\bvariables?\b[^\n]*\bto\b[^\n]*{word}"
+    # "Add `.env` file with some values": a file added, not one added to a list of ignores
+    file = rf"\badd\s+(?:(?:a|an|the|your)\s+)?`?{word}`?\s+file\b(?![^\n]*ignore)"
     return re.compile(rf"(?im)^(?:(?=[^\n]*(?:{verb}|{_WRITE_ELSEWHERE}))[^\n]*{word}|"
-                      rf"[^\n]*{added})")
+                      rf"[^\n]*{added}|[^\n]*{file})")
 
 
 # the verbs that say to create, copy, rename, fill in or configure a file in the other
