@@ -195,7 +195,13 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
         named = [posixpath.normpath(posixpath.join(folder, name)) for text in texts
                  for name in [*(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
                               *_named_beside_dotenv(text)]]
-        found[folder] = [p for p in dict.fromkeys(named) if p in files and
+        # a make target or script run from the folder (`cp -n ./config/.env.template ./.env`)
+        # copies a file of the repository, wherever it sits
+        scripted = [posixpath.normpath(posixpath.join(folder, m.group(1)))
+                    for setup in setup_files(ws, folder)
+                    for m in _COPY_TO_DOTENV.finditer(guide_text(ws, setup))]
+        found[folder] = [p for p in dict.fromkeys([*named, *scripted])
+                         if (p in files or p in scripted and ws.tree.exists(p)) and
                          posixpath.basename(p) != ".env" and not _SOURCE_FILE.search(p)] + \
             [p for p in _copied_from_afar(ws, folder, texts) if p not in files]
     return found[folder]
