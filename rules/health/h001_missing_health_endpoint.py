@@ -328,12 +328,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, code_python(ws, service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
-            violation = replace(violation,
-                                message=violation.message + _looks_like(health.like))
             # C004's healthcheck probes that route, which then counts as the health route:
             # while C004 has a fix, this one waits for it and is gone after it; not where a
             # plain GET of it may be refused (C004 probes none there, and waits for this one)
             guarded = like_router_guard(ws, service, health.like)
+            violation = replace(violation, message=violation.message + (
+                f"; it serves GET {health.like}, which looks like one, but {guarded}: no "
+                "healthcheck should probe it" if guarded else _looks_like(health.like)))
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
