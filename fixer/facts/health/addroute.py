@@ -168,12 +168,23 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     unit = indent_unit(text)
     documented = tooling.docstrings or \
         sum(ast.get_docstring(f) is not None for f in style) * 2 > len(style) > 0
+    triple = _docstring_quotes(text, style)
     return [
         f"{indent}@{var}.get({q}{path}{q})",
         f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
-        *([f'{indent}{unit}"""Report that the service is up."""'] if documented else []),
+        *([f'{indent}{unit}{triple}Report that the service is up.{triple}']
+          if documented else []),
         f"{indent}{unit}return {{{strings}status{strings}: {strings}ok{strings}}}",
     ]
+
+
+def _docstring_quotes(text: str, handlers: list[Function]) -> str:
+    """The quotes the handlers' docstrings are written with: three single quotes where every
+    one of them is, else three double ones (PEP 257's, black's and ruff's formatters')."""
+    lines = text.splitlines()
+    opened = [lines[f.body[0].lineno - 1].lstrip()[:3] for f in handlers
+              if ast.get_docstring(f) is not None and f.body[0].lineno <= len(lines)]
+    return "'''" if opened and all(o == "'''" for o in opened) else '"""'
 
 
 def _route_handlers(routes: AppRoutes) -> tuple[list[Function], list[Function]]:

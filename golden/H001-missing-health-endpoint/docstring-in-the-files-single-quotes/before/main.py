@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get('/')
+async def index():
+    '''Index endpoint'''
+    return {'foo': 'bar'}
