@@ -2632,8 +2632,15 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str,
     adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount", "router", "routes"}
     lookups = {id(node.func) for node in ast.walk(function)
                if isinstance(node, ast.Call) and _lookup(node)}
+    # `app.mount("/ws", asgi)`: a sub-application under its own prefix answers no path of
+    # the app's routes; one at the root (`"/"`) may answer them all
+    prefixed = {id(node.func) for node in ast.walk(function)
+                if isinstance(node, ast.Call) and _method_of(node, var) == "mount" and
+                (mounted := string_value(module, call_argument(node, 0, "path"))) and
+                mounted.strip("/")}
     for node in ast.walk(function):
-        if isinstance(node, ast.Attribute) and node.attr in adders and id(node) not in lookups:
+        if isinstance(node, ast.Attribute) and node.attr in adders and \
+                id(node) not in lookups and id(node) not in prefixed:
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
                 node is not function and not all(_handles_no_request(d, var) or
