@@ -277,7 +277,9 @@ def test_c004_unsafe_or_display_only(base: str, main: str, safety: str, reason: 
             'class Paths:\n    live = "/healthz"\n\n\nclass Route(Enum):\n    LIVE = "/livez"\n'
             'KWARGS = {"title": "demo"}\n')
     if "app.extras" in main:
-        files["api/app/extras.py"] = 'def extras(app):\n    app.mount("/ws", object())\n'
+        # a mount at the root, before `/ping`: it may answer every path (one under its own
+        # prefix, `/ws`, answers none of the app's routes)
+        files["api/app/extras.py"] = 'def extras(app):\n    app.mount("/", object())\n'
     [finding] = check(files, select="C004")
     assert finding.safety.value == safety
     outcome = fix(files, select="C004", unsafe=True)
