@@ -43,7 +43,10 @@ _INLINE = lazy_compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n
 _ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=")
 # `export NAME=...`, `export NAME` (shell, make); `: "${NAME:?set it}"` (a script that stops
 # unless the caller sets it)
-_EXPORTED = lazy_compile(r"^[ \t]*export[ \t]+([A-Za-z_]\w*)", re.M)
+# `export NAME=...`, `export IMAGE_URI ENV_FILE_PATH`: the rest of the line, whose words
+# each name a variable (`_EXPORTED_NAME`)
+_EXPORTED = lazy_compile(r"^[ \t]*export[ \t]+([^\n;&|#]*)", re.M)
+_EXPORTED_NAME = lazy_compile(r"(?:^|(?<=\s))([A-Za-z_]\w*)(?==|\s|$)")
 _REQUIRED = lazy_compile(r"\$\{([A-Za-z_]\w*):?\?")
 
 # per workspace: the folders Compose is run from with `--project-directory`
@@ -432,7 +435,12 @@ class VariablesSet:
 def exported(text: str) -> frozenset[str]:
     """The variables a shell script exports (`export NAME=...`): set in the shell that
     sources it."""
-    return frozenset(_EXPORTED.findall(text))
+    return frozenset(_exported_names(text))
+
+
+def _exported_names(text: str) -> list[str]:
+    """Each name an `export` line of the text names (`export A=1 B` exports A and B)."""
+    return [name for rest in _EXPORTED.findall(text) for name in _EXPORTED_NAME.findall(rest)]
 
 
 def compose_variables(ws: Workspace, stack: Stack) -> frozenset[str]:
@@ -463,7 +471,7 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
                 found.append(VariablesSet(frozenset(_ASSIGNED.findall(match.group(1))),
                                           (command,)))
         found += _workflow_variables(path, file.text)
-        exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text)) | \
+        exported = frozenset(_exported_names(file.text) + _REQUIRED.findall(file.text)) | \
             _make_exports(ws, path, file.text)
         # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
         # then `$DC up`): a command fixer cannot place, which may run any stack
