@@ -835,7 +835,8 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
         if len(argv) == 1:
             argv = _split(argv[0])
     elif region is not None and region.kind == "FROM":   # the base image's own start
-        argv = start_words(launch.target or "")
+        argv = start_words(launch.target or "", "/start-reload.sh"
+                           if launch.server == "uvicorn" else "/start.sh")
     elif region is not None and region.instruction is not None:
         argv = list(region.instruction.value)
         if not region.instruction.json:

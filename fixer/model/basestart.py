@@ -29,8 +29,15 @@ BASE_PORT = 80
 _SETTINGS = ("APP_MODULE", "MODULE_NAME", "VARIABLE_NAME", "GUNICORN_CONF", "PRE_START_PATH")
 
 
-def start_words(target: str) -> list[str]:
+# the image's own scripts a compose `command:` may name instead: `/start.sh` (its default)
+# and `/start-reload.sh`, which runs uvicorn with `--reload` on HOST and PORT (80)
+START_SCRIPTS = ("/start.sh", "/start-reload.sh")
+
+
+def start_words(target: str, script: str = "/start.sh") -> list[str]:
     """The command the start script ends in, serving `target`."""
+    if script == "/start-reload.sh":
+        return ["uvicorn", "--reload", target]
     return ["gunicorn", "-k", "uvicorn.workers.UvicornWorker", target]
 
 
@@ -41,13 +48,15 @@ class BaseStart:
     target: str | None          # what gunicorn serves (`app.main:app`); None when unknown
     reason: str                 # why what it serves or binds is unknown; "" when known
     prestart: str | None        # the repository file the image runs as its prestart script
+    script: str = "/start.sh"   # the image's start script that runs (`START_SCRIPTS`)
 
 
 def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
-               running: Mapping[str, str]) -> BaseStart | None:
+               running: Mapping[str, str], script: str = "/start.sh") -> BaseStart | None:
     """How the base image starts the app, where the stage's image sets no CMD or ENTRYPOINT
     of its own and its base is one of `_STARTS_ITSELF`; None otherwise. `running`: the
-    container's environment (the image's ENV, compose's `environment`)."""
+    container's environment (the image's ENV, compose's `environment`); `script`: the
+    image's start script that runs (compose's `command: /start-reload.sh` names the other)."""
     root = chain(dockerfile, stage)[-1]
     name = image_name(root.base.strip().lower())
     if name not in _STARTS_ITSELF or cmd_in_force(dockerfile, stage) is not None or \
@@ -58,9 +67,9 @@ def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return in_image(tree, folder, dockerfile, stage, path) is not None
 
     unread = next((var for var in _SETTINGS if "$" in running.get(var, "")), None)
-    conf = running.get("GUNICORN_CONF") or next(
+    conf = None if script == "/start-reload.sh" else running.get("GUNICORN_CONF") or next(
         (path for path in ("/app/gunicorn_conf.py", "/app/app/gunicorn_conf.py") if held(path)),
-        None)
+        None)   # the reload script runs uvicorn, which reads no gunicorn configuration
     module = running.get("MODULE_NAME") or \
         ("app.main" if held("/app/app/main.py") else "main" if held("/app/main.py") else None)
     target = running.get("APP_MODULE") or \
@@ -73,4 +82,4 @@ def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
               "/app/app/main.py or /app/main.py" if target is None else "")
     prestart = in_image(tree, folder, dockerfile, stage,
                         running.get("PRE_START_PATH") or "/app/prestart.sh")
-    return BaseStart(name, root.instructions[0], target, reason, prestart)
+    return BaseStart(name, root.instructions[0], target, reason, prestart, script)

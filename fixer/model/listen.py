@@ -6,7 +6,7 @@ those it inherits from the stage it is built FROM), the server a `#!` shell scri
 one of these runs starts (`startscript`), `uvicorn.run(port=N)` in the script the command
 runs, then the server's default. An image that sets no command, built on tiangolo's
 uvicorn-gunicorn images, runs their own start (`basestart`): gunicorn on PORT, 80 by
-default. A variable the command reads is the container's: the image's ENV, compose's
+default; a compose `command:` naming one of its scripts (`/start-reload.sh`) runs that. A variable the command reads is the container's: the image's ENV, compose's
 `environment` and `env_file`, never a build's ARG alone.
 """
 
@@ -25,7 +25,13 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
-from fixer.model.basestart import BASE_PORT, BaseStart, base_start, start_words
+from fixer.model.basestart import (
+    BASE_PORT,
+    START_SCRIPTS,
+    BaseStart,
+    base_start,
+    start_words,
+)
 from fixer.model.image_paths import in_image, mounted_at
 from fixer.model.services import Service
 from fixer.model.startscript import (
@@ -164,8 +170,10 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                                                    "author meant to run is unknown")
         found = _entrypoint_script_launch(tree, folder, dockerfile, stage, running) \
             if dropped is not None else None
-    if found is None and command is None and entrypoint is None:
-        started = base_start(tree, folder, dockerfile, stage, running)
+    script = "/start.sh" if command is None else \
+        (command[2][0] if len(command[2]) == 1 and command[2][0] in START_SCRIPTS else None)
+    if found is None and script is not None and entrypoint is None:
+        started = base_start(tree, folder, dockerfile, stage, running, script)
         if started is not None:
             return _base_port(tree, started, dockerfile, stage, build_args, env, env_sites,
                               templated or {})
@@ -215,7 +223,7 @@ def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: St
     first = started.origin
     lead = tree.read(started.prestart).text if started.prestart is not None else ""
     region = Region(dockerfile.path, first.start, first.end, "FROM", lead=lead)
-    launch = find_launch(start_words(started.target or "main:app"))
+    launch = find_launch(start_words(started.target or "main:app", started.script))
     if started.target is None or launch is None:   # the image's sample app: not the service's
         return ListenPort(None, "none", reason=started.reason)
     own = run_env(dockerfile, stage, build_args)
@@ -225,20 +233,21 @@ def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: St
     launch = replace(launch, host=host, loopback=f"HOST={host}" if host in _LOOPBACK else "")
     if started.reason:
         return ListenPort(None, "FROM", (), launch, region, started.reason)
-    origin = f"{started.image}'s own start"
+    origin = f"{started.image}'s own start" if started.script == "/start.sh" else \
+        f"{started.image}'s {started.script}"
     chosen = next((var for var in ("BIND", "PORT") if var not in merged and var in templated),
                   None)
     if chosen is not None:
         return ListenPort(None, "FROM", (), launch, region,
                           f"{origin} reads its port from {chosen}, which the env_file "
                           f"{templated[chosen]}")
-    if cmd_args_binds(merged):   # over the configuration file, as gunicorn reads them
+    if started.script == "/start.sh" and cmd_args_binds(merged):   # over its configuration
         given = _cmd_args_port(launch, merged)
         return ListenPort(given, "--bind of GUNICORN_CMD_ARGS", (), launch, region) \
             if given is not None else \
             ListenPort(None, "FROM", (), launch, region,
                        "GUNICORN_CMD_ARGS binds what fixer cannot read as one host:port")
-    bind = merged.get("BIND", "")
+    bind = merged.get("BIND", "") if started.script == "/start.sh" else ""   # gunicorn's
     if bind:
         bound = _BIND.fullmatch(bind)
         return ListenPort(int(bound.group(1)), f"BIND read by {origin}", (), launch, region,
