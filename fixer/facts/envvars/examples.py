@@ -100,8 +100,10 @@ def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> di
     for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
         for match in _GUIDE_ASSIGNMENT.finditer(lines):
             value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
-            if _READS_VARIABLE.match(value) or (in_fence and match[1]):   # a YAML list in a
-                continue   # fence; a command's output (`$(openssl rand -hex 24)`) is a value
+            if _READS_VARIABLE.match(value) or (in_fence and match[1]) or \
+                    _PREFIXES_A_COMMAND.match(value):   # `DOCKER_BUILDKIT=1 docker compose
+                continue   # build` sets it for that command; a YAML list in a fence; a
+            # command's output (`$(openssl rand -hex 24)`) is a value
             found[match[2]] = found.get(match[2], False) or bool(value)
     return found
 
@@ -117,6 +119,13 @@ def _introduced_as(text: str, start: int, elsewhere: Callable[[str], bool]) -> b
     lines = [line for line in text[max(0, start - 400):start].splitlines() if line.strip()]
     paths = _FOLDER_ENV_PATH.findall(lines[-1]) if lines else []
     return bool(paths) and all(elsewhere(path) for path in paths)
+
+
+# an unquoted value a command follows on its line: `1 docker compose build` of
+# `DOCKER_BUILDKIT=1 docker compose build`, a variable set for that command alone
+_PREFIXES_A_COMMAND = lazy_compile(
+    r"[^\s\"']*\s+(?:docker(?:-compose)?|python\d*(?:\.\d+)?|uvicorn|gunicorn|npm|npx|yarn|"
+    r"pnpm|make|poetry|uv|pip\d*|node|bash|sh|\./)")
 
 
 # a value that reads another variable (`${DB_PASSWORD}`, `$DB_PASSWORD`)
