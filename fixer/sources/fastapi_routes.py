@@ -1577,8 +1577,14 @@ def _refusal(function: Function, resolve: Resolve | None = None,
         _sent_by_no_probe(function)), function, _on_the_apps_status(function))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
+    # a status a test compares the app's answer with (`if response.status_code in [401,
+    # 403]: logger.error(...)`) is read, not answered
+    tested = {id(inner) for node in nodes if isinstance(node, ast.Compare)
+              for inner in ast.walk(node)}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
-                  if (code := _probe_failure(node) or _status_of(node)) is not None), None)
+                  if (code := _probe_failure(node) or
+                      (_status_of(node) if id(node) not in tested else None)) is not None),
+                 None)
     if found is not None:
         return found[0]
     before = _on_probe(_before_passing_on(nodes, function), function)
