@@ -225,7 +225,11 @@ def _runs_a_program(words: list[str]) -> bool:
     skipped = prefix_length(command)
     if skipped is None:
         return True
-    return skipped < len(command) and command[skipped] not in _STEPS
+    rest = command[skipped:]
+    # `python -c "..."`: a line of code run and done (a setup step), no program of its own
+    inline = len(rest) > 1 and posixpath.basename(rest[0]).startswith("python") and \
+        rest[1] == "-c"
+    return bool(rest) and rest[0] not in _STEPS and not inline
 
 
 def _server_line(text: str) -> _Start | None:
