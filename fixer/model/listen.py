@@ -6,8 +6,9 @@ those it inherits from the stage it is built FROM), the server a `#!` shell scri
 one of these runs starts (`startscript`), `uvicorn.run(port=N)` in the script the command
 runs, then the server's default. An image that sets no command, built on tiangolo's
 uvicorn-gunicorn images, runs their own start (`basestart`): gunicorn on PORT, 80 by
-default; a compose `command:` naming one of its scripts (`/start-reload.sh`) runs that. A variable the command reads is the container's: the image's ENV, compose's
-`environment` and `env_file`, never a build's ARG alone.
+default; a compose `command:` naming one of its scripts (`/start-reload.sh`) runs that. A
+variable the command reads is the container's: the image's ENV, compose's `environment`
+and `env_file`, never a build's ARG alone.
 """
 
 from __future__ import annotations
