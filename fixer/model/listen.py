@@ -48,6 +48,7 @@ from fixer.sources.console_scripts import console_script_module
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import (
     DEFAULT_PORT,
+    LOOPBACK_HOSTS,
     PORT_OPTIONS,
     SHELL_NAMES,
     Launch,
@@ -208,7 +209,6 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         else port
 
 
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # `BIND` of tiangolo's gunicorn configuration: `host:port`
 _BIND = lazy_compile(r"(?:[\w.-]*|\[[0-9A-Fa-f:.]*\]):(\d+)")
 
@@ -231,7 +231,7 @@ def _base_port(tree: Tree, started: BaseStart, dockerfile: Dockerfile, stage: St
     merged = {**own.values, **env}
     # the configuration binds HOST, 0.0.0.0 unless set: not gunicorn's own 127.0.0.1
     host = merged.get("HOST") or "0.0.0.0"
-    launch = replace(launch, host=host, loopback=f"HOST={host}" if host in _LOOPBACK else "")
+    launch = replace(launch, host=host, loopback=f"HOST={host}" if host in LOOPBACK_HOSTS else "")
     if started.reason:
         return ListenPort(None, "FROM", (), launch, region, started.reason)
     origin = f"{started.image}'s own start" if started.script == "/start.sh" else \

@@ -35,7 +35,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 from fixer.sources.hubname import image_name
-from fixer.sources.launch import shell_script_at
+from fixer.sources.launch import shell_script_at, split_shell
 
 _INTERPOLATION = lazy_compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
@@ -541,14 +541,10 @@ def _command_words(argv: list[str]) -> list[str]:
 
 
 def _script_words(script: str) -> list[str]:
-    """A shell script's words, its operators words of their own (`sleep 5; rabbitmq-server;`
-    runs `rabbitmq-server`, not `rabbitmq-server;`)."""
-    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        return list(lexer)
-    except ValueError:
-        return script.split()
+    """A shell script's words, command after command as the shell splits them at its
+    operators (`sleep 5; rabbitmq-server;` runs `rabbitmq-server`, not `rabbitmq-server;`);
+    its words as written where it does not split (an unbalanced quote)."""
+    return [word for command in split_shell(script) for word in command] or script.split()
 
 
 def _option(words: list[str], flags: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
