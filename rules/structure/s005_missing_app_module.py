@@ -20,9 +20,12 @@ the path's folder there from the build context and that folder lacks the file
 (PYTHONPATH and installed packages do not bring a path; a bind mount still may).
 Also reports a bind mount over the served module whose source the repository does not
 hold (`./app/:/app` beside a repository with no `app/`): Docker creates the folder empty
-on the host, and the mount hides the code the image put there. Not a source git ignores
-(a step writes it) or a submodule's, nor where the module may come from elsewhere (a
-package the image installs, PYTHONPATH).
+on the host, and the mount hides the code the image put there; and one whose source the
+repository holds without the module at the place it mounts over (`.:/app`, the checkout's
+root, over the `/app/main.py` that `COPY ./app /app` wrote: the root has no `main.py`),
+unless the base image's own start picks its module once the mount is in. Not a source git
+ignores (a step writes it) or a submodule's, nor where the module may come from elsewhere
+(a package the image installs, PYTHONPATH).
 
 Left alone, because they may bring the module: a `volumes:` entry over the module's
 folder or above it (`.:/app`, `./src/svc:/app/svc`; not one beside it, `./logs:/app/logs`,
