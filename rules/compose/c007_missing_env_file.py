@@ -15,7 +15,8 @@ repository's root, the project folder or their `docs/` with a line that names it
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
 variables in a `.env` file", "add the following environment variables to your .env
 file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in
-other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
+other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`", "(.env 파일이 없으면
+생성)"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory", or under a heading that names its folder: "### Backend
 setup", then "Create `.env.dev` from `.env.template`"), or that renames files by a
@@ -471,8 +472,11 @@ _WRITE_ELSEWHERE = (
     r"rinomin\w*|configur(?:a|ar|e|ez|er)|cré(?:ez|er|e)|renomm\w*|rempli\w*|"
     r"erstell\w*|kopier\w*|anleg\w*|umbenenn\w*|konfigurier\w*|oluştur\w*)\b|"
     # nouns too in these languages (配置, configuration, heads a list of settings): only
-    # the forms a sentence uses as a verb (作成し, 생성하)
-    "创建|新建|复制|拷贝|作成[しす]|コピー[しす]|생성하|복사하|작성하|만들")
+    # the forms a sentence uses as a verb (作成し, 생성하), and Korean's noun that ends a
+    # step as its verb does ("(.env 파일이 없으면 생성)", "`.env` 생성"; not "자동 생성됩니다",
+    # generated for you)
+    "创建|新建|复制|拷贝|作成[しす]|コピー[しす]|생성하|생성해|복사하|작성하|만들|"
+    "생성(?=[ \t]*(?:[)）.!]|$))")
 
 
 def _placed_line(inner: str, name: str) -> re.Pattern[str]:

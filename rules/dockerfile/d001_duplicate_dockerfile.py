@@ -17,6 +17,9 @@ never a stray, and the service folder itself is the service root. Neither is a
 folder's other image (production, a Makefile's `docker build .`), not a copy inside the
 app package; nor one in a copied folder that holds the app module's folder (`COPY
 services/api …` with the app in `services/api/api/`): that folder is the service root.
+Nor one whose content differs and that builds its own folder: every file it copies is
+there, and some are not in the service's build context (`agent/Dockerfile` with `COPY
+__main__.py ./agent/`, in the `agent/` the service's image copies): an image of its own.
 
 ## Why is this bad?
 Two Dockerfiles drift apart: people edit the one that is never built, CI or a
@@ -45,7 +48,9 @@ a path written there from a folder fixer does not resolve (`dockerfile: app/Dock
 under a bake target's `context = "api"`, `../api/app/Dockerfile`) counts when it ends the
 copy's path, and so does, in a script or Makefile as well, a path a variable begins whose
 literal tail ends it (`-f "${svc}/app/Dockerfile"` in a loop over the services, a
-Makefile's `$$s/app/Dockerfile`). Unsafe otherwise: the copy may hold changes someone meant
+Makefile's `$$s/app/Dockerfile`). A compose file's context is read from the compose
+file's folder, as Compose resolves it: `context: ./app` in `legacy/compose.yaml` builds
+`legacy/app/Dockerfile` where that exists, not the stray `app/Dockerfile`. Unsafe otherwise: the copy may hold changes someone meant
 to keep, or a pipeline may build it. Display-only when its content differs and something
 refers to it (a CI job's `file: svc/app/Dockerfile`, or a build that names only its
 folder as the context, `context: ./svc/app`, `docker build svc/app`): it may be an image
@@ -60,6 +65,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
+from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in, is_folder
@@ -68,7 +74,9 @@ from fixer.model import appmodule
 from fixer.model.image_paths import context_path
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
+from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
+from fixer.sources import dockerfile
 from fixer.sources.dockerfile import chain
 
 CODE = "D001"
@@ -88,7 +96,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if stray in seen or stray in built:
                 continue
             seen.add(stray)
-            yield _report(ws, service, stray, mentions)
+            found = _report(ws, service, stray, mentions)
+            if found is not None:
+                yield found
 
 
 def _strays(ws: Workspace, service: BuiltService, shared: set[str]) -> list[str]:
@@ -186,7 +196,7 @@ def _brings(service: BuiltService, folder: str) -> bool:
 
 
 def _report(ws: Workspace, service: BuiltService, stray: str,
-            mentions: Mentions) -> Violation:
+            mentions: Mentions) -> Violation | None:
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
     # Identical to the built Dockerfile now, or before fixer edited it in this run.
@@ -194,6 +204,8 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     copy = _copy_of(stray_file, [service.app.dockerfile.file,
                                  *([original] if original is not None else [])])
     same = copy is not None
+    if not same and _builds_own_folder(ws, stray_file, service.app.build.context):
+        return None
     referrers = _referrers(ws, stray, service.app.build.context, mentions)
     what = "duplicates" if same else "is a second Dockerfile beside"
     # each finding built once, not built then changed with `dataclasses.replace`
@@ -213,6 +225,37 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     return found(message=f"{stray} {what} {built}, which compose builds ({why})",
                  fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
                  reason=why if safety is Safety.UNSAFE else None)
+
+
+def _builds_own_folder(ws: Workspace, stray: TextFile | None, context: str) -> bool:
+    """The stray builds its own folder, an image of its own (an agent's, a worker's in the
+    code the service copies): every file it copies is in its folder, and some of them are
+    not in the service's build context (`COPY __main__.py ./agent/` beside `agent/`'s own
+    `requirements.txt`), so it is no copy of the service's Dockerfile gone stale."""
+    if stray is None:
+        return False
+    try:
+        stages = dockerfile.parse(stray).stages
+    except InputError:   # not a Dockerfile fixer reads: the finding stands as it was
+        return False
+    sources = [context_path(source) for stage in stages
+               for instruction in stage.find("COPY") + stage.find("ADD")
+               if not any(f.startswith("--from=") for f in instruction.flags)
+               for source in instruction.value[:-1]]
+    if not sources or any(_GLOB.search(s) or "://" in s or "$" in s for s in sources):
+        return False
+    own = posixpath.dirname(stray.path)
+    return all(_held(ws, posixpath.join(own, s)) for s in sources) and \
+        any(s != "." and not _held(ws, posixpath.join(context, s)) for s in sources)
+
+
+# a COPY source that names files by a pattern: which files it takes is not read here
+_GLOB = lazy_compile(r"[*?\[]")
+
+
+def _held(ws: Workspace, path: str) -> bool:
+    path = posixpath.normpath(path)
+    return ws.tree.exists(path) or is_folder(ws.tree, path)
 
 
 def _copy_of(stray: TextFile | None, versions: list[TextFile]) -> str | None:
@@ -244,6 +287,7 @@ def _referrers(ws: Workspace, stray: str, context: str,
     inside = stray[len(context) + 1:] if context else stray
     found = []
     for path, (written, built) in mentions.items():
+        built = _not_elsewhere(ws, path, built, stray)
         local = not context or path.startswith(context + "/")
         loose = _may_build(path)   # its paths' base is not known
         if stray in built or (local and inside in built) or any(
@@ -251,6 +295,21 @@ def _referrers(ws: Workspace, stray: str, context: str,
                 ((loose or w.startswith(_VARIABLE)) and _tail_of(w, stray)) for w in written):
             found.append(path)
     return found
+
+
+def _not_elsewhere(ws: Workspace, path: str, built: set[str], stray: str) -> set[str]:
+    """The Dockerfiles a file's build contexts name, less those a compose file builds from
+    its own folder, as Compose resolves them, where that folder holds another Dockerfile
+    (`context: ./app` of `old/compose.yaml` builds `old/app/Dockerfile`, not the stray
+    `app/Dockerfile`). Elsewhere the base of its paths is not known (a CI job's context is
+    the checkout's, a script's the folder it runs in): a name that ends the stray's path
+    may be it."""
+    if not is_compose_name(path):
+        return built
+    folder = posixpath.dirname(path)
+    return {b for b in built
+            if (resolved := posixpath.normpath(posixpath.join(folder, b))) == stray
+            or not ws.tree.exists(resolved)}
 
 
 def _names(written: str, path: str) -> bool:

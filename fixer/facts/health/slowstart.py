@@ -26,10 +26,12 @@ any module of the import path (a lazy `get_model()`, a `download(name)` that
 lifespan or a startup handler, in a factory, or named where fixer cannot tell when it runs
 (handed on, imported under another name) may run at start-up. A call on something
 (`store.download(name)`, `self.download`) calls a method, not the function `download` (one
-on an import, `storage.download`, may call either); a function's call of itself is no
-caller of it. Nor is a load in a function or method nothing calls a reason: no file of the
-service writes its name but in its `def`, and no decorator, dunder or library's base class
-calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
+on an import, `storage.download`, may call either; one on a module a plain `import` binds,
+`json.load`, calls the module's function, never a method); a function's call of itself is
+no caller of it. Nor is a load in a function or method nothing calls a reason: no file of
+the service writes its name but in its `def` or on a library module it imports (`json.load`
+where the service holds no module `json`), and no decorator, dunder or library's base
+class calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
 `torch`) is a reason too: their loaders are many (`LLM(model=...)`, `WhisperModel(
 "large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof that the app
 starts in time; not a package of the app's own import root by that name (a `vllm/`
@@ -45,6 +47,7 @@ import posixpath
 import re
 import tomllib
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from fixer.core import tree_index
@@ -624,13 +627,13 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
     called."""
     if tree is None:
         return None
-    imported = _imported(tree)
+    imported, modules = _imported(tree), _modules_imported(tree)
     found = _Names({}, set(), {}, {})
     # each node with its place, and the class whose body holds it directly ("" if none)
     todo: list[tuple[ast.AST, _Place, str]] = [(tree, _Place("", False, False), "")]
     while todo:
         node, place, owner = todo.pop()
-        for key in _keys_read(node, imported):
+        for key in _keys_read(node, imported, modules):
             found.places.setdefault(key, []).append(place)
         outside = place._replace(called=False)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -684,12 +687,26 @@ def _imported(tree: ast.Module) -> frozenset[str]:
                      if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
 
 
-def _keys_read(node: ast.AST, imported: frozenset[str]) -> tuple[str, ...]:
+def _modules_imported(tree: ast.Module) -> frozenset[str]:
+    """The names a plain `import` binds, each a module (`json` of `import json`, `np` of
+    `import numpy as np`): what is read on one of them is the module's, never a method."""
+    plain: set[str] = set()
+    rebound: set[str] = set()   # by a `from` import too: what the name is depends on order
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            (plain if isinstance(node, ast.Import) else rebound).update(
+                alias.asname or alias.name.split(".")[0] for alias in node.names)
+    return frozenset(plain - rebound)
+
+
+def _keys_read(node: ast.AST, imported: frozenset[str],
+               modules: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The keys of the functions a node names: `download` (and `download` of `from .storage
     import download as fetch`, then called by another name), `.download` of any attribute
     (`store.download`, `self.download`: a method, not the function `download`), and both
     where the attribute is read on an import (`storage.download`: a module's function, or
-    a method of an object imported)."""
+    a method of an object imported); only the function where it is read on a module
+    itself (`json.load`, which calls no class's `load` method)."""
     if isinstance(node, ast.Name):
         return (node.id,)
     if isinstance(node, ast.alias):
@@ -697,6 +714,8 @@ def _keys_read(node: ast.AST, imported: frozenset[str]) -> tuple[str, ...]:
     if not isinstance(node, ast.Attribute):
         return ()
     receiver = dotted_name(node.value)
+    if receiver is not None and receiver in modules:
+        return (node.attr,)
     on_import = receiver is not None and receiver.split(".")[0] in imported
     return (node.attr, _key(node.attr, True)) if on_import else (_key(node.attr, True),)
 
@@ -794,7 +813,8 @@ def _named_in_service(ws: Workspace, service: Service, name: str) -> bool:
         files = (ws.scan(path) for path in (*tree_index.files_under(ws.tree, folder),
                                             *ws.compose_docs, dockerfile) if path)
         found[(folder, dockerfile, name)] = any(
-            file is not None and name in file.text and _names_outside_imports(file, word, name)
+            file is not None and name in file.text
+            and _names_outside_imports(file, word, name, partial(_own_module, ws, folder))
             for file in files)
     return found[(folder, dockerfile, name)]
 
@@ -804,15 +824,19 @@ _IMPORT_STATEMENT = lazy_compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*"
                                  r"(?:\([^)]*\)|[^\n]*)|import[ \t][^\n]*)", re.M)
 
 
-def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str) -> bool:
+def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str,
+                           own_module: Callable[[str], bool] = lambda _name: True) -> bool:
     """A match of `word`'s name group lies outside every import statement of the file and
     outside the body of a `def` of that name (its own `print("get_file_obj", key)`, or a
     call of itself, runs nothing): a Python file's imports and bodies found once, where a
     match asks. Nor a bare name where the file defines a function or class of that name at
     its top level (`scripts/report.py`'s own `size_of(path)`): Python binds it to that one.
+    Nor one read on a library module the file imports (`json.load`, where the repository
+    holds no module `json`: `own_module` says which it holds): that is the library's.
     """
     skipped: list[range] | None = None
     shadowed = False
+    libraries: frozenset[str] = frozenset()
     for match in word.finditer(file.text):
         if not match.group(1):
             continue
@@ -823,10 +847,42 @@ def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str) -> 
                        for m in _IMPORT_STATEMENT.finditer(file.text)] + \
                 _own_bodies(file, name)
             shadowed = _defines_at_top(file, name)
+            tree = parse(file)
+            libraries = frozenset(m for m in _modules_imported(tree) if not own_module(m)) \
+                if tree is not None else frozenset()
         bare = file.text[match.start() - 1:match.start()] not in (".", "'", '"', ":")
-        if not any(match.start() in span for span in skipped) and not (shadowed and bare):
+        if not any(match.start() in span for span in skipped) and not (shadowed and bare) \
+                and _receiver(file.text, match.start()) not in libraries:
             return True
     return False
+
+
+# the name an attribute is read on, just before it (`json` of `json.load`)
+_RECEIVER = lazy_compile(r"(?<![\w.])([A-Za-z_]\w*)\.\Z")
+
+
+def _receiver(text: str, at: int) -> str | None:
+    found = _RECEIVER.search(text, max(0, at - 80), at)
+    return found.group(1) if found else None
+
+
+def _own_module(ws: Workspace, folder: str, name: str) -> bool:
+    """Whether the service's folder holds a module or package of the name, anywhere (an
+    import root fixer may not know): `import storage` may then be the repository's."""
+    own = ws.derived.get(_OWN_MODULES, dict)
+    if folder not in own:
+        names: set[str] = set()
+        for path in tree_index.files_under(ws.tree, folder):
+            parts = path[len(folder) + 1:].split("/") if folder else path.split("/")
+            names.update(parts[:-1])
+            if parts[-1].endswith(".py"):
+                names.add(parts[-1][:-3])
+        own[folder] = frozenset(names)
+    return name in own[folder]
+
+
+# per service folder: the names of the folders and modules it holds
+_OWN_MODULES: Memo[dict[str, frozenset[str]]] = Memo("module and folder names of a folder")
 
 
 def _defines_at_top(file: TextFile, name: str) -> bool:
