@@ -82,6 +82,34 @@ def test_a_dev_variant_with_services_is_its_own_stack(tmp_path: Path) -> None:
                                 ["docker-compose.prod.yaml"]]
 
 
+ALTERNATIVE = ("services:\n  web:\n    build:\n      context: ./web\n"
+               "      dockerfile: {dockerfile}\n{target}  db:\n    {db}\n")
+
+
+@pytest.mark.parametrize(("prod_target", "expected"), [
+    pytest.param("", [["docker-compose.yml", "docker-compose.dev.yml"],
+                      ["docker-compose.yml", "docker-compose.prod.yml"]],
+                 id="built-otherwise-alternatives"),
+    pytest.param("      target: development\n",
+                 [["docker-compose.yml", "docker-compose.dev.yml", "docker-compose.prod.yml"]],
+                 id="built-alike-layers"),
+])
+def test_overlays_building_a_service_otherwise_are_alternative_stacks(
+        tmp_path: Path, prod_target: str, expected: list[list[str]]) -> None:
+    """Each relies on the base's `db`; merged, dev's `target: development` would be looked
+    for in prod's Dockerfile (a false input error that stopped every fix)."""
+    dev = ALTERNATIVE.format(dockerfile="Dockerfile", target="      target: development\n",
+                             db='ports: ["5432:5432"]')
+    prod = ALTERNATIVE.format(dockerfile="Dockerfile" if prod_target else "Dockerfile.prod",
+                              target=prod_target, db="restart: always")
+    base = "services:\n  db:\n    image: postgres:16\n  web:\n    build: ./web\n"
+    write_tree(tmp_path, {"docker-compose.yml": base, "docker-compose.dev.yml": dev,
+                          "docker-compose.prod.yml": prod,
+                          "web/Dockerfile": "FROM node:22 AS development\nFROM node:22\n",
+                          "web/Dockerfile.prod": "FROM node:22 AS builder\nFROM nginx:1.27\n"})
+    assert stacks(tmp_path) == expected
+
+
 def test_an_overlay_of_overrides_is_merged_not_a_stack(tmp_path: Path) -> None:
     overlay = ("services:\n  web:\n    healthcheck:\n      interval: 10s\n"
                "    build:\n      cache_from: [type=gha]\n")

@@ -234,11 +234,10 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     by_files: Stacks = []
     for folder in sorted(by_folder):
         by_files.extend(_folder_stacks(by_folder[folder], overlays, swaps))
-    stacks.extend(by_files)
-    bases = _Bases(stacks, swaps, exists)
+    bases = _Bases([*stacks, *by_files], swaps, exists)
     overlays.extend(bases.take_partial_overlays(by_files))
-    bases.join(overlays, by_files)
-    return [stack for stack in stacks if stack]
+    bases.join(overlays, by_files)   # may add stacks: an alternative overlay's own
+    return [stack for stack in [*stacks, *by_files] if stack]
 
 
 def _dev_container_overlay(doc: ComposeDoc) -> bool:
@@ -313,6 +312,7 @@ class _Bases:
         self.swaps = swaps
         self.exists = exists
         self.names: dict[int, set[str]] = {}
+        self.overlays: dict[int, list[ComposeDoc]] = {}   # those each base took, in order
         self.by_name: dict[str, list[list[ComposeDoc]]] = {}
         self.by_folder: dict[str, list[list[ComposeDoc]]] = {}
         for stack in stacks:
@@ -338,7 +338,7 @@ class _Bases:
             joined = [(base, overlay) for overlay in pending
                       for base in [self.base_for(overlay)] if base is not None]
             for base, overlay in joined:
-                base.append(overlay)
+                self._append(base, overlay, stacks)
             for base, overlay in joined:
                 self._learn(base, overlay)
             more = self.take_partial_overlays(stacks)
@@ -347,6 +347,20 @@ class _Bases:
             done = {id(overlay) for _base, overlay in joined}
             pending = sorted([o for o in pending if id(o) not in done] + more,
                              key=lambda d: d.path)
+
+    def _append(self, base: list[ComposeDoc], overlay: ComposeDoc, stacks: Stacks) -> None:
+        """The overlay appended to the base; or, where it builds a service otherwise than an
+        overlay the base took already (`docker-compose.dev.yml` with `target: development`,
+        `docker-compose.prod.yml` with `dockerfile: Dockerfile.prod`), a stack of its own
+        over the base's files: alternatives, each given with `-f` alone over the base, whose
+        builds merged would name a target of one in the Dockerfile of the other."""
+        earlier = self.overlays.setdefault(id(base), [])
+        if any(_builds_differ(overlay, other) for other in earlier):
+            taken = {id(doc) for doc in earlier}
+            stacks.append([doc for doc in base if id(doc) not in taken] + [overlay])
+            return
+        earlier.append(overlay)
+        base.append(overlay)
 
     def _learn(self, stack: list[ComposeDoc], overlay: ComposeDoc) -> None:
         """The overlay's own services are the stack's now: a later overlay may rely on them."""
@@ -426,6 +440,25 @@ class _Bases:
             if count > hits:
                 best, hits = stack, count
         return best
+
+
+def _builds_differ(one: ComposeDoc, other: ComposeDoc) -> bool:
+    """Both files build a service, and build it otherwise (another context, Dockerfile or
+    target)."""
+    for name, service in one.services.items():
+        if name not in other.services:
+            continue
+        mine, theirs = get(service, "build"), get(other.services[name], "build")
+        if mine is not None and theirs is not None and declares_build(mine) and \
+                declares_build(theirs) and _build_parts(mine) != _build_parts(theirs):
+            return True
+    return False
+
+
+def _build_parts(build: Value) -> tuple[str | None, ...]:
+    if scalar(build) is not None:
+        return (scalar(build), None, None)
+    return tuple(scalar(get(build, key)) for key in ("context", "dockerfile", "target"))
 
 
 def _distance(overlay: ComposeDoc, stack: list[ComposeDoc]) -> tuple[int, str]:
