@@ -9,6 +9,7 @@ import posixpath
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
@@ -52,7 +53,8 @@ from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.image_builders import image_builder
-from fixer.model.services import BuiltService, Service, Stack
+from fixer.model.image_paths import in_image
+from fixer.model.services import BuiltService, Service, Stack, bind_mounts
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import ComposeDoc, Value, get, scalar
@@ -263,6 +265,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     parts = [(_tool_verdict(ws, target, tool, fallbacks),
               "D003" if target.app is not None else None),
              (_method_verdict(ws, target, test), None),
+             (_module_verdict(ws, target, test), None),
              *((_port_verdict(target, probe.port), "P001") for probe in probes),
              *([(_bind_verdict(ws, target), None)] if probes else []),
              (_busybox_localhost_verdict(target, tool, fallbacks, probes), None),
@@ -614,6 +617,48 @@ def _pulled_tool_verdict(target: Service, tool: str,
 # the system package managers a command may install a tool with before its server starts
 # (`npm install -g firebase-tools` brings no curl)
 _INSTALLS_WORD = lazy_compile(r"(?<![\w-])(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)(?![\w-])")
+
+
+def _module_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tuple[Verdict, str]:
+    """A test that runs `python -m pkg.health` where the image's working directory holds the
+    repository's regular package `pkg` (its `__init__.py`) but no `pkg/health.py`: Python
+    looks for the submodule only in that package's folder, so the test fails each time.
+    Holding otherwise: whether the test passes is for the other parts to say."""
+    if not isinstance(target, BuiltService) or target.get("working_dir") is not None \
+            or bind_mounts(target):
+        return Verdict.HOLDS, ""
+    for argv in healthcheck_commands(test):
+        module = _module_run(argv)
+        if module is None or "." not in module:
+            continue
+        parts = module.split(".")
+        app = target.app
+        found = partial(in_image, ws.tree, app.folder, app.dockerfile, app.stage)
+        package = found(f"{parts[0]}/__init__.py")
+        path = "/".join(parts)
+        if package is not None and found(f"{path}.py") is None \
+                and found(f"{path}/__main__.py") is None:
+            return Verdict.BROKEN, (f"its test runs `python -m {module}`, and the image's "
+                                    f"`{parts[0]}` package ({posixpath.dirname(package)}/ of "
+                                    f"the repository) holds no such module")
+    return Verdict.HOLDS, ""
+
+
+def _module_run(argv: Sequence[str]) -> str | None:
+    """`pkg.health` of `python -m pkg.health`: a module name, as Python reads one."""
+    if tool_of(argv) != "python":
+        return None
+    at = 1
+    while at < len(argv) and argv[at].startswith("-") and argv[at] != "-m":
+        if argv[at] == "-c":   # a program given as text, no module
+            return None
+        at += 2 if argv[at] in ("-W", "-X") else 1   # those two take a value of their own
+    if at + 1 >= len(argv) or argv[at] != "-m":
+        return None
+    return argv[at + 1] if _MODULE_NAME.fullmatch(argv[at + 1]) else None
+
+
+_MODULE_NAME = lazy_compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tuple[Verdict, str]:
