@@ -286,30 +286,35 @@ def _referrers(ws: Workspace, stray: str, context: str,
     ending in it also counts: a false match only makes the fix unsafe."""
     inside = stray[len(context) + 1:] if context else stray
     found = []
-    for path, (written, built) in mentions.items():
-        built = _not_elsewhere(ws, path, built, stray)
+    for path, (written, built, elsewhere) in mentions.items():
         local = not context or path.startswith(context + "/")
         loose = _may_build(path)   # its paths' base is not known
-        if stray in built or (local and inside in built) or any(
+        if _builds(stray, stray, built, elsewhere) or \
+                (local and _builds(inside, stray, built, elsewhere)) or any(
                 _names(w, stray) or (local and _names(w, inside)) or
                 ((loose or w.startswith(_VARIABLE)) and _tail_of(w, stray)) for w in written):
             found.append(path)
     return found
 
 
-def _not_elsewhere(ws: Workspace, path: str, built: set[str], stray: str) -> set[str]:
-    """The Dockerfiles a file's build contexts name, less those a compose file builds from
-    its own folder, as Compose resolves them, where that folder holds another Dockerfile
-    (`context: ./app` of `old/compose.yaml` builds `old/app/Dockerfile`, not the stray
-    `app/Dockerfile`). Elsewhere the base of its paths is not known (a CI job's context is
-    the checkout's, a script's the folder it runs in): a name that ends the stray's path
-    may be it."""
+def _builds(named: str, stray: str, built: set[str], elsewhere: dict[str, str]) -> bool:
+    """The file's build contexts name the stray (`named`: its path as the file may write it),
+    unless the file is a compose file whose context, read from its own folder, is another
+    Dockerfile (`elsewhere`)."""
+    return named in built and elsewhere.get(named, stray) == stray
+
+
+def _elsewhere(ws: Workspace, path: str, built: set[str]) -> dict[str, str]:
+    """For a compose file, the Dockerfiles its contexts name that Compose finds from its own
+    folder, each with where (`context: ./app` of `legacy/compose.yaml` builds
+    `legacy/app/Dockerfile`, not the stray `app/Dockerfile`). Elsewhere the base of its
+    paths is not known (a CI job's context is the checkout's, a script's the folder it runs
+    in): a name that ends the stray's path may be it."""
     if not is_compose_name(path):
-        return built
+        return {}
     folder = posixpath.dirname(path)
-    return {b for b in built
-            if (resolved := posixpath.normpath(posixpath.join(folder, b))) == stray
-            or not ws.tree.exists(resolved)}
+    resolved = {b: posixpath.normpath(posixpath.join(folder, b)) for b in built}
+    return {b: where for b, where in resolved.items() if ws.tree.exists(where)}
 
 
 def _names(written: str, path: str) -> bool:
@@ -385,9 +390,10 @@ def _may_build(path: str) -> bool:
     return path.lower().endswith(_MAY_BUILD) or posixpath.basename(path) in _MAY_BUILD_NAMES
 
 
-# per file that may build a Dockerfile: the Dockerfile paths it writes, and the Dockerfiles
-# of the build contexts it names (`context: ./app` builds `app/Dockerfile`), looked up whole
-Mentions = dict[str, tuple[set[str], set[str]]]
+# per file that may build a Dockerfile: the Dockerfile paths it writes, the Dockerfiles of
+# the build contexts it names (`context: ./app` builds `app/Dockerfile`), looked up whole,
+# and those of a compose file found from its own folder (`_elsewhere`)
+Mentions = dict[str, tuple[set[str], set[str], dict[str, str]]]
 
 
 def _mentions(ws: Workspace) -> Mentions:
@@ -399,7 +405,8 @@ def _mentions(ws: Workspace) -> Mentions:
         file = ws.scan(path)   # a hint: one it cannot read (a link to nowhere) stops nothing
         if file is not None:
             text = file.text.replace("\\", "/")
-            out[path] = _dockerfile_paths(text), _context_dockerfiles(text)
+            built = _context_dockerfiles(text)
+            out[path] = _dockerfile_paths(text), built, _elsewhere(ws, path, built)
     return out
 
 
