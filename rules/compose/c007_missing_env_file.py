@@ -14,7 +14,7 @@ Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
 variables in a `.env` file", "add the following environment variables to your .env
-file", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in
+file", "add your api keys in .env", not "add `.env` to your `.gitignore`"; "the script creates `.env.development`", in
 other languages too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`", "(.env 파일이 없으면
 생성)"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
@@ -455,7 +455,10 @@ def _told_line(named: str) -> re.Pattern[str]:
         r"configur(?:e|es|ed|ing)|populat(?:e|es|ed|ing)|prepar(?:e|es|ed|ing))\b"
     # "add the following environment variables to your .env file" (readme.so's section):
     # variables added to the file, not a file added elsewhere (`add .env to .gitignore`)
-    added = rf"\badd\b[^\n]*\bvariables?\b[^\n]*\bto\b[^\n]*{word}"
+    # "add your api keys in .env", "set your tokens in a .env file": what it holds, put in it
+    added = rf"\b(?:add|put|set|fill)\b[^\n]*\b(?:variables?|keys?|values?|credentials?|" \
+        rf"secrets?|tokens?|passwords?|settings?)\b[^\n]*\b(?:to|in|into)\s+" \
+        rf"(?:(?:a|an|the|your)\s+)?[`'\"]?{word}"
     # "Add `.env` file with some values": a file added, not one added to a list of ignores
     file = rf"\badd\s+(?:(?:a|an|the|your)\s+)?`?{word}`?\s+file\b(?![^\n]*ignore)"
     return re.compile(rf"(?im)^(?:(?=[^\n]*(?:{verb}|{_WRITE_ELSEWHERE}))[^\n]*{word}|"
