@@ -144,7 +144,9 @@ with a literal `prefix=`).
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,
 `/healthcheck`, `/heartbeat`, the word `ping`, `alive`, `live`, `ready`, `liveness`,
-`readiness`, or such a route under a `health` folder: `/health/live`; `/up` or
+`readiness` as the whole last part, `is-` before it or `-check` after it allowed (not
+`/orders/not_ready` or `/live_streams`, which name something else), or such a route under
+a `health` folder: `/health/live`; `/up` or
 `/status` at the app's root), or whose
 handler is named for health whatever its path (`def health()` on `/api/status`), or that
 its decorator tags or sums up as the health check, or its docstring's first line calls one

@@ -6,7 +6,8 @@ Finds relative imports (`from .db import x`, `from . import models`) in modules
 that the command loads as top-level modules: the app module of `uvicorn main:app`
 (no package above it), the script of `python main.py`, and every other module in
 that import root, which the app can only import as top-level modules too (unless the
-root folder is itself a package, or the app imports that module through the root folder's
+root folder is itself a package, or a package of the same name beside it takes its place,
+`tools/__init__.py` beside `tools.py`, or the app imports that module through the root folder's
 own name, `from api.handlers import x` in `api/main.py` with `PYTHONPATH` on the folder
 above, or a module imported so imports it, `from api.errors import x` in
 `api/services/mail.py`: it then runs in package `api`). It follows the app module's imports through the
@@ -88,7 +89,9 @@ are kept, and relative imports that resolve inside a package are left alone. `fr
 linters reject), each with the comment that followed the statement (a `# noqa` holds for
 every name).
 Display-only when one of them has no absolute form: dots that climb above the
-import root, `from . import *`, a local module named like a standard library module
+import root, `from . import *`, a module the import root does not hold (`from .helper import
+NAME` in a top-level `legacy.py`, with `helper.py` only in `pkg/`: the absolute import
+fails too), a local module named like a standard library module
 (the absolute import would load the standard one), or like a package the image installs
 that the app also imports absolutely (`celery.py` doing `from celery import Celery`: at the
 top level the local file shadows the package, and that import finds the half-initialized
@@ -155,7 +158,7 @@ from fixer.sources.compose import string_list
 from fixer.sources.python import narrow_edit
 from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
-                                            target_module)
+                                            target_module, written)
 
 from .own_package import OwnPackageImport, inner_package_import, own_package_import
 from .run_imports import run_imports
@@ -233,14 +236,17 @@ def _failing(ws: Workspace, root: str, modules: dict[str, str], script: str | No
 def _modules(ws: Workspace, found: appmodule.AppModule, reached: dict[str, str]
              ) -> dict[str, str]:
     """The modules the app loads, each with its `__package__` ("" at the top level): those
-    on its import path (`reached`), then the other top-level modules of its import root."""
+    on its import path (`reached`), then the other top-level modules of its import root,
+    but one beside a package of its name (`tools.py` beside `tools/__init__.py`): Python
+    imports the package, never the file."""
     if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
         return reached  # a package root: something else may import its modules through it
     as_package = _imported_through_root(ws, found, reached)
     siblings = {p: "" for p in tree_index.files_in(ws.tree, found.root)
                 if p.endswith(".py") and p not in reached
                 and posixpath.basename(p)[:-3].isidentifier()
-                and posixpath.basename(p)[:-3] not in as_package}
+                and posixpath.basename(p)[:-3] not in as_package
+                and not ws.tree.exists(p[:-3] + "/__init__.py")}   # the package wins
     return reached | siblings
 
 
@@ -401,7 +407,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
                                   else f.scanned.problems[0]
                                   for f in failing if f.scanned.problems), None) or \
-        _shadowing(ws, service, found, failing)
+        _shadowing(ws, service, found, failing) or _unfound(ws, found, failing)
     first = scanned.nodes[0]
     packages = {f.path: (f.package, f.scanned.silent) for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
@@ -413,6 +419,28 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
                      path=path, line=first.lineno, column=first.col_offset + 1,
                      service=service.name, subject=found.path, reason=problem or packaged,
                      fix=fix, starts=lazy)
+
+
+def _unfound(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) -> str | None:
+    """Why the absolute form would not import either: the module the dots point at (where
+    the file sits) is no module of the import root (`from .helper import NAME` in a
+    top-level `legacy.py`, with `helper.py` only inside `pkg/`)."""
+    modules = Modules(ws.read, found.root)
+    root = f"{found.root}/" if found.root else "the repository's root"
+    for failed in failing:
+        for node in failed.scanned.nodes:
+            if node.lineno in failed.scanned.silent:
+                continue
+            target = target_module(failed.package, node.level, node.module, rooted=True)
+            names = [target] if target else \
+                [alias.name for alias in node.names] if target == "" else []
+            missing = next((name for name in names if modules.path_of(name) is None and
+                            not tree_index.is_folder(ws.tree, posixpath.join(
+                                found.root, *name.split(".")))), None)   # a namespace one
+            if missing is not None:
+                return (f"`{written(node)}` in {failed.path} names `{missing}`, which {root} "
+                        "does not hold: the absolute import would fail too")
+    return None
 
 
 def _shadowing(ws: Workspace, service: BuiltService, found: appmodule.AppModule,

@@ -41,6 +41,8 @@ _FENCED = lazy_compile(r"^[ \t]*(```|~~~)([^\n]*)\n(.*?)^[ \t]*\1", re.M | re.S)
 # four spaces) or as a list item (`- MONGO_USER=<user>`, `` 1. `PORT=8000` ``)
 _GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*((?:[-*+]|\d+[.)])[ \t]+)?(?:export[ \t]+)?`?"
                                  r"([A-Z_][A-Z0-9_]*)[ \t]*=[ \t]*([^\n]*)$", re.M)
+# A line of an indented code block: four spaces or a tab before it
+_INDENTED_CODE = lazy_compile(r"(?: {4}|[ ]{0,3}\t)")
 # Fenced blocks of code whose constants look like variables (`DATABASE_URL = os.getenv(...)`)
 _CODE_INFO = lazy_compile(r"py|python\d?|pycon|ipython", re.I)
 
@@ -99,6 +101,8 @@ def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> di
               and not (elsewhere and _introduced_as(text, block.start(), elsewhere))]
     for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
         for match in _GUIDE_ASSIGNMENT.finditer(lines):
+            if not in_fence and not match[1] and not _INDENTED_CODE.match(match[0]):
+                continue   # a line of prose ("Production: DATABASE_URL=..." on its own)
             value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
             if _READS_VARIABLE.match(value) or (in_fence and match[1]) or \
                     _PREFIXES_A_COMMAND.match(value):   # `DOCKER_BUILDKIT=1 docker compose

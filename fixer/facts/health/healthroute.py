@@ -485,9 +485,11 @@ def several_doubt(paths: tuple[str, ...]) -> str:
 
 
 # A last path part that names a health route: `health` anywhere in it (`/health-check`), a
-# heartbeat, or a whole word of a probe's usual names (`/ping`, not `/shipping`)
-_HEALTH_WORD = lazy_compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|live|livez|liveness|ready|"
-                            r"readyz|readiness)(?:$|[-_.])", re.I)
+# heartbeat, or a probe's usual name as the whole part (`/ping`, `/is-alive`, `/ready-check`;
+# not `/shipping`, nor what names something else by the word: `/not_ready`, `/ready_orders`,
+# `/live_streams`)
+_HEALTH_WORD = lazy_compile(r"health|heartbeat|^(?:is[-_])?(?:ping|alive|live|livez|liveness|"
+                            r"ready|readyz|readiness)(?:[-_.](?:check|probe|status))?$", re.I)
 # A probe's route under a `health` folder (`/health/live`, `/api/healthz/ready`); not what
 # checks a dependency (`/health/db`), which ties the container's health to another's
 _UNDER_HEALTH = lazy_compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"

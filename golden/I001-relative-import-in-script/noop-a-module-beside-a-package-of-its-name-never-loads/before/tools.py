@@ -1,0 +1,2 @@
+# stale copy, shadowed by the tools/ package
+from .helper import util
