@@ -767,3 +767,20 @@ def test_c006_the_templates_reason_says_whose_env_files_they_are(dev_compose: st
     assert len(found) == 1 and found[0].fix_title is None
     assert f"the templates of the env_files {whose};" in (found[0].reason or ""), \
         found[0].reason
+
+
+def test_the_reason_for_a_stack_run_from_above_names_how_compose_would_run_it(
+        tmp_path: Path) -> None:
+    """`-f deploy/docker-compose.yml` alone resolves from deploy/, as Compose's project
+    directory is the first file's folder: the reason names what resolves from the root."""
+    build = "    build:\n      context: ./api\n"
+    write_tree(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n" + build,
+        "deploy/docker-compose.yml": "services:\n  api:\n" + build +
+                                     "    environment:\n      - API_KEY=${API_KEY}\n",
+        "api/Dockerfile": 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server"]\n'})
+    code, out, err = run_cli("fix", tmp_path)
+    assert code == 0
+    assert "to be run from the root (given with `--project-directory .`, or with `-f` after " \
+           "a compose file there)" in out + err
+    assert "(`-f deploy/docker-compose.yml`)" not in out + err

@@ -783,7 +783,8 @@ def _run_from_above_guessed(ws: Workspace, stack: Stack, home: Stack,
            for run in compose_runs(ws, doc.path)):
         return None   # a script runs it from there
     first = stack.docs[0].path
-    return (f"fixer takes {first} to be run from {above or 'the root'} (`-f {first}`), as "
+    return (f"fixer takes {first} to be run from {above or 'the root'} (given with "
+            f"`--project-directory {above or '.'}`, or with `-f` after a compose file there), as "
             "its builds name Dockerfiles found only from there, but nothing in the repository "
             f"runs it so: run from {stack.folder}/, Compose reads {stack.folder}/.env, which "
             f"{target} does not document")

@@ -273,7 +273,28 @@ def _commands_beside(ws: Workspace, service: BuiltService) -> list[str]:
     # command
     text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
     server = re.compile(rf"(?<![\w-]){re.escape(started)}(?![\w-])")
-    return [segment for segment in _COMMANDS.split(text) if not server.search(segment)]
+    segments = _COMMANDS.split(text)
+    read = {name for segment in segments if server.search(segment)
+            for name in _READ_VARIABLE.findall(segment)}
+    return [segment for segment in segments if not server.search(segment)
+            and not _feeds_the_server(segment, read)]
+
+
+def _feeds_the_server(segment: str, read: set[str]) -> bool:
+    """The command only sets variables the server's line reads (`ARGS="app.main:app --port
+    8000"` before `exec uvicorn $ARGS`): it starts nothing, and the port it names is the
+    server's."""
+    if not _ASSIGNS_ONLY.fullmatch(segment):
+        return False
+    return all(name in read for name in _ASSIGNED.findall(segment))
+
+
+# a variable a command reads: `$ARGS`, `${ARGS}`, `${ARGS:-...}`
+_READ_VARIABLE = lazy_compile(r"\$\{?([A-Za-z_]\w*)")
+_ASSIGNED = lazy_compile(r"([A-Za-z_]\w*)=")
+# a command that only sets variables (`ARGS="app.main:app --port 8000"`, `export PORT=8000`)
+_ASSIGNS_ONLY = lazy_compile(r"\s*(?:(?:export|readonly|local|declare)\s+)?"
+                             r"(?:[A-Za-z_]\w*=(?:\"[^\"]*\"|'[^']*'|[^\s;&|]*)\s*)+")
 
 
 def _compose_command(service: BuiltService, region: Region) -> str | None:
