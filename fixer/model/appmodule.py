@@ -223,11 +223,16 @@ def _moves_known(ws: Workspace, service: BuiltService, launch: Launch) -> bool:
 def _missing_path(ws: Workspace, service: BuiltService, launch: Launch,
                   path: str) -> MissingModule | None:
     """`fastapi run app/main.py` where a COPY puts the folder the path names there from the
-    build context, which lacks the file: fastapi-cli stops ("Path does not exist")."""
+    build context, which lacks the file, or where the image's COPYs put nothing at the path
+    and the command's `cd`s go where fixer knows (`COPY app ./app` and `fastapi run
+    main.py`, as `uvicorn main:app` is judged): fastapi-cli stops ("Path does not exist")."""
     cwd = _cwd(service, launch)
     file = path + "__init__.py" if path.endswith("/") else path
-    if "$" in cwd or "$" in path or locate(ws.tree, service, cwd, file) is not None or \
-            not folder_copied(ws.tree, service, cwd, posixpath.dirname(file) or "."):
+    if "$" in cwd or "$" in path or locate(ws.tree, service, cwd, file) is not None:
+        return None
+    app = service.app
+    if not folder_copied(ws.tree, service, cwd, posixpath.dirname(file) or ".") and not (
+            copies_context(app.dockerfile, app.stage) and _moves_known(ws, service, launch)):
         return None
     return MissingModule(path, file, cwd, "fastapi-cli stops at start-up: the path does not "
                                           "exist", imported=False)

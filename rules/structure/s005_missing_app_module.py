@@ -16,8 +16,9 @@ name (`uvicorn app:app`) with a submodule of the served name (`app/app.py`) is r
 only when its `__init__.py` imports nothing: an import there may bind the submodule.
 A path `fastapi run` is given (`fastapi run app/main.py`, a package folder `app`) is read
 from the folder the server runs in, as fastapi-cli reads it: reported where a COPY puts
-the path's folder there from the build context and that folder lacks the file
-(PYTHONPATH and installed packages do not bring a path; a bind mount still may).
+the path's folder there from the build context and that folder lacks the file, or where
+no COPY puts anything at the path (`COPY app ./app` and `fastapi run main.py`), as for a
+module (PYTHONPATH and installed packages do not bring a path; a bind mount still may).
 Also reports a bind mount over the served module whose source the repository does not
 hold (`./app/:/app` beside a repository with no `app/`): Docker creates the folder empty
 on the host, and the mount hides the code the image put there; and one whose source the
