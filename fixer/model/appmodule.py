@@ -147,8 +147,8 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
         return _missing_path(ws, service, launch, path)
     if launch is None or named is None or launch.runs_script or \
             not copies_context(app.dockerfile, app.stage) \
-            or sets_python_path(ws, service) or installed_roots(ws.tree, service) \
-            or installs_local_code(service):
+            or _python_path_beyond(ws, service, _cwd(service, launch)) \
+            or installed_roots(ws.tree, service) or installs_local_code(service):
         return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold
         # it; so may a package the image installs (`pip install *.whl` of a build's wheel)
     cwd = _cwd(service, launch)
@@ -714,6 +714,18 @@ def sets_python_path(ws: Workspace, service: BuiltService) -> bool:
     """The container's environment sets PYTHONPATH (compose's or the image's), whatever it
     holds: folders other than the command's own may be on sys.path."""
     return _variable(ws, service, "PYTHONPATH") is not None
+
+
+def _python_path_beyond(ws: Workspace, service: BuiltService, cwd: str) -> bool:
+    """The container's PYTHONPATH names a folder other than `cwd`, where the server already
+    looks (`ENV PYTHONPATH=/app` beside `WORKDIR /app` adds nothing), or one fixer cannot
+    read (`$PWD/todos`)."""
+    value = _variable(ws, service, "PYTHONPATH")
+    if value is None:
+        return False
+    entries = [entry for entry in value.split(":") if entry]
+    return any("$" in entry or posixpath.normpath(posixpath.join(cwd, entry)) !=
+               posixpath.normpath(cwd) for entry in entries) or "$" in cwd
 
 
 def _variable(ws: Workspace, service: BuiltService, name: str) -> str | None:

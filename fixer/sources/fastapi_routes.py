@@ -37,7 +37,8 @@ from fixer.sources.python import (
 )
 from fixer.sources.middleware_class import (
     as_constructed, for_other_methods, passes_every_request)
-from fixer.sources.path_tests import holds_for_path, named_collection, unwrapped, with_values
+from fixer.sources.path_tests import (holds_for_path, inlined_predicate, named_collection,
+                                      unwrapped, with_values)
 from fixer.sources.python_modules import (
     Modules,
     assigned_value,
@@ -1874,7 +1875,10 @@ def lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: 
     collection the module or the class assigns), and, as a prefix (`/health*`),
     `.startswith("/health")`."""
     found: list[str] = _passed_on(function, tree, cls)
-    for node in ast.walk(function):
+    # a predicate given the path (`needs_key(request.url.path)`): the test it returns too
+    inlined = [test for node in ast.walk(function) if isinstance(node, ast.Call)
+               for test in [inlined_predicate(node, tree, cls)] if test is not None]
+    for node in (n for part in [function, *inlined] for n in ast.walk(part)):
         if isinstance(node, ast.Compare):
             parts, prefix = [node.left, *node.comparators], False
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \

@@ -145,8 +145,18 @@ def _predicate(call: ast.Call, path: str, tree: ast.Module, cls: ast.ClassDef | 
                depth: int) -> bool | None:
     """A call of a one-line predicate of the class (`self._is_public(path)`) or the module
     (`is_public(path)`): the test it returns, its parameter in the argument's place."""
-    if depth >= _INLINE_DEPTH or len(call.args) != 1 or call.keywords or \
-            not reads_path(call.args[0]):
+    if depth >= _INLINE_DEPTH:
+        return None
+    test = inlined_predicate(call, tree, cls)
+    return holds_for_path(test, path, tree, cls, depth + 1) if test is not None else None
+
+
+def inlined_predicate(call: ast.Call, tree: ast.Module,
+                      cls: ast.ClassDef | None) -> ast.expr | None:
+    """What a one-line predicate of the class or the module returns when given the
+    request's path (`needs_key(request.url.path)`: `request.url.path not in PUBLIC_PATHS`);
+    None for any other call."""
+    if len(call.args) != 1 or call.keywords or not reads_path(call.args[0]):
         return None
     func = call.func
     on_class = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
@@ -159,8 +169,7 @@ def _predicate(call: ast.Call, path: str, tree: ast.Module, cls: ast.ClassDef | 
     if returned is None:
         return None
     test, parameter = returned
-    return holds_for_path(_substituted(test, parameter, call.args[0]), path, tree, cls,
-                          depth + 1)
+    return _substituted(test, parameter, call.args[0])
 
 
 def _returned(function: ast.FunctionDef, method: bool) -> tuple[ast.expr, str] | None:

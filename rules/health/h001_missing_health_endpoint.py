@@ -211,7 +211,9 @@ return await call_next(request)` with the paths written there or in a collection
 module or its class assigns (`not path.startswith(PROTECTED_PREFIXES)` too), or matched
 by a regular expression (`any(p.match(path) for p in PUBLIC)` over `re.compile` patterns),
 also through a one-line predicate of the class or the module
-(`if self._is_public(path):`, or a name bound to its answer above the test); or a
+(`if self._is_public(path):`, or a name bound to its answer above the test), or keeps
+what refuses under a test of the path, itself or through such a predicate (`if API_KEY and
+needs_key(request.url.path):`, `needs_key` returning `path not in PUBLIC_PATHS`); or a
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
 one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a
 route with path parameters or a mount (`app.mount("/", StaticFiles(...))`) answers the path

@@ -49,7 +49,9 @@ that only newer versions accept would look broken here, so only what no Python 3
 accepts is reported then: conflict markers, Python 2 syntax, a coding declaration
 Python refuses (a UTF-8 BOM before `coding: latin-1`, a codec it does not know), and
 indentation the tokenizer rejects (tabs and spaces mixed in a block, a dedent to no
-enclosing level).
+enclosing level), and a statement where Python never allows it (a `from __future__`
+import after other code, `return` or `yield` outside a function, `break` outside a loop,
+an argument named twice).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ _REASONS = {
                    "without parentheses)",
     "encoding": "save the file as its coding declaration says, or correct the declaration",
     "indentation": "indent the block with spaces alone (or tabs alone), to a level it opens",
+    "placement": "move or remove the statement: what it was meant to do needs a person",
     "syntax": "correct the syntax error",
 }
 

@@ -391,10 +391,18 @@ def _for_compose(head: str) -> bool:
 def placed_folder(path: str, text: str, first: int, line_before: str) -> str | None:
     """The folder the command of the script at `path` whose line starts at text[first] runs
     in (`command_folder`); None also in a shell script or CI step that changed folder on an
-    earlier line, which fixer does not follow."""
-    if not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, 0, first) is not None:
+    earlier line, which fixer does not follow. A guide's code blocks are steps of their own,
+    each run from the checkout's root: a `cd api` of an earlier block moves none of the
+    next."""
+    since = _block_start(text, first) if path.lower().endswith(".md") else 0
+    if not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, since, first) is not None:
         return None
     return command_folder(path, line_before)
+
+
+def _block_start(text: str, at: int) -> int:
+    """Where the Markdown code block holding text[at] starts: past its opening fence."""
+    return max(text.rfind("```", 0, at), text.rfind("~~~", 0, at), 0)
 
 
 def command_folder(path: str, line_before: str) -> str | None:

@@ -41,13 +41,23 @@ _LEXICAL_INDENTATION = ("TabError:",
                         "IndentationError: unindent does not match any outer indentation")
 
 
+# what the compiler refuses past the grammar, as every Python 3 does: a statement where it
+# is never allowed (`return` at the top level, a `from __future__` import after code), a
+# function's argument named twice
+_MISPLACED = lazy_compile(
+    r"^SyntaxError: (?:from __future__ imports must occur at the beginning of the file|"
+    r"'(?:return|yield|break)' outside (?:function|loop)|'continue' not properly in loop|"
+    r"duplicate argument '\w+' in function definition|"
+    r"nonlocal declaration not allowed at module level)")
+
+
 @dataclass(frozen=True)
 class Unparsable:
     """Why a file does not compile."""
 
     line: int
     compiler: str     # `SyntaxError: invalid syntax`
-    kind: str         # conflict | python2 | encoding | indentation | syntax
+    kind: str         # conflict | python2 | encoding | indentation | placement | syntax
     cause: str = ""   # what in the file causes it, as shown
     except_list: bool = False   # `except A, B:`, which Python 3.14 accepts
 
@@ -106,6 +116,8 @@ def diagnose(file: TextFile) -> Unparsable | None:
                           _accepted_list(_EXCEPT_LIST.match(text)))
     if message.startswith(_LEXICAL_INDENTATION):
         return Unparsable(line, message, "indentation", "its indentation")
+    if _MISPLACED.search(message):
+        return Unparsable(line, message, "placement")   # the message says what and where
     return Unparsable(line, message, "syntax")
 
 
