@@ -168,7 +168,9 @@ fix writes one `VAR=` line per variable under a comment naming the service (and 
 from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
 use in the stack, or in another stack of the project folder (it reads the same `.env`,
-where an empty `NAME=` would override its `${NAME-default}`), gives is filled in (not a
+where an empty `NAME=` would override its `${NAME-default}`), gives is filled in, unless
+uses give different ones (`${DB_USER:-neo4j}` and `${DB_USER:-postgres}`: either written in
+changes what the other's service runs with) (not a
 volume's, `${MODEL_DIR:-/tmp/empty}:/models`: a placeholder host path); else,
 for an `environment` entry that passes the variable on (`LOG_LEVEL: ${LOG_LEVEL}`) where
 the image sets it (`ENV LOG_LEVEL=info`), the image's value, which Compose's empty string
@@ -1131,8 +1133,13 @@ def _assignment(file: TextFile | None, name: str, value: str) -> str:
 def _value(name: str, uses: list[Use], fallback: str = "") -> str:
     """A default another use gives (else `fallback`), written so that Compose's .env parser
     reads it back; not a volume's (`${MODEL_DIR:-/tmp/empty}:/models`), a placeholder host
-    path where the app may read the variable's emptiness."""
-    default = next((u.ref.default for u in uses if u.ref.default and not u.mounted), fallback)
+    path where the app may read the variable's emptiness. None where the uses give
+    different defaults (`${DB_USER:-neo4j}` and `${DB_USER:-postgres}`): one of them
+    written in would change what the other's service does."""
+    defaults = list(dict.fromkeys(u.ref.default for u in uses if u.ref.default and not u.mounted))
+    if len(defaults) > 1:
+        return ""
+    default = defaults[0] if defaults else fallback
     if not default or _SECRET.search(name) or "${" in default:  # a nested one: not a value
         return ""
     if _PLAIN.fullmatch(default):

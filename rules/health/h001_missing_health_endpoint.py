@@ -167,7 +167,10 @@ included do not serve it, and later ones do; moving the include down is the smal
 change (C004's healthcheck with the added route is unsafe for the same reason). Unsafe
 too, with the condition's file and line, when the app adds a health route only on some
 runs (`if settings.PROBES:` or a `try` body around `@app.get("/healthz")`): a second
-one served on every run beside it is the author's call (so is C004's probe of it).
+one served on every run beside it is the author's call (so is C004's probe of it). So
+when a route that reads as the health route answers other methods only
+(`@app.post("/healthz", tags=["Health"])` with `def healthz()`): a probe's GET gets 405
+from it, and making it a GET route may be what its author meant.
 
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,

@@ -62,7 +62,10 @@ or by hand, not taken for a finding the fix introduces. Where several services b
 same missing Dockerfile, one fix writes it, for
 the service whose compose `command:` starts a server (else one compose reaches on a
 port): its port is the file's; the other services' findings name that fix and are settled
-by it (a Celery worker's own command runs on the image either way). Display-only when a
+by it (a Celery worker's own command runs on the image either way). Where every one of
+them runs a command of its own that starts no server fixer knows (`celery ... worker`,
+`celery ... flower --port=5555`), the file's CMD runs for none: it gets uvicorn's 8000, not
+a port one of them publishes. Display-only when a
 path is written with `\\` (a Windows separator, which Compose on Linux reads as part of a
 name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
@@ -180,13 +183,24 @@ def _arguments_only(service: Service) -> str | None:
 def _writer(services: list[Service]) -> Service:
     """The service whose S001 fix writes a Dockerfile several services build: the one whose
     compose `command:` starts a server (the others run a worker's command on the same
-    image), else one that compose reaches on a port, else the first. The file's CMD and
-    EXPOSE are written for it."""
-    def serves(service: Service) -> bool:
-        found = service.command()
-        return found is not None and find_launch(as_run(found[1], found[2])) is not None
-    return next((s for s in services if serves(s)), None) or \
-        next((s for s in services if container_ports(s)), services[0])
+    image), else one that runs the file's CMD (no `command:`) that compose reaches on a
+    port, else one that runs it, else the first. The file's CMD and EXPOSE are written for
+    it."""
+    runs_cmd = [s for s in services if s.get("command") is None]
+    return next((s for s in services if _serves(s)), None) or \
+        next((s for s in runs_cmd if container_ports(s)), None) or \
+        (runs_cmd[0] if runs_cmd else services[0])
+
+
+def _serves(service: Service) -> bool:
+    """The service's compose `command:` starts a server fixer knows (`uvicorn ...`)."""
+    found = service.command()
+    return found is not None and find_launch(as_run(found[1], found[2])) is not None
+
+
+def _runs_the_file(service: Service) -> bool:
+    """The service runs the CMD the written file gives it, or a server of its own."""
+    return service.get("command") is None or _serves(service)
 
 
 def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
@@ -491,9 +505,11 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
     if compiled is not None:
         return replace(base, reason=compiled)
     if writer is not service:
+        whose = ", whose server the file starts, writes it" if _runs_the_file(writer) else \
+            " writes it (each service runs a command of its own over it)"
         return replace(base, yields_to=(("S001", writer.name),), reason=(
-            f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
-            "whose server the file starts, writes it"))
+            f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}"
+            f"{whose}"))
     ignored = not_committed(ws, build.dockerfile)
     if ignored is not None:
         return replace(base, reason=ignored)
@@ -722,7 +738,11 @@ def _uninstalled(ws: Workspace, build: Build, app: AppTarget) -> list[tuple[str,
 
 def _port(service: Service) -> int:
     """The container port compose expects: the one its healthcheck and peers call, else
-    its first `ports`/`expose` target, else uvicorn's default."""
+    its first `ports`/`expose` target, else uvicorn's default; uvicorn's default too for a
+    service whose `command:` runs no server fixer knows (`celery ... flower --port=5555`:
+    its port is flower's, not the file's server's)."""
+    if not _runs_the_file(service):
+        return 8000
     ports = [p for p in container_ports(service) if p.port is not None and not p.udp]
     probed = [p.port for p in ports if p.port is not None and p.kind in ("healthcheck", "peer")]
     published = [p.port for p in ports if p.port is not None and p.kind in ("ports", "expose")]
