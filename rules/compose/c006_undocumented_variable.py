@@ -9,8 +9,9 @@ and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an `--env-file` that a build script
 gives a Compose command that may run the stack, nor an example file
 (`.env.example` and the other names, or a file a README says to copy to the `.env`:
-`cp .env-semple .env`, or a file anywhere a README line names with the project folder's
-`.env` by its path: "copy `docker.env` to `deploy/.env`") defines: one in the project
+`cp .env-semple .env`, `cp setup/.env.template .env`, or a file anywhere a README line
+names with the project folder's `.env` by its path: "copy `setup/docker.env` to
+`deploy/.env`") defines: one in the project
 folder, or beside a service's `env_file` or such an
 `--env-file` (`../.env` -> `../.env.example`, the template of the file the stack is run
 with). Such a command (a Makefile's `docker compose --env-file .env -f a/compose.yml up`)

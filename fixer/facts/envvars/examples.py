@@ -213,8 +213,11 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
         scripted = [posixpath.normpath(posixpath.join(folder, m.group(1)))
                     for setup in setup_files(ws, folder)
                     for m in _COPY_TO_DOTENV.finditer(guide_text(ws, setup))]
+        # a guide's copy from a folder below (`cp setup/.env.template .env`) names a file of
+        # the repository too, found from the folder
         found[folder] = [p for p in dict.fromkeys([*named, *scripted])
-                         if (p in files or p in scripted and ws.tree.exists(p)) and
+                         if (p in files or "/" in p[len(folder):].lstrip("/") and
+                             ws.tree.exists(p) or p in scripted and ws.tree.exists(p)) and
                          posixpath.basename(p) != ".env" and not _SOURCE_FILE.search(p)] + \
             [p for p in _copied_from_afar(ws, folder, texts) if p not in files]
     return found[folder]
@@ -259,9 +262,10 @@ _COPY_TO_DOTENV = lazy_compile(r"\b(?:cp|copy|mv|move)\s+(?:-\w+\s+)*[\"']?(?:\.
 
 # `.env` as a word of a line (not `.env.public`, not `app.env`)
 _DOTENV_WORD = lazy_compile(r"(?<![\w./-])(?:\./)?\.env(?![\w./-])")
-# a file name with a dot or a dash in it that a line names (`.env.public`, `env_docker.txt`)
-_ENV_FILE_WORD = lazy_compile(r"(?<![\w./-])(?:\./)?([\w-]*[.][\w./-]*\w|\.?[\w-]*env[\w-]*)"
-                              r"(?![\w/-])")
+# a file name with a dot or a dash in it that a line names (`.env.public`, `env_docker.txt`),
+# with the folders before it (`setup/docker.env`)
+_ENV_FILE_WORD = lazy_compile(r"(?<![\w./-])(?:\./)?((?:[\w-]+/)*(?:[\w-]*[.][\w./-]*\w|"
+                              r"\.?[\w-]*env[\w-]*))(?![\w/-])")
 
 
 def stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
