@@ -14,7 +14,8 @@ that puts no module at either place serves that sample, not the repository's app
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fixer.core.tree import Tree
@@ -52,11 +53,15 @@ class BaseStart:
 
 
 def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
-               running: Mapping[str, str], script: str = "/start.sh") -> BaseStart | None:
+               running: Mapping[str, str], script: str = "/start.sh",
+               mounts: Sequence[tuple[str, str]] = ()) -> BaseStart | None:
     """How the base image starts the app, where the stage's image sets no CMD or ENTRYPOINT
     of its own and its base is one of `_STARTS_ITSELF`; None otherwise. `running`: the
     container's environment (the image's ENV, compose's `environment`); `script`: the
-    image's start script that runs (compose's `command: /start-reload.sh` names the other)."""
+    image's start script that runs (compose's `command: /start-reload.sh` names the other);
+    `mounts`: the service's bind mounts, (repository path, container path) each: what one
+    puts at a path is what the start script finds there (`.:/app` with the repository's
+    `app/main.py` serves `app.main`), not what the image copied."""
     root = chain(dockerfile, stage)[-1]
     name = image_name(root.base.strip().lower())
     if name not in _STARTS_ITSELF or cmd_in_force(dockerfile, stage) is not None or \
@@ -64,6 +69,9 @@ def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return None
 
     def held(path: str) -> bool:
+        mounted = _under_mount(mounts, path)
+        if mounted is not None:
+            return tree.exists(mounted)
         return in_image(tree, folder, dockerfile, stage, path) is not None
 
     unread = next((var for var in _SETTINGS if "$" in running.get(var, "")), None)
@@ -83,3 +91,18 @@ def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     prestart = in_image(tree, folder, dockerfile, stage,
                         running.get("PRE_START_PATH") or "/app/prestart.sh")
     return BaseStart(name, root.instructions[0], target, reason, prestart, script)
+
+
+def _under_mount(mounts: Sequence[tuple[str, str]], path: str) -> str | None:
+    """The repository path a bind mount puts at the container's `path`; None where no mount
+    covers it (the last mount given over it wins, as Docker stacks them)."""
+    found = None
+    for source, target in mounts:
+        target = posixpath.normpath(target) if target.startswith("/") else ""
+        if not target:
+            continue
+        if path == target or path.startswith(target.rstrip("/") + "/"):
+            rest = path[len(target):].lstrip("/")
+            root = "" if source in (".", "") else source
+            found = posixpath.normpath(posixpath.join(root, rest)) if rest else root
+    return found

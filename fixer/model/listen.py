@@ -16,7 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import yaml
@@ -141,12 +141,14 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             build_args: Mapping[str, str | None] | None = None,
             entrypoint: tuple[ComposeDoc, Value, list[str] | None] | None = None,
             interpolation: Mapping[str, str] | None = None,
-            templated: Mapping[str, str] | None = None) -> ListenPort:
+            templated: Mapping[str, str] | None = None,
+            mounts: Sequence[tuple[str, str]] = ()) -> ListenPort:
     """`env` is the service's compose environment; `env_sites` where its values are written;
     `build_args` compose's `build.args`, which set the stage's ARGs; `entrypoint` compose's
     `entrypoint:`, which replaces the image's ENTRYPOINT and CMD. A port read there has no
     site a fix may edit: fixer rewrites no compose `entrypoint:` (a start script it runs is
-    read as one `command:` runs). `interpolation` is what
+    read as one `command:` runs). `mounts`: the service's bind mounts, which the base image's
+    own start script finds its module through (`basestart.py`). `interpolation` is what
     Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`);
     `templated` the variables an env file the repository does not hold most likely sets,
     each with where (its template sets it)."""
@@ -175,7 +177,7 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     script = "/start.sh" if command is None else \
         (command[2][0] if len(command[2]) == 1 and command[2][0] in START_SCRIPTS else None)
     if found is None and script is not None and entrypoint is None:
-        started = base_start(tree, folder, dockerfile, stage, running, script)
+        started = base_start(tree, folder, dockerfile, stage, running, script, mounts)
         if started is not None:
             return _base_port(tree, started, dockerfile, stage, build_args, env, env_sites,
                               templated or {})

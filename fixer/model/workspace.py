@@ -30,6 +30,7 @@ from fixer.model.services import (
     BuiltService,
     Service,
     Stack,
+    bind_mounts,
     case_variants,
     locate_build,
 )
@@ -350,7 +351,8 @@ class Workspace:
         found = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
                                service.environment(self.tree), {}, service.build_args(),
                                service.entrypoint(), service.stack.dotenv,
-                               templated(self.tree, service.env_files()))
+                               templated(self.tree, service.env_files()),
+                               bind_mounts(service))
         return listen.through_mount(self.tree, service, parsed, stage, found)
 
     def _dockerfile_path(self, build: Build) -> str:
