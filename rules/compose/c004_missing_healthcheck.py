@@ -80,7 +80,10 @@ Unsafe, with the reason, when the handler of the health route it probes queues a
 writes (`ping_task.delay()`, `session.commit()`, a message producer's `producer.send()`, a
 file opened to append, `open(LOG, "a")`), or an `@app.middleware("http")` function of the
 app's module does so on every request it
-does not let a health path through: a probe every 10 s would repeat it.
+does not let a health path through: a probe every 10 s would repeat it. Unsafe, with the
+reason, when that handler asks another service over HTTP (`await client.get(f"{url}/")`,
+`requests.get(URL)`): the container's health then follows that service's, and a slow
+answer outlasts the probe's timeout.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
 the probe names one value. So where the port variable the app reads (`--port $PORT`,

@@ -419,10 +419,46 @@ def refused_probe(ws: Workspace, service: Service, route: Route) -> str:
 def route_doubt(route: Route) -> str:
     """Why a probe of the route may fail or be unwelcome, whatever its name: a plain GET
     it may refuse (its own, its router's or its mounted app's `dependencies`), a handler
-    that answers an error status of its own, or one that writes (`side_effect`)."""
+    that answers an error status of its own, one that writes (`side_effect`), or one that
+    asks another service (`calls_out`)."""
     refusal = route.refusal() or route.error_answer()
     guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
-    return guard or side_effect(route)
+    return guard or side_effect(route) or calls_out(route)
+
+
+def calls_out(route: Route) -> str:
+    """Why a probe of the route ties the container's health to another service's: its
+    handler makes an HTTP request (`await client.get(f"{url}/health")`, `requests.get(URL)`),
+    which a slow or stopped service answers late or never, past the probe's timeout."""
+    call = _http_call(route.function) if route.function is not None else None
+    return (f"{route.path}: its handler calls `{call}()`, another service: the container's "
+            "health then follows that service's, and a slow answer outlasts the probe's "
+            "timeout") if call else ""
+
+
+def _http_call(function: ast.AST) -> str | None:
+    """The first HTTP request of the handler, as written: a client's or a library's verb
+    (`client.get`, `session.post`, `httpx.get`) given a URL (an f-string, a literal with
+    `://`, a name or attribute that says url)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _HTTP_VERBS and node.args and _url_like(node.args[0]):
+            return ast.unparse(node.func)
+    return None
+
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
+
+
+def _url_like(arg: ast.expr) -> bool:
+    if isinstance(arg, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and isinstance(v.value, str) and
+                   ("/" in v.value or "://" in v.value) for v in arg.values) or \
+            any(isinstance(v, ast.FormattedValue) and "url" in ast.unparse(v.value).lower()
+                for v in arg.values)
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return "://" in arg.value
+    return isinstance(arg, (ast.Name, ast.Attribute)) and "url" in ast.unparse(arg).lower()
 
 
 def side_effect(route: Route) -> str:
