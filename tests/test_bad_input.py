@@ -332,3 +332,17 @@ def test_a_dangling_env_link_in_a_commit_is_no_env_file(tmp_path: Path) -> None:
     code, _, err = run_cli("fix", repo, "--select", "P001", "--branch", "fixer/ports")
     assert code != 2 and "cannot read" not in err, err
     assert git(repo, "log", "--format=%s", "fixer/ports").count("\n") >= 1
+
+
+def test_a_profile_service_built_from_a_sibling_checkout_stops_no_fix(tmp_path: Path) -> None:
+    """A service that starts only under a profile, built from outside the folder (a sibling
+    checkout), is a build fixer does not read, as a remote one: the other fixes are written."""
+    repo = service_tree(tmp_path, folder="good")  # a P001 finding with a safe fix
+    write_tree(repo, {"good/compose.override.yaml":
+                      "services:\n  agent:\n    profiles: [\"extra\"]\n"
+                      "    build:\n      context: ../../agent-repo\n"})
+    before = snapshot(repo)
+    code, _out, err = run_cli("fix", "--apply", repo)
+    assert "outside PATH" not in err
+    assert code != 2   # no input error: the P001 fix is written
+    assert snapshot(repo) != before

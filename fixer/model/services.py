@@ -651,9 +651,18 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     project = service.stack.folder
     # an absolute context, as an absolute Dockerfile path below, Compose takes as it is: a
     # folder of one machine, which no checkout has (S001 reports it), not bad input
-    context = _outside_or_inside(doc, value, *_from_pwd(context_raw, project, project, dotenv))
-    dockerfile = _outside_or_inside(doc, value,
-                                    *_from_pwd(dockerfile_raw, context, project, dotenv))
+    try:
+        context = _outside_or_inside(doc, value,
+                                     *_from_pwd(context_raw, project, project, dotenv))
+        dockerfile = _outside_or_inside(doc, value,
+                                        *_from_pwd(dockerfile_raw, context, project, dotenv))
+    except InputError:
+        if service.get("profiles") is not None:
+            # a service that starts only under a profile, built from outside the folder
+            # (a sibling checkout, `../agent-repo`): a build fixer does not read, as a
+            # remote one, rather than bad input that would hold back every fix
+            return None
+        raise
     picked_by = tuple(dict.fromkeys(ref.text for raw in (context_raw, dockerfile_raw)
                                     for ref in references(raw) if ref.name != "PWD"))
     return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by)
