@@ -34,18 +34,28 @@ def passes_every_request(cls: ast.ClassDef) -> bool:
     call_next = dispatch.args.args[2].arg
     responses: set[str] = set()   # names bound to `await call_next(request)`
     body = dispatch.body
+    absent: set[str] = set()      # names bound to what a probe never sends (a cookie)
     return bool(body) and isinstance(body[-1], ast.Return) and \
-        all(_hands_on(stmt, call_next, responses, cls) for stmt in body)
+        all(_hands_on(stmt, call_next, responses, cls, absent) for stmt in body)
 
 
-def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str], cls: ast.ClassDef) -> bool:
+def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str], cls: ast.ClassDef,
+              absent: set[str]) -> bool:
+    def each(stmts: list[ast.stmt]) -> bool:
+        return all(_hands_on(s, call_next, responses, cls, absent) for s in stmts)
     if isinstance(stmt, ast.Try) and _swallows(stmt):
         return not any(isinstance(node, (ast.Return, *_FUNCTIONS))
                        for node in ast.walk(ast.Module(stmt.body, []))) and \
-            all(_hands_on(s, call_next, responses, cls) for s in stmt.orelse + stmt.finalbody)
-    if isinstance(stmt, ast.If) and _other_methods(_with_class_values(stmt.test, cls)):
-        # a branch for POST and the like: a probe's GET takes the `else`, if any
-        return all(_hands_on(s, call_next, responses, cls) for s in stmt.orelse)
+            each(stmt.orelse + stmt.finalbody)
+    if isinstance(stmt, ast.If) and (_other_methods(_with_class_values(stmt.test, cls))
+                                     or _needs_absent(stmt.test, absent)):
+        # a branch for POST and the like, or for a request with a session cookie: a probe
+        # takes the `else`, if any
+        return each(stmt.orelse)
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+            isinstance(stmt.targets[0], ast.Name) and _never_sent(stmt.value):
+        absent.add(stmt.targets[0].id)   # `token = request.cookies.get("session")`
+        return True
     if isinstance(stmt, ast.Return):
         return stmt.value is not None and (_awaits_next(stmt.value, call_next) or (
             isinstance(stmt.value, ast.Name) and stmt.value.id in responses))
@@ -57,6 +67,26 @@ def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str], cls: ast.Clas
         return not any(isinstance(node, (ast.Call, ast.Await, ast.Raise))
                        for node in ast.walk(stmt))
     return False   # a branch, a loop, a raise: what it answers is not read
+
+
+def _never_sent(value: ast.expr) -> bool:
+    """A read of what a probe's request never carries: a cookie (`request.cookies.get(
+    "session")`), with no default or an empty one; reading it raises nothing."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and
+            value.func.attr == "get" and isinstance(value.func.value, ast.Attribute) and
+            value.func.value.attr == "cookies" and not value.keywords):
+        return False
+    args = [a.value for a in value.args if isinstance(a, ast.Constant)]
+    return len(args) == len(value.args) and len(args) in (1, 2) and \
+        (len(args) == 1 or args[1] in ("", None))
+
+
+def _needs_absent(test: ast.expr, absent: set[str]) -> bool:
+    """The test holds only where a name bound to what a probe never sends is set (`if
+    token:`, `if token and ...`)."""
+    operands = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) \
+        else [test]
+    return any(isinstance(o, ast.Name) and o.id in absent for o in operands)
 
 
 def _with_class_values(test: ast.expr, cls: ast.ClassDef) -> ast.expr:

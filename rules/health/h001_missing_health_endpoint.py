@@ -193,7 +193,9 @@ app it wraps, and compression, CORS, proxy headers, Sentry, OpenTelemetry and so
 `ASGIApp(sio, other_asgi_app=api)` pass the probe on), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, `HTTPSRedirectMiddleware`, which answers
 every plain-HTTP probe with a redirect to https, slowapi's `SlowAPIMiddleware` with a
-limiter's `default_limits`, which limit every route, a middleware class named for auth, an
+limiter's `default_limits`, which limit every route, a middleware class named for auth
+(unless its `dispatch` hands every request on, a branch only a request with a cookie takes,
+`if token:` after `token = request.cookies.get("session")`, left aside), an
 `@app.middleware("http")` function or a middleware class answering an error status (however
 it is registered: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(Cls)])`,
 `add_middleware(BaseHTTPMiddleware, dispatch=fn)`, `app.middleware("http")(fn)`; a function
