@@ -40,6 +40,11 @@ BAD_CASES = [
                  "bad/compose.yaml:5: build path ../../elsewhere is outside PATH, the folder fixer "
                  "was given; run fixer on a folder that holds it",
                  id="context-outside-root"),
+    case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
+          "bad/svc/Dockerfile": "FROM python:3.12-slim\n"
+                                "HEALTHCHECK --interval=30s CMD-SHELL curl -f http://x || exit 1\n"},
+         "bad/svc/Dockerfile:2: HEALTHCHECK takes CMD or NONE, not `CMD-SHELL` (compose's "
+         "form): the build fails", id="healthcheck-cmd-shell"),
     # Compose's schema: a service's `volumes` is a list (`config` says "must be a array")
     case({"bad/compose.yaml": "services:\n  db:\n    image: postgres:16\n    volumes:\n"
                               "      data: /var/lib/postgresql/data\n"},

@@ -439,7 +439,8 @@ _INSTRUCTIONS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE"
 
 def _refused_in_stages(parsed: dockerfile.Dockerfile) -> InputError | None:
     """What BuildKit refuses in the stages before it builds: an instruction it does not know
-    (`RUNN`, a stray word), a FROM that names no image, two stages of one name."""
+    (`RUNN`, a stray word), a FROM that names no image, two stages of one name, a
+    HEALTHCHECK of a type other than CMD and NONE (compose's `CMD-SHELL`)."""
     named: dict[str, int] = {}
     for stage in parsed.stages:
         start = stage.instructions[0]
@@ -454,6 +455,12 @@ def _refused_in_stages(parsed: dockerfile.Dockerfile) -> InputError | None:
         if unknown is not None:
             return InputError(parsed.path, unknown.line, f"unknown instruction {unknown.cmd}: "
                               "the build fails")
+        check = next((i for i in stage.find("HEALTHCHECK")
+                      if not i.value or i.value[0].upper() not in ("CMD", "NONE")), None)
+        if check is not None:   # compose's `CMD-SHELL` written in a Dockerfile
+            kind = check.value[0] if check.value else ""
+            return InputError(parsed.path, check.line, f"HEALTHCHECK takes CMD or NONE, not "
+                              f"`{kind}` (compose's form): the build fails")
     return None
 
 
