@@ -8,7 +8,9 @@ does not hold, when no example of it documents what it sets: for a `.env`, an ex
 (see C006: `.env.example`, `.env.sample`, `example.env`, ...) in its folder; for any, a
 file beside it named after it with a word that says it is a template (`notes.env.example`,
 `app.env.sample`, `develop-demo.env` for `develop.env`; a `.env.example` says to write a
-`.env`, not the `.env.dev` a service loads), and when nothing tells a checkout to write
+`.env`, not the `.env.dev` a service loads, and a `.env.prod.template`, or an example whose
+first lines say "Copy this file to .env.prod", a `.env.prod`, not the `.env`), and when
+nothing tells a checkout to write
 it: the project folder's example file naming its path (`# copy to monitor/.env`), or a
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
@@ -152,7 +154,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                     if service.name not in missing.services:
                         missing.services.append(service.name)
     for (_, path), missing in seen.items():
-        beside = examples(ws, posixpath.dirname(path), set())
+        beside = [e for e in examples(ws, posixpath.dirname(path), set())
+                  if not _template_of_another(ws, e)]
         yield _violation(path, missing, beside[0] if beside else None,
                          _unfollowable(ws, missing.folder, path))
 
@@ -440,10 +443,11 @@ def _written_by(named: str) -> re.Pattern[str]:
 
 
 def _named_word(named: str) -> re.Pattern[str]:
-    """The file's path as a word of its own: a guide that names it and lists variables in a
-    code block or list items (`Example of the .env file:`, then `MYSQL_PASSWORD=apppass`)
+    """The file's path as a word of its own (not the start of a longer name: `.env` of
+    `.env.prod`; a full stop after it ends a sentence): a guide that names it and lists
+    variables in a code block or list items (`Example of the .env file:`, then `MYSQL_PASSWORD=apppass`)
     shows the checkout what to write."""
-    return re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-])")
+    return re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-]|\.\w)")
 
 
 def _told_line(named: str) -> re.Pattern[str]:
@@ -534,17 +538,43 @@ def _documented(ws: Workspace, path: str, loaded: set[str]) -> bool:
     reader guesses; nor is `cp .env.example .env.dev`, the file a `.env.example` says to
     write being `.env`."""
     folder, name = posixpath.split(path)
-    if name == ".env" and examples(ws, folder, loaded):
+    if name == ".env" and any(not _template_of_another(ws, example)
+                              for example in examples(ws, folder, loaded)):
         return True
     return any(_names_template_of(posixpath.basename(other), name)
-               for other in files_in(ws.tree, folder))
+               and not _template_of_another(ws, other) for other in files_in(ws.tree, folder))
+
+
+# what names a deployment's own env file before the template word (`.env.prod.template` is
+# the template of `.env.prod`, not of `.env`)
+_DEPLOYMENT_WORD = lazy_compile(r"(?i)(?:prod|production|staging|stage|dev|development|test|"
+                                r"testing|qa|uat|ci)(?:[._-]|$)")
+
+
+def _template_of_another(ws: Workspace, example: str) -> bool:
+    """The example file says, in its first lines, to copy it to another env file than the
+    `.env` ("# Copy this file to .env.prod on the production host"): a template of that
+    file, which says nothing of what the `.env` holds."""
+    file = ws.scan(example)
+    head = "\n".join(file.text.splitlines()[:5]) if file is not None else ""
+    written = [posixpath.basename((m.group(1) or m.group(2)).rstrip("."))
+               for m in _COPY_TARGET.finditer(head)]
+    return bool(written) and ".env" not in written
+
+
+# a template's own words naming the file it is copied to: `copy this file to .env.prod`,
+# `cp .env.prod.template .env.prod`, "rename to .env.staging"
+_COPY_TARGET = lazy_compile(r"(?i)\b(?:cp|copy|mv|move|renam(?:e|ed))\b[^\n]*?\bto\s+[`'\"]?"
+                            r"((?:[\w.-]+/)*\.env[\w.-]*)|\bcp\s+\S+\s+[`'\"]?"
+                            r"((?:[\w.-]+/)*\.env[\w.-]*)")
 
 
 def _names_template_of(candidate: str, name: str) -> bool:
     """`notes.env.example` and `notes.env-sample` name templates of `notes.env`; so do
     `notes-demo.env` and `notes.example.env`, the word before its `.env`."""
     rest = candidate[len(name):] if candidate.startswith(name) else ""
-    if rest[:1] in (".", "-", "_") and EXAMPLE_WORD.search(rest):
+    if rest[:1] in (".", "-", "_") and EXAMPLE_WORD.search(rest) and \
+            not _DEPLOYMENT_WORD.match(rest[1:]):
         return True
     stem, dot, suffix = name.rpartition(".")
     inner = candidate[len(stem):-len(suffix) - 1] if stem and dot and \
