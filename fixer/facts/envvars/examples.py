@@ -41,6 +41,30 @@ _FENCED = lazy_compile(r"^[ \t]*(```|~~~)([^\n]*)\n(.*?)^[ \t]*\1", re.M | re.S)
 # four spaces) or as a list item (`- MONGO_USER=<user>`, `` 1. `PORT=8000` ``)
 _GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*((?:[-*+]|\d+[.)])[ \t]+)?(?:export[ \t]+)?`?"
                                  r"([A-Z_][A-Z0-9_]*)[ \t]*=[ \t]*([^\n]*)$", re.M)
+def _listing_paragraphs(text: str) -> set[int]:
+    """Where the lines of the text's paragraphs that only set variables start, a paragraph
+    of two lines or more, or one after a line that names `.env` ("Ejemplo del archivo
+    .env:", then `MYSQL_USER=appuser` and the others, a code block whose fence was lost): a
+    listing, not a sentence's."""
+    found: set[int] = set()
+    offset, before = 0, ""
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        lines = paragraph.split("\n")
+        if paragraph.strip() and not paragraph.startswith("\n") and \
+                all(_GUIDE_ASSIGNMENT.fullmatch(line) for line in lines if line.strip()) and \
+                (len([line for line in lines if line.strip()]) > 1 or _DOTENV_WORD.search(before)):
+            at = offset
+            for line in lines:
+                found.add(at)
+                at += len(line) + 1
+        if paragraph.strip():
+            before = paragraph.rstrip().rsplit("\n", 1)[-1]
+        offset += len(paragraph)
+    return found
+
+
+# An HTML `<pre>` block, which Markdown shows as code as it is written
+_PRE = lazy_compile(r"<pre\b[^>]*>(.*?)</pre>", re.S | re.I)
 # A line of an indented code block: four spaces or a tab before it
 _INDENTED_CODE = lazy_compile(r"(?: {4}|[ ]{0,3}\t)")
 # Fenced blocks of code whose constants look like variables (`DATABASE_URL = os.getenv(...)`)
@@ -95,13 +119,17 @@ def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> di
     about; a block the line above introduces as such a file's ("Create `backend/.env`:")
     lists that file's variables, not these."""
     found: dict[str, bool] = {}
-    outside = _FENCED.sub("", text)
+    outside = _PRE.sub("", _FENCED.sub("", text))
     fenced = [block[3] for block in _FENCED.finditer(text)
               if not _CODE_INFO.fullmatch(block[2].strip())
-              and not (elsewhere and _introduced_as(text, block.start(), elsewhere))]
+              and not (elsewhere and _introduced_as(text, block.start(), elsewhere))] + \
+        [block[1] for block in _PRE.finditer(text)
+         if not (elsewhere and _introduced_as(text, block.start(), elsewhere))]
+    listed = _listing_paragraphs(outside)
     for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
         for match in _GUIDE_ASSIGNMENT.finditer(lines):
-            if not in_fence and not match[1] and not _INDENTED_CODE.match(match[0]):
+            if not in_fence and not match[1] and not _INDENTED_CODE.match(match[0]) and \
+                    match.start() not in listed:
                 continue   # a line of prose ("Production: DATABASE_URL=..." on its own)
             value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
             if _READS_VARIABLE.match(value) or (in_fence and match[1]) or \
