@@ -229,8 +229,16 @@ def _route_quote(text: str, tree: ast.Module) -> str | None:
     paths = [decorator.args[0] for node in ast.walk(tree)
              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
              for decorator in node.decorator_list
-             if isinstance(decorator, ast.Call) and decorator.args]
+             if isinstance(decorator, ast.Call) and decorator.args
+             and isinstance(decorator.func, ast.Attribute)
+             and decorator.func.attr in _ROUTE_DECORATORS]
     return _most_quoted(text, paths)
+
+
+# the decorators that add a route with a path (not `@app.on_event("startup")`, whose
+# string names an event, nor `@app.middleware("http")`)
+_ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                               "trace", "api_route", "route", "websocket"})
 
 
 def _body_quote(text: str, handlers: list[Function]) -> str | None:
