@@ -302,7 +302,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
         doubt = doubt or f"its mount at `{mounted}` answers {added} first"
     one_like = like[0] if len(like) == 1 else None
     several = tuple(like[:3]) if len(like) > 1 else ()
-    gated = (gated_health(found[1], wanted) or health_not_get(found[1], wanted, added)) \
+    gated = (gated_health(found[1], wanted) or health_not_get(found[1], added)) \
         if found else None
     unanchored = unanchored_health(found[1], wanted) if found else ()
     if found is not None and one_like is not None and why == found[1].unknown and \
@@ -567,21 +567,26 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     return sorted(found)
 
 
-def health_not_get(routes: AppRoutes, wanted: list[str], added: str) -> str | None:
+# a path's last part that says health itself: `/healthz`, `/health-check`, `/heartbeat`
+_NAMES_HEALTH = lazy_compile(r"health|heartbeat", re.I)
+
+
+def health_not_get(routes: AppRoutes, added: str) -> str | None:
     """Why a GET health route added beside the app's may be a second one: a route that reads
     as the health route (by its path, its handler's name, its tags or docstring) answers
     other methods only (`@app.post("/healthz")` with `def healthz()`), which a probe's GET
     gets 405 from: making it a GET route may be what its author meant. Not one at the path
     the GET route is `added` at (`@app.post("/health")`): that one answers beside it."""
-    normal = _normalized(wanted)
     for route in routes.routes:
         path = route.path
         if route.get or path.startswith(UNKNOWN) or not _PROBEABLE.fullmatch(path) or \
                 path.rstrip("/") == added.rstrip("/"):
             continue
         handler = route.function.name if route.function is not None else ""
-        if _health_path(path, normal) or _HEALTH_HANDLER.fullmatch(handler) or \
-                _described_as_health(route.function):
+        # stronger words than a GET route needs: a POST `/status` or `/ping` names
+        # something else as often (`post_crawler_status`)
+        if _NAMES_HEALTH.search(path.rstrip("/").rsplit("/", 1)[-1]) or \
+                _HEALTH_HANDLER.fullmatch(handler) or _described_as_health(route.function):
             return (f"the app's `{handler or path}` at {path} reads as its health route but "
                     "answers no GET (a probe gets 405): making it a GET route may be what its "
                     "author meant")
