@@ -14,12 +14,11 @@ that puts no module at either place serves that sample, not the repository's app
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fixer.core.tree import Tree
-from fixer.model.image_paths import in_image
+from fixer.model.image_paths import in_image, mount_path
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain, cmd_in_force, entrypoint
 from fixer.sources.hubname import image_name
 
@@ -94,15 +93,9 @@ def base_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
 
 
 def _under_mount(mounts: Sequence[tuple[str, str]], path: str) -> str | None:
-    """The repository path a bind mount puts at the container's `path`; None where no mount
-    covers it (the last mount given over it wins, as Docker stacks them)."""
-    found = None
-    for source, target in mounts:
-        target = posixpath.normpath(target) if target.startswith("/") else ""
-        if not target:
-            continue
-        if path == target or path.startswith(target.rstrip("/") + "/"):
-            rest = path[len(target):].lstrip("/")
-            root = "" if source in (".", "") else source
-            found = posixpath.normpath(posixpath.join(root, rest)) if rest else root
-    return found
+    """The repository path a bind mount puts at the container's `path` (`mount_path`); None
+    where no mount covers it. Of mounts over one another, the deepest target wins, as
+    Docker stacks them."""
+    covering = [(len(target), found) for source, target in mounts
+                if (found := mount_path(source, target, path)) is not None]
+    return max(covering)[1] if covering else None

@@ -74,19 +74,26 @@ def mounted_at(tree: Tree, service: Service, dockerfile: Dockerfile, stage: Stag
 def _mounted(tree: Tree, service: Service, container_path: str) -> str | None:
     """The repository file a bind mount of the service puts at `container_path`."""
     for source, target in bind_mounts(service):
-        target = posixpath.normpath(target) if target else ""
-        if not target.startswith("/"):
-            continue
-        rest = "" if container_path == target else \
-            container_path[len(target):].lstrip("/") if container_path.startswith(
-                target.rstrip("/") + "/") else None
-        if rest is None:
-            continue
-        root = "" if source == "." else source
-        path = posixpath.normpath(posixpath.join(root, rest)) if rest else root
+        path = mount_path(source, target, container_path)
         if path and tree.exists(path):
             return path
     return None
+
+
+def mount_path(source: str, target: str, container_path: str) -> str | None:
+    """The repository path the bind mount of `source` at `target` puts at `container_path`
+    ("" for the repository's root); None where the mount does not cover that path (or its
+    target is no absolute path)."""
+    target = posixpath.normpath(target) if target else ""
+    if not target.startswith("/"):
+        return None
+    rest = "" if container_path == target else \
+        container_path[len(target):].lstrip("/") if container_path.startswith(
+            target.rstrip("/") + "/") else None
+    if rest is None:
+        return None
+    root = "" if source == "." else source
+    return posixpath.normpath(posixpath.join(root, rest)) if rest else root
 
 
 def copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
