@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.core.envfile import references
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.slowstart import entrypoint_prefix
 from fixer.facts.ports.claims import LOCAL_URL, heard
@@ -275,7 +276,7 @@ def _commands_beside(ws: Workspace, service: BuiltService) -> list[str]:
     server = re.compile(rf"(?<![\w-]){re.escape(started)}(?![\w-])")
     segments = _COMMANDS.split(text)
     read = {name for segment in segments if server.search(segment)
-            for name in _READ_VARIABLE.findall(segment)}
+            for name in (ref.name for ref in references(segment))}
     return [segment for segment in segments if not server.search(segment)
             and not _feeds_the_server(segment, read)]
 
@@ -289,8 +290,6 @@ def _feeds_the_server(segment: str, read: set[str]) -> bool:
     return all(name in read for name in _ASSIGNED.findall(segment))
 
 
-# a variable a command reads: `$ARGS`, `${ARGS}`, `${ARGS:-...}`
-_READ_VARIABLE = lazy_compile(r"\$\{?([A-Za-z_]\w*)")
 _ASSIGNED = lazy_compile(r"([A-Za-z_]\w*)=")
 # a command that only sets variables (`ARGS="app.main:app --port 8000"`, `export PORT=8000`)
 _ASSIGNS_ONLY = lazy_compile(r"\s*(?:(?:export|readonly|local|declare)\s+)?"
