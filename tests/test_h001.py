@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from mypy import api
 
+from fixer.core.textfile import TextFile
+from fixer.facts.health.mypyconfig import annotations_required
+
 from kit import check, fix, read_folder
 from support import GOLDEN, copy_tree, run_cli
 from test_boot import health_status, running
@@ -637,6 +640,22 @@ def test_h001_route_on_python_3_8_under_mypy_strict_names_typing_dict(tmp_path: 
     assert status == 0, stdout + stderr
 
 
+@pytest.mark.slow  # mypy
+def test_h001_route_on_python_3_8_where_mypy_turns_off_type_arg_passes_it(
+        tmp_path: Path) -> None:
+    """`strict` with `disable_error_code = ["type-arg"]`: mypy accepts the bare `dict` the
+    route returns, so the fix is safe, and mypy accepts the module after it."""
+    root = copy_tree(GOLDEN / "H001-missing-health-endpoint" /
+                     "mypy-turning-off-type-arg-on-python-3-8-is-safe" / "before", tmp_path / "r")
+    module = root / "orders" / "app" / "main.py"
+    typed = ["--config-file", str(root / "pyproject.toml"), str(module)]
+    assert api.run(typed)[2] == 0
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1 and "def health() -> dict:" in module.read_text(), err
+    stdout, stderr, status = api.run(typed)
+    assert status == 0, stdout + stderr
+
+
 @pytest.mark.parametrize(("config", "required"), [
     pytest.param("[mypy]\nstrict = True\n", True, id="strict"),
     pytest.param("[mypy]\ndisallow_any_generics = True\n", True, id="the-flag"),
@@ -645,6 +664,12 @@ def test_h001_route_on_python_3_8_under_mypy_strict_names_typing_dict(tmp_path: 
     pytest.param("[mypy]\nstrict = True\nallow_any_generics = True\n", False,
                  id="inverse-flag"),
     pytest.param("[mypy]\ndisallow_untyped_defs = True\n", False, id="annotations-only"),
+    pytest.param("[mypy]\nstrict = True\ndisable_error_code = import, type-arg\n", False,
+                 id="its-error-code-turned-off"),
+    pytest.param("[mypy]\nstrict = True\ndisable_error_code = type-argument\n", True,
+                 id="another-code-turned-off"),
+    pytest.param("[mypy]\nstrict = True\nignore_errors = True\n", False,
+                 id="every-error-ignored"),
 ])
 def test_h001_route_on_python_3_8_is_unsafe_where_mypy_rejects_a_bare_dict(
         config: str, required: bool) -> None:
@@ -1222,3 +1247,18 @@ def test_h001_a_route_tagged_or_described_as_the_health_check_reads_as_one(
                       select="H001")
     assert ("it serves GET /, which looks like one" in finding.message) == like, finding
     assert (finding.safety.value == "safe") != like, finding
+
+
+@pytest.mark.parametrize(("config", "required"), [
+    pytest.param('[tool.mypy]\ndisallow_untyped_defs = true\n', True, id="the-flag"),
+    pytest.param('[tool.mypy]\nstrict = true\ndisable_error_code = ["no-untyped-def"]\n',
+                 False, id="its-error-code-turned-off"),
+    pytest.param('[tool.mypy]\nstrict = true\ndisable_error_code = ["type-arg"]\n', True,
+                 id="another-code-turned-off"),
+])
+def test_mypy_requires_annotations_unless_their_error_code_is_off(config: str,
+                                                                  required: bool) -> None:
+    """`disallow_untyped_defs` errors carry the code `no-untyped-def`: a configuration that
+    turns that code off accepts an unannotated route."""
+    files = {"pyproject.toml": TextFile("pyproject.toml", config)}
+    assert annotations_required(files.get, "svc") is required

@@ -113,8 +113,8 @@ them: their quotes, two blank lines around it, a docstring where ruff selects D1
 return annotation where it selects ANN201; its return annotation is `dict[str, str]`
 only where the image's Python and the oldest one the project states (`requires-python`,
 Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing `dict[str,
-str]`), or, where mypy requires type parameters (`disallow_any_generics`, `strict`),
-`Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
+str]`), or, where mypy requires type parameters (`disallow_any_generics`, `strict`, with
+no `disable_error_code` of `type-arg`), `Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
 neither `typing` nor its `Dict` (a bare `dict` fails that type check). No finding when
 fixer cannot find where the app object is created (a factory that returns `FastAPI()`
 unnamed). Unsafe where the app gets routes fixer cannot see (a function or an object

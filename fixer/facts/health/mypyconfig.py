@@ -4,7 +4,8 @@ type parameters on generic types.
 A function added without annotations fails `mypy` where that configuration sets
 `disallow_untyped_defs` (or `strict`, which turns it on); a bare `dict` annotation fails
 where it sets `disallow_any_generics` (or `strict`): "Missing type parameters for generic
-type". mypy takes the first
+type". Neither fails where the configuration turns its error code off (`disable_error_code`
+with `no-untyped-def`, `type-arg`) or every error (`ignore_errors`). mypy takes the first
 configuration file it finds from its working directory up to the repository's root: in
 each folder `mypy.ini`, `.mypy.ini`, then `pyproject.toml` with `[tool.mypy]` and
 `setup.cfg` with `[mypy]` (those two without such a section, or a file that does not parse,
@@ -27,15 +28,30 @@ _CONFIG_NAMES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 def annotations_required(read: Read, folder: str) -> bool:
     """`folder` (repository-relative, "" the root) is where mypy runs from."""
-    section = _in_force(read, folder)
-    return section is not None and _flag(section, "disallow_untyped_defs")
+    return _reported(_in_force(read, folder), "disallow_untyped_defs", "no-untyped-def")
 
 
 def type_parameters_required(read: Read, folder: str) -> bool:
     """Whether mypy, run from `folder`, rejects a generic type without its parameters
     (`-> dict`)."""
-    section = _in_force(read, folder)
-    return section is not None and _flag(section, "disallow_any_generics")
+    return _reported(_in_force(read, folder), "disallow_any_generics", "type-arg")
+
+
+def _reported(section: dict[str, object] | None, flag: str, code: str) -> bool:
+    """Whether mypy under the configuration `section` reports the errors `flag` turns on,
+    which carry the error code `code`."""
+    if section is None or not _flag(section, flag) or _true(section.get("ignore_errors")):
+        return False
+    return code not in _codes(section.get("disable_error_code"))
+
+
+def _codes(value: object) -> set[str]:
+    """Error codes as TOML lists them, or as INI writes them (`type-arg, no-untyped-def`)."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return set()
+    return {code.strip() for code in value if isinstance(code, str)}
 
 
 def _in_force(read: Read, folder: str) -> dict[str, object] | None:
