@@ -64,7 +64,7 @@ just before the CMD/ENTRYPOINT (above the comment lines that introduce it, in a 
 of its own where a blank line sets that comment apart: between two such blank lines, else
 followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`), or after
 the stage's last instruction when compose `command:` starts the app (a blank line between
-where one sets that instruction apart; above it when it is
+where one sets that instruction apart, with any comment lines right above it; above it when it is
 a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
 the file, which a line below would join). A commented-out
 `# EXPOSE 8000` of the listen port in the final stage is uncommented instead. `EXPOSE`
@@ -752,8 +752,10 @@ def _added(app: App, listen: int) -> TextEdit:
             at = text.rfind("\n", 0, last.start) + 1
             return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, last.start)}"
                             f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}")
-        # in a paragraph of its own where a blank line sets the last instruction apart
-        apart = newline if _blank_lines_above(text, line_start(text, last.start)) else ""
+        # in a paragraph of its own where a blank line sets the last instruction apart, with
+        # the comment lines that introduce it (`# copy project` above `COPY . .`)
+        head = comments_above(text, line_start(text, last.start))
+        apart = newline if _blank_lines_above(text, head) else ""
         return TextEdit(app.dockerfile.path, last.end, last.end,
                         f"{newline}{apart}{indentation(text, last.start)}"
                         f"{app.dockerfile.keyword('EXPOSE')} {listen}")
