@@ -866,3 +866,33 @@ def test_c004_python_probe_of_an_unknown_base_is_sure_where_the_build_installs_i
     assert finding.fix_title is not None
     assert ("the probe assumes `python3`" in (finding.reason or "")) is doubt, finding.reason
     assert (finding.safety.value == "unsafe") is doubt
+
+
+_STAGES = ("FROM python:3.12-slim AS base\nWORKDIR /srv\nRUN pip install fastapi uvicorn\n\n"
+           "FROM base AS dev\nCOPY app ./app\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", "
+           "\"0.0.0.0\", \"--port\", \"8000\"]\n\nFROM busybox:1.36 AS docs\nCMD [\"true\"]\n")
+
+
+@pytest.mark.parametrize(("target", "dotenv", "finds"), [
+    pytest.param("${API_TARGET:-dev}", None, True, id="the-default-names-the-app-stage"),
+    pytest.param("${API_TARGET}", "API_TARGET=dev\n", True, id="the-env-file-names-it"),
+    pytest.param("${API_TARGET:-docs}", None, False, id="the-default-names-another-stage"),
+    pytest.param("${API_TARGET:-nightly}", None, False, id="the-default-names-no-stage"),
+    pytest.param("${API_TARGET}", None, False, id="only-the-shell-names-it"),
+])
+def test_c004_reads_the_stage_a_variable_target_names(target: str, dotenv: str | None,
+                                                      finds: bool) -> None:
+    """`target: ${API_TARGET:-dev}` builds the stage the `.env` or the default names, as a
+    plain `docker compose up` does; a stage only the shell could name, or none the
+    Dockerfile has, is another run's: the service is left unread, and no input error."""
+    files = {"compose.yaml": f"services:\n  api:\n    build:\n      context: .\n"
+                             f"      target: {target}\n",
+             "Dockerfile": _STAGES, "app/__init__.py": "",
+             "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                            "@app.get('/health')\ndef health():\n    return {}\n"}
+    if dotenv is not None:
+        files[".env"] = dotenv
+    findings = check(files, select="C004")
+    assert [f.code for f in findings] == (["C004"] if finds else [])
+    if finds:
+        assert findings[0].safety.value == "safe", findings[0].reason

@@ -53,15 +53,21 @@ class Build:
     # the variables its context or Dockerfile path reads, as written (`${PY:-312}` in
     # `docker/py${PY:-312}/Dockerfile`): another value builds another file
     picked_by: tuple[str, ...] = ()
+    # the variables its `target` reads (`${TARGET:-dev}`): another value builds another stage
+    stage_picked_by: tuple[str, ...] = ()
 
     def variant(self) -> str | None:
         """Why an edit of the Dockerfile reaches one build of several: compose picks the
-        file with a variable, and the others stay as they are."""
-        if not self.picked_by:
-            return None
-        return (f"compose picks the Dockerfile with {', '.join(self.picked_by)} ({self.dockerfile} "
-                "as the project's .env or default has it): an edit reaches that one file, "
-                "not the others the variable can pick")
+        file, or its stage, with a variable, and the others stay as they are."""
+        if self.picked_by:
+            return (f"compose picks the Dockerfile with {', '.join(self.picked_by)} "
+                    f"({self.dockerfile} as the project's .env or default has it): an edit "
+                    "reaches that one file, not the others the variable can pick")
+        if self.stage_picked_by:
+            return (f"compose picks the stage with {', '.join(self.stage_picked_by)} "
+                    f"(`{self.target}` as the project's .env or default has it): fixer judged "
+                    "that stage, not the others the variable can pick")
+        return None
 
 
 # (Dockerfile path, stage index): one image, whichever services build it.
@@ -641,6 +647,12 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
     target = next((t for t in reversed(targets) if t is not None), None)
+    stage_picked_by: tuple[str, ...] = ()
+    if target is not None and "$" in target and not unset_names(target, dotenv):
+        # `${TARGET:-dev}`: the stage the project's .env or the default names, as a plain
+        # `docker compose up` builds it; one only the shell could name stays unknown
+        stage_picked_by = tuple(dict.fromkeys(ref.text for ref in references(target)))
+        target = interpolate(target, dotenv)
     if remote_context(context_raw):
         return None
     if any(name != "PWD" for raw in (context_raw, dockerfile_raw)
@@ -665,7 +677,8 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         raise
     picked_by = tuple(dict.fromkeys(ref.text for raw in (context_raw, dockerfile_raw)
                                     for ref in references(raw) if ref.name != "PWD"))
-    return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by)
+    return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by,
+                 stage_picked_by)
 
 
 def locate_build(tree: Tree, service: Service) -> Build | None:

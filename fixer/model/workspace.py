@@ -401,7 +401,7 @@ def _raise_missing_target(service: Service, build: Build, parsed: Dockerfile) ->
     "production" could not be found`), where `compose config` passes: bad input, at the
     `target:` line. A target written with a variable is another value on another run."""
     target = build.target or ""
-    if "$" in target:
+    if "$" in target or build.stage_picked_by:
         return
     doc, node = next(((d, t) for d, v in reversed(service.all("build"))
                       if (t := compose.get(v, "target")) is not None), (build.doc, build.node))
