@@ -163,7 +163,8 @@ several), never a file the repository's git ignore rules leave out: it would not
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
 as its `env_file` (C007), a service of this stack or of another whose compose file sits in
-the same folder (the dev stack beside `docker-compose.prod.yml`): a new example file
+the same folder (the dev stack beside `docker-compose.prod.yml`), or bind-mounts it into
+a container (`./.env:/app/.env`, which the app's settings read): a new example file
 would list what the compose files read, not what the services read from that file, which only their authors know (and it would pass
 for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
@@ -259,7 +260,7 @@ from fixer.facts.image.buildscripts import (
     project_directories,
 )
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import Service, Stack
+from fixer.model.services import Service, Stack, relative_bind_mounts
 from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import (
@@ -752,12 +753,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     requiring = None if ws.tree.exists(target) else \
         _dotenv_required(ws, posixpath.dirname(target))
     if requiring is not None:
-        of = "" if requiring is home else f" of {requiring.docs[0].path}"
+        stack_requiring, how = requiring
+        of = "" if stack_requiring is home else f" of {stack_requiring.docs[0].path}"
         return replace(base, reason=(
-            f"a service{of} loads the .env, which the repository does not hold, as its "
-            "env_file: an example file written now would list what the compose files read, "
-            "not what the services read from that file, which only their authors know: "
-            "write it with them"))
+            f"a service{of} {how}: an example file written now would list what the compose "
+            "files read, not what the services read from that file, which only their authors "
+            "know: write it with them"))
     # the image's value, where Compose's empty string replaces it: what a copied example
     # then keeps
     kept = emptied[1] if emptied else ""
@@ -815,16 +816,29 @@ def _run_from_above_guessed(ws: Workspace, stack: Stack, home: Stack,
             f"{target} does not document")
 
 
-def _dotenv_required(ws: Workspace, folder: str) -> Stack | None:
-    """A stack of the folder (this one, or another whose compose file sits beside it, the
-    dev stack's file beside a `docker-compose.prod.yml`) that loads the folder's `.env`,
-    which the repository does not hold, as an env_file, or a stack of another folder that
-    loads it (`env_file: ../.env`): C007's error, which a new example file there would pass
-    for the answer to."""
+def _dotenv_required(ws: Workspace, folder: str) -> tuple[Stack, str] | None:
+    """A stack, and how it does, that gives its containers the folder's `.env`, which the
+    repository does not hold: one of the folder (this one, or another whose compose file
+    sits beside it, the dev stack's file beside a `docker-compose.prod.yml`) that loads it
+    as an env_file, or a stack of another folder that loads it (`env_file: ../.env`):
+    C007's error, which a new example file there would pass for the answer to; or a stack
+    that bind-mounts it into a container (`./.env:/app/.env`, read by the app's settings)."""
     dotenv = posixpath.join(folder, ".env")
-    return next((each for each in ws.stacks
-                 if each.folder == folder and each.requires_missing_dotenv(ws.tree)), None) or \
+    loading = next((each for each in ws.stacks
+                    if each.folder == folder and each.requires_missing_dotenv(ws.tree)),
+                   None) or \
         next((each for each in ws.stacks if each.requires_missing(ws.tree, dotenv)), None)
+    if loading is not None:
+        return loading, "loads the .env, which the repository does not hold, as its env_file"
+    wanted = posixpath.normpath(dotenv)
+    mounted = next(((each, f"{written}:{target}") for each in ws.stacks
+                    for service in each.services.values()
+                    for written, path, target in relative_bind_mounts(service)
+                    if path == wanted), None)
+    if mounted is None:
+        return None
+    return mounted[0], (f"mounts the .env, which the repository does not hold, into its "
+                        f"container (`{mounted[1]}`)")
 
 
 def _also_at(first: Use, uses: list[Use]) -> str:
