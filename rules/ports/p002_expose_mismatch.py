@@ -62,7 +62,9 @@ Safe when every container built from the stage listens on one port: a single sta
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, in a paragraph
 of its own where a blank line sets that comment apart: between two such blank lines, else
-followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`), or after
+followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`; in a
+paragraph of its own above a bare CMD where a blank line sets every instruction of the file
+apart), or after
 the stage's last instruction when compose `command:` starts the app (a blank line between
 where one sets that instruction apart, with any comment lines right above it; above it when it is
 a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
@@ -770,8 +772,20 @@ def _added(app: App, listen: int) -> TextEdit:
     blanks = _blank_lines_above(text, at) if at < start else []
     if len(blanks) > 1:
         at = blanks[(len(blanks) - 1) // 2]
+    # Where a blank line sets every instruction of the file apart, EXPOSE is one more
+    # paragraph above a bare CMD.
+    own_paragraph = len(blanks) == 1 or (at == start and _blank_lines_above(text, start) != []
+                                         and _every_instruction_apart(app))
     return TextEdit(app.dockerfile.path, at, at,
-                    line + newline + (newline if len(blanks) == 1 else ""))
+                    line + newline + (newline if own_paragraph else ""))
+
+
+def _every_instruction_apart(app: App) -> bool:
+    """A blank line between each instruction of the Dockerfile and the next."""
+    text = app.dockerfile.file.text
+    instructions = [i for stage in app.dockerfile.stages for i in stage.instructions]
+    return all(any(not line.strip() for line in text[one.end:after.start].splitlines()[1:])
+               for one, after in zip(instructions, instructions[1:]))
 
 
 def _speaks_of_exposing(comments: str) -> bool:
