@@ -18,6 +18,8 @@ from fixer.model import appmodule
 from fixer.model.services import App, BuiltService
 from fixer.model.workspace import Workspace
 
+from .portfix import started_untold
+
 
 def second_listeners(app: App, listen: int) -> set[int]:
     """The TCP ports the final stage EXPOSEs besides the listen port, when it EXPOSEs the
@@ -142,11 +144,18 @@ def named_in_environment(ws: Workspace, service: BuiltService, claimed: list[int
     """Why the claimed port may be a second server's: a variable compose gives the container
     holds it, other than the one the app's port comes from: `GRPC_PORT: "50051"`, or a
     command or bind address in a value (`JUPYTER: jupyter lab --port=8888`, `0.0.0.0:9090`);
-    not a URL (`http://api:8080/v1`), which calls the port rather than opens it."""
+    not a URL (`http://api:8080/v1`), which calls the port rather than opens it; or a
+    command that starts a server on its default port (`JUPYTER: jupyter lab --ip=0.0.0.0`,
+    8888)."""
     own = service.app.listen.variable
     for name, value in service.environment(ws.tree).items():
         if name == own or name.upper() in _APP_PORT_NAMES:
             continue   # the app's own port, as the author states it: no second server
+        untold = started_untold(value)
+        if untold is not None and untold[1] in claimed:
+            return (f"{service.name}'s environment {name} starts {untold[0]}, which listens "
+                    f"on {untold[1]} by default: a second server of the container may listen "
+                    "there")
         for port in claimed:
             if value == str(port) and "PORT" in name.upper() or \
                     re.search(rf"--port[= ]{port}(?!\d)|(?:0\.0\.0\.0|\[::\]):{port}(?!\d)",

@@ -69,7 +69,8 @@ app's own port is read from, `os.getenv("PORT", 8000)`) or writes it in an addre
 (`"[::]:50051"`; not a URL the code calls on another host, `"http://auth:8000"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`), or when a
 variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, a command
-`jupyter lab --port=8888`, a bind `0.0.0.0:9090`; not a URL that calls it, nor `PORT`,
+`jupyter lab --port=8888`, or `jupyter lab` alone, on its default 8888, a bind
+`0.0.0.0:9090`; not a URL that calls it, nor `PORT`,
 `APP_PORT` and the like, which state the app's own port): a second server of the app may
 listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &

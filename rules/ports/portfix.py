@@ -9,6 +9,7 @@ edits only when the engine applies it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -169,6 +170,20 @@ _DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 80
 # servers whose ports their configuration sets (`listen 8080;`), which run beside the app
 # in front of it (`uvicorn ... & exec nginx`, `service nginx start && exec uvicorn ...`)
 _CONFIGURED = ("nginx", "caddy", "httpd", "apache2", "haproxy", "envoy", "supervisord")
+
+
+def started_untold(command: str) -> tuple[str, int] | None:
+    """The server a command starts, by its first word or as `python -m` its module, and the
+    port it listens on by default, where the command names no port (`jupyter lab
+    --ip=0.0.0.0`: 8888); None for any other command."""
+    words = command.split()
+    if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and \
+            words[1] == "-m":
+        words = words[2:]
+    program = posixpath.basename(words[0]) if words else ""
+    if program not in _DEFAULT_PORTS or _PORT_OPTION.search(command):
+        return None
+    return program, _DEFAULT_PORTS[program]
 
 
 def starts_a_listener(command: str) -> bool:
