@@ -22,7 +22,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image, run_workdir
 from fixer.model.services import BuiltService
-from fixer.sources.dockerfile import chain
+from fixer.sources.dockerfile import Stage, chain
 from fixer.sources.dockertext import program_at, run_commands
 
 # a pip operand that is the project in the working directory: `.`, `./`, `.[server]`
@@ -52,17 +52,59 @@ def installed_roots(tree: Tree, service: BuiltService) -> list[str]:
 
 def _installs_project(tree: Tree, service: BuiltService, project: str) -> bool:
     """A RUN of the final stage (or of a stage it is built FROM) installs the project, in a
-    working directory where the build context's pyproject.toml lands."""
+    working directory where the build context's pyproject.toml lands; or a RUN of another
+    stage installs it under a prefix (`pip install --prefix=/install .`) that the final
+    stage copies over the interpreter's own (`COPY --from=builder /install /usr/local`)."""
+    app = service.app
+    final = chain(app.dockerfile, app.stage)
+    if any(_installed_in(tree, service, stage, project, None) for stage in final):
+        return True
+    return any(_installed_in(tree, service, built, project, prefix)
+               for built, prefix in _prefixes_copied(service) if built not in final)
+
+
+def _installed_in(tree: Tree, service: BuiltService, stage: Stage, project: str,
+                  prefix: str | None) -> bool:
+    """A RUN of the stage, or of a stage it is built FROM, installs the project whose
+    pyproject.toml is `project`, under `prefix` when one is given."""
     app = service.app
     text = app.dockerfile.file.text
-    for stage in chain(app.dockerfile, app.stage):
-        for instruction in stage.find("RUN"):
-            cwd = run_workdir(app.dockerfile, stage, instruction)
-            if any(_installs_itself(words) for words in run_commands(text, instruction)) and \
-                    in_image(tree, app.folder, app.dockerfile, app.stage,
+    for each in chain(app.dockerfile, stage):
+        for instruction in each.find("RUN"):
+            cwd = run_workdir(app.dockerfile, each, instruction)
+            if any(_installs_itself(words) and (prefix is None or _prefix(words) == prefix)
+                   for words in run_commands(text, instruction)) and \
+                    in_image(tree, app.folder, app.dockerfile, stage,
                              posixpath.join(cwd, "pyproject.toml")) == project:
                 return True
     return False
+
+
+def _prefixes_copied(service: BuiltService) -> list[tuple[Stage, str]]:
+    """(stage, folder) of each `COPY --from=stage folder /usr/local` of the final stage (or
+    a stage it is built FROM): what an install under that prefix put there lands in the
+    interpreter's own site-packages."""
+    app = service.app
+    found: list[tuple[Stage, str]] = []
+    for stage in chain(app.dockerfile, app.stage):
+        for instruction in stage.find("COPY"):
+            origin = next((f.split("=", 1)[1] for f in instruction.flags
+                           if f.startswith("--from=")), None)
+            built = app.dockerfile.stage_from(origin) if origin is not None else None
+            if built is not None and len(instruction.value) == 2 and \
+                    posixpath.normpath(instruction.value[1]) == "/usr/local":
+                found.append((built, posixpath.normpath(instruction.value[0])))
+    return found
+
+
+def _prefix(argv: list[str]) -> str | None:
+    """The folder `--prefix` installs under (`--prefix=/install`, `--prefix /install`)."""
+    for at, word in enumerate(argv):
+        if word.startswith("--prefix="):
+            return posixpath.normpath(word.split("=", 1)[1])
+        if word == "--prefix" and at + 1 < len(argv):
+            return posixpath.normpath(argv[at + 1])
+    return None
 
 
 def _installs_itself(argv: list[str]) -> bool:
