@@ -54,6 +54,11 @@ in a `setup.py`, `packages = find:` in a `setup.cfg`, `[tool.setuptools.packages
 distribution it builds would ship this folder as a package too (`examples`, the demo app
 of a library published to PyPI), unless its patterns leave it out (`exclude=["examples"]`,
 or `include=["lib*"]` beside an `app/`; `include = ["app*"]` takes it).
+Unsafe too when a module of the folder imports another module the folder holds by its bare
+name (`from books.routes import router` in `src/main.py` beside `src/books/`): the folder is
+an import root as well (a PYTHONPATH entry), and tools that find a file's import root from
+the `__init__.py` files above it (`fastapi dev src/main.py`, pytest) would take its parent
+once it has one, where that import fails.
 Display-only too when the
 repository's `.gitignore` ignores the `__init__.py`: it would not be committed, and the
 next run, reading what git keeps, would report it missing again.
@@ -121,7 +126,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue
-        published = _published(ws, folder)
+        published = _published(ws, folder) or _import_root_too(ws, folder, found.path)
         yield replace(report, fix=Fix(f"Create an empty {marker}" + (
             f" ({published})" if published else ""), Safety.UNSAFE if published else
             Safety.SAFE, partial(_created, marker)), reason=published)
@@ -320,6 +325,42 @@ def _up(path: str, levels: int) -> str:
     for _ in range(levels):
         path = posixpath.dirname(path)
     return path
+
+
+def _import_root_too(ws: Workspace, folder: str, app_module: str) -> str | None:
+    """Why an `__init__.py` may stop a run the project documents: a module of the folder
+    imports another module the folder holds by its bare name (`from books.routes import
+    router` in src/main.py, beside src/books/), so the folder is an import root too (a
+    PYTHONPATH entry, pytest's `pythonpath`). Tools that find a file's import root from the
+    `__init__.py` files above it (`fastapi dev src/main.py`, pytest's rootdir imports) take
+    the folder itself while it is no package, and its parent once it is one: the bare
+    import fails there."""
+    files = [p for p in tree_index.files_under(ws.tree, folder) if p.endswith(".py")]
+    for path in files[:_SCAN_LIMIT]:
+        file = ws.read(path)
+        tree = parse(file) if file is not None else None
+        for line, held in _absolute_imports(tree) if tree is not None else ():
+            if _held(ws, folder, held.split(".")[0]):
+                return (f"{path}:{line} imports `{held}` by its bare name, which "
+                        f"{folder}/ holds: tools that find the import root from the "
+                        f"`__init__.py` files (`fastapi dev {app_module}`, pytest) take {folder}/ "
+                        "for it now, and its parent once it has an `__init__.py`")
+    return None
+
+
+def _absolute_imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, module) of each absolute import of the module's code."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.lineno, node.module
+        elif isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+
+
+def _held(ws: Workspace, folder: str, name: str) -> bool:
+    """The folder holds a module or package of that name."""
+    return ws.tree.exists(posixpath.join(folder, name + ".py")) or \
+        tree_index.is_folder(ws.tree, posixpath.join(folder, name))
 
 
 def _created(marker: str) -> list[Edit]:
