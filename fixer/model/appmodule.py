@@ -716,6 +716,16 @@ def sets_python_path(ws: Workspace, service: BuiltService) -> bool:
     return _variable(ws, service, "PYTHONPATH") is not None
 
 
+def python_path_beyond_cwd(ws: Workspace, service: BuiltService) -> bool:
+    """The container's PYTHONPATH names a folder other than the server's working directory
+    (or one fixer cannot read): a module may come from there. `ENV PYTHONPATH=/app` beside
+    `WORKDIR /app` adds none. Any PYTHONPATH counts where fixer reads no server."""
+    launch = service.app.listen.launch
+    if launch is None:
+        return sets_python_path(ws, service)
+    return _python_path_beyond(ws, service, _cwd(service, launch))
+
+
 def _python_path_beyond(ws: Workspace, service: BuiltService, cwd: str) -> bool:
     """The container's PYTHONPATH names a folder other than `cwd`, where the server already
     looks (`ENV PYTHONPATH=/app` beside `WORKDIR /app` adds nothing), or one fixer cannot

@@ -43,12 +43,12 @@ class HiddenCode(NamedTuple):
 
 def hidden_code(ws: Workspace, service: BuiltService) -> HiddenCode | None:
     """The bind mount over the served module whose source the repository does not hold.
-    Not where the module may come from elsewhere (a package the image installs,
-    PYTHONPATH), nor a source git ignores (a step writes it) or a submodule's (a recursive
+    Not where the module may come from elsewhere (a package the image installs, a
+    PYTHONPATH entry other than the server's working directory), nor a source git ignores (a step writes it) or a submodule's (a recursive
     checkout fills it)."""
     served = appmodule.served_file(ws, service)
     if served is None or installs_local_code(service) or \
-            appmodule.sets_python_path(ws, service):
+            appmodule.python_path_beyond_cwd(ws, service):
         return None
     for written, path, target in relative_bind_mounts(service):
         over = posixpath.normpath(target).rstrip("/") + "/"

@@ -26,7 +26,8 @@ repository holds without the module at the place it mounts over (`.:/app`, the c
 root, over the `/app/main.py` that `COPY ./app /app` wrote: the root has no `main.py`),
 unless the base image's own start picks its module once the mount is in. Not a source git
 ignores (a step writes it) or a submodule's, nor where the module may come from elsewhere
-(a package the image installs, PYTHONPATH).
+(a package the image installs, a PYTHONPATH entry other than the server's working
+directory: `ENV PYTHONPATH=/app` beside `WORKDIR /app` brings nothing).
 
 Left alone, because they may bring the module: a `volumes:` entry over the module's
 folder or above it (`.:/app`, `./src/svc:/app/svc`; not one beside it, `./logs:/app/logs`,
