@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.sources.python import dotted_name, every_statement, parse, statements
+from fixer.sources.python import absolute_module, dotted_name, every_statement, parse, statements
 from fixer.sources.python_modules import Modules, assigned_value, binding
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -444,6 +444,21 @@ def _definition(mods: Modules, path: str, function: Function | None,
         if target is not None else None
 
 
+def _star_sources(mods: Modules, path: str) -> list[str]:
+    """The files of the modules the module's top level imports every name of (`from
+    app.api.utils import *`, `from .utils import *`), in its order."""
+    package = mods.package_of(path)
+    sources = []
+    for stmt in _module(mods, path).tree.body:
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            source = absolute_module(package, stmt.level, stmt.module) \
+                if stmt.level and package is not None else stmt.module
+            found = mods.path_of(source) if source else None
+            if found is not None:
+                sources.append(found)
+    return sources
+
+
 def _method(mods: Modules, path: str, function: Function | None, cls: str,
             name: str) -> tuple[str, str] | None:
     """(file, `Class.name`) of the method a call runs on an object the function or its
@@ -483,6 +498,12 @@ def _defined_in(mods: Modules, path: str, name: str, stmt: ast.stmt | None,
     through the re-exports of packages."""
     if isinstance(stmt, kind):
         return path, name
+    if stmt is None and hops and hops < _REEXPORTS and not name.startswith("_"):
+        # a name a re-exporting module binds only through `from app.api.utils import *`
+        return next((found for source in reversed(_star_sources(mods, path))
+                     if (found := _defined_in(mods, source, name,
+                                              _top_binding(mods, source, name), hops + 1,
+                                              kind)) is not None), None)
     if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or hops >= _REEXPORTS:
         return None
     origin = mods.imported(path, stmt, name)
