@@ -126,7 +126,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue
-        published = _published(ws, folder) or _import_root_too(ws, folder, found.path)
+        published = _published(ws, folder) or _import_root_too(ws, folder, found.path, found.module)
         yield replace(report, fix=Fix(f"Create an empty {marker}" + (
             f" ({published})" if published else ""), Safety.UNSAFE if published else
             Safety.SAFE, partial(_created, marker)), reason=published)
@@ -327,20 +327,26 @@ def _up(path: str, levels: int) -> str:
     return path
 
 
-def _import_root_too(ws: Workspace, folder: str, app_module: str) -> str | None:
+def _import_root_too(ws: Workspace, folder: str, app_module: str,
+                     dotted: str) -> str | None:
     """Why an `__init__.py` may stop a run the project documents: a module of the folder
     imports another module the folder holds by its bare name (`from books.routes import
     router` in src/main.py, beside src/books/), so the folder is an import root too (a
     PYTHONPATH entry, pytest's `pythonpath`). Tools that find a file's import root from the
     `__init__.py` files above it (`fastapi dev src/main.py`, pytest's rootdir imports) take
     the folder itself while it is no package, and its parent once it is one: the bare
-    import fails there."""
+    import fails there. Not a name the command's import root holds too (`models/` beside
+    `app/`), which that import finds there."""
+    root = folder
+    for _ in dotted.split(".")[1:]:   # `app.main` is imported from the folder above app/
+        root = posixpath.dirname(root)
     files = [p for p in tree_index.files_under(ws.tree, folder) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
         tree = parse(file) if file is not None else None
         for line, held in _absolute_imports(tree) if tree is not None else ():
-            if _held(ws, folder, held.split(".")[0]):
+            top = held.split(".")[0]
+            if _held(ws, folder, top) and not _held(ws, root, top):
                 return (f"{path}:{line} imports `{held}` by its bare name, which "
                         f"{folder}/ holds: tools that find the import root from the "
                         f"`__init__.py` files (`fastapi dev {app_module}`, pytest) take {folder}/ "

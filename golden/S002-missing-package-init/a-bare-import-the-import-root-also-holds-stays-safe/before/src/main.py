@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+from books.routes import router
+
+app = FastAPI()
+app.include_router(router)
