@@ -70,6 +70,7 @@ import ast
 import fnmatch
 import posixpath
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -83,6 +84,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import image_path_of, locate, run_workdir, workdir
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.facts.pydeps.dependency_sources import installed_in_image
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
@@ -126,7 +128,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue
-        published = _published(ws, folder) or _import_root_too(ws, folder, found.path, found.module)
+        published = _published(ws, folder) or _import_root_too(ws, service, folder, found.path,
+                                                                  found.module)
         yield replace(report, fix=Fix(f"Create an empty {marker}" + (
             f" ({published})" if published else ""), Safety.UNSAFE if published else
             Safety.SAFE, partial(_created, marker)), reason=published)
@@ -327,7 +330,7 @@ def _up(path: str, levels: int) -> str:
     return path
 
 
-def _import_root_too(ws: Workspace, folder: str, app_module: str,
+def _import_root_too(ws: Workspace, service: BuiltService, folder: str, app_module: str,
                      dotted: str) -> str | None:
     """Why an `__init__.py` may stop a run the project documents: a module of the folder
     imports another module the folder holds by its bare name (`from books.routes import
@@ -336,7 +339,8 @@ def _import_root_too(ws: Workspace, folder: str, app_module: str,
     `__init__.py` files above it (`fastapi dev src/main.py`, pytest's rootdir imports) take
     the folder itself while it is no package, and its parent once it is one: the bare
     import fails there. Not a name the command's import root holds too (`models/` beside
-    `app/`), which that import finds there."""
+    `app/`), which that import finds there, nor a module of the standard library or one the
+    image may install (`import redis` in `app/redis.py`): the import means that one."""
     root = folder
     for _ in dotted.split(".")[1:]:   # `app.main` is imported from the folder above app/
         root = posixpath.dirname(root)
@@ -346,7 +350,9 @@ def _import_root_too(ws: Workspace, folder: str, app_module: str,
         tree = parse(file) if file is not None else None
         for line, held in _absolute_imports(tree) if tree is not None else ():
             top = held.split(".")[0]
-            if _held(ws, folder, top) and not _held(ws, root, top):
+            if _held(ws, folder, top) and not _held(ws, root, top) and \
+                    top not in sys.stdlib_module_names and \
+                    not installed_in_image(ws, service, top):
                 return (f"{path}:{line} imports `{held}` by its bare name, which "
                         f"{folder}/ holds: tools that find the import root from the "
                         f"`__init__.py` files (`fastapi dev {app_module}`, pytest) take {folder}/ "
