@@ -100,7 +100,7 @@ def copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
     """A COPY or ADD of the stage, or of a stage it is built FROM, takes the build context."""
     for current in _lineage(dockerfile, stage):
         for ins in current.instructions:
-            if ins.cmd in ("COPY", "ADD") and _flag(ins, "--from") is None:
+            if ins.cmd in ("COPY", "ADD") and ins.flag("--from") is None:
                 return True
     return False
 
@@ -121,7 +121,7 @@ def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -
         for ins in current.instructions:
             if ins.cmd not in ("COPY", "ADD"):
                 continue
-            origin = _flag(ins, "--from")
+            origin = ins.flag("--from")
             if origin is not None:
                 built = dockerfile.stage_from(origin)
                 if built is not None and depth < 5 and \
@@ -201,7 +201,7 @@ def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
         # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
         # (the working directories are normalized already)
         into_folder = dest.endswith("/") or len(sources) > 1 or dest_path == cwd
-        origin = _flag(ins, "--from")
+        origin = ins.flag("--from")
         if origin is None:
             sources = [context_path(source) for source in sources]
         out.append(_Copy(tuple(reversed(sources)), dest_path, into_folder, origin))
@@ -492,13 +492,6 @@ def workdir(service: BuiltService) -> str:
     if override:
         return posixpath.normpath(override)
     return _final_workdir(service.app.dockerfile, service.app.stage)
-
-
-def _flag(ins: Instruction, name: str) -> str | None:
-    for flag in ins.flags:
-        if flag.startswith(name + "="):
-            return flag.split("=", 1)[1]
-    return None
 
 
 def bind_mounted(tree: Tree, service: BuiltService, path: str) -> bool:

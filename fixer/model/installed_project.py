@@ -88,8 +88,7 @@ def _prefixes_copied(service: BuiltService) -> list[tuple[Stage, str]]:
     found: list[tuple[Stage, str]] = []
     for stage in chain(app.dockerfile, app.stage):
         for instruction in stage.find("COPY"):
-            origin = next((f.split("=", 1)[1] for f in instruction.flags
-                           if f.startswith("--from=")), None)
+            origin = instruction.flag("--from")
             built = app.dockerfile.stage_from(origin) if origin is not None else None
             if built is not None and len(instruction.value) == 2 and \
                     posixpath.normpath(instruction.value[1]) == "/usr/local":

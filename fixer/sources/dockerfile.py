@@ -29,6 +29,11 @@ class Instruction(NamedTuple):
     start: int               # offset of the instruction's first character
     end: int                 # offset just past its last character (before the newline)
 
+    def flag(self, name: str) -> str | None:
+        """The value of a `--name=value` flag (`flag("--from")` of `COPY --from=builder`)."""
+        prefix = name + "="
+        return next((f[len(prefix):] for f in self.flags if f.startswith(prefix)), None)
+
 
 @dataclass
 class Stage:

@@ -330,8 +330,7 @@ class _Reader:
             for argv in run_commands(self.dockerfile.file.text, instruction):
                 self._command(argv[program_at(argv):], state, out)
         elif instruction.cmd == "COPY":
-            source = next((f.split("=", 1)[1] for f in instruction.flags
-                           if f.startswith("--from=")), None)
+            source = instruction.flag("--from")
             if source is not None and len(value) > 1:
                 self._copy(source, list(value[:-1]), out)
 
@@ -551,8 +550,7 @@ class _Reader:
 def _copies_from(stage: Stage) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for instruction in stage.find("COPY"):
-        source = next((f.split("=", 1)[1] for f in instruction.flags if f.startswith("--from=")),
-                      None)
+        source = instruction.flag("--from")
         if source is not None and len(instruction.value) > 1:
             found.setdefault(source.lower(), []).extend(instruction.value[:-1])
     return found
