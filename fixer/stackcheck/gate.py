@@ -41,7 +41,7 @@ from fixer.facts.health.probes import (
     unused_shell_words,
     words_run,
 )
-from fixer.facts.health.serverflags import ipv6_bind
+from fixer.facts.health.serverflags import ipv6_bind, named_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
@@ -742,8 +742,14 @@ def _bind_verdict(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     """An app server bound to an IPv6 address (`--host ::`) may accept no IPv4 connection
     (uvicorn with one worker sets IPV6_V6ONLY), and a probe of 127.0.0.1 is one: whether
     the probe reaches it differs by server, worker count and the probe's tool. Unknown,
-    never holding."""
-    bound = ipv6_bind(ws, target) if is_app_service(ws, target) else None
+    never holding. One bound to a single address of its network (`--host web`) refuses
+    every probe of the loopback: broken."""
+    app = is_app_service(ws, target)
+    named = named_bind(target) if app else None
+    if named is not None:
+        return Verdict.BROKEN, (f"{target.name} binds {named} only, where a probe of the "
+                                "loopback is refused")
+    bound = ipv6_bind(ws, target) if app else None
     if bound is None:
         return Verdict.HOLDS, ""
     return Verdict.UNKNOWN, (f"{target.name} binds {bound}, an IPv6 address, which may "

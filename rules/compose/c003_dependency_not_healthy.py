@@ -125,7 +125,9 @@ factory, before the StaticFiles); a call in a route's handler makes it too late,
 elsewhere, or a folder a setting or a variable names, makes the gate unsafe instead; or
 it imports at start-up a module of its own package that no file provides, or calls a name
 its module never binds to make the app, as C004 judges it); it probes a path the app does
-not serve, another port, or runs `python -m pkg.health` where the image's working
+not serve, another port, or the loopback where the app's server binds one address of its
+network alone (`--host web`, `--bind api:8000`: a probe of localhost is refused), or runs
+`python -m pkg.health` where the image's working
 directory holds the repository's package `pkg` (its `__init__.py`) and no such module
 (Python looks for it in that package only); or runs a tool the image lacks (for a
 service without `build:` that runs the image another service of the stack builds, that

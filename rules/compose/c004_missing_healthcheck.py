@@ -103,6 +103,9 @@ Unsafe, with the reason, when the server binds an IPv6 address (`--host ::`, `--
 [::]:8000`): whether that socket takes the probe's IPv4 connection differs by server and
 worker count (uvicorn with one worker sets IPV6_V6ONLY: 127.0.0.1 is refused), so fixer
 cannot show the probe reaches the app; uvicorn with `--workers 2` or more binds both.
+Display-only, with the reason, when the server binds one address of the container's network
+alone, by name or number (`--host web`, `--bind 172.20.0.5:8000`): it resolves the name
+once and listens there, so every probe of localhost is refused.
 Unsafe, with the reason, when compose also names a published image beside `build:`
 (`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
@@ -296,7 +299,7 @@ from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
     middleware_side_effect, other_framework, plan, refused_probe, route_doubt, served_app,
     several_doubt)
-from fixer.facts.health.serverflags import ipv6_bind, server_environment
+from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
@@ -433,7 +436,8 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     overlay = _overlay_doubt(service, doc)
     if overlay is not None and overlay[0] in _SERVER_KEYS:   # its port may not be the base's
         return replace(base, reason=overlay[1])
-    elsewhere = _port_without_override(ws, service, doc, port) or _unconvertible_wait(ws, service)
+    elsewhere = _port_without_override(ws, service, doc, port) or \
+        _unconvertible_wait(ws, service) or _named_bind_refuses(service)
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
@@ -594,6 +598,18 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
             f"the container while the published port and other containers cannot reach "
             f"{service.name}, unless a proxy in the same container fronts it (then probe the "
             "proxy's port); else bind it to 0.0.0.0")
+
+
+def _named_bind_refuses(service: BuiltService) -> str | None:
+    """Why no probe fixer writes can pass: the server binds one address of the container's
+    network by name or number (`--host web`), where a probe of localhost is refused."""
+    host = named_bind(service)
+    if host is None:
+        return None
+    server = service.app.listen.launch.server if service.app.listen.launch else None
+    return (f"{server or 'the server'} binds {host} only, not the loopback: a probe of "
+            "localhost inside the container is refused on every run (probe that address, or "
+            "bind 0.0.0.0)")
 
 
 def _ipv6_doubt(ws: Workspace, service: BuiltService) -> str | None:

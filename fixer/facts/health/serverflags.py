@@ -49,6 +49,30 @@ def ipv6_bind(ws: Workspace, service: Service) -> str | None:
     return f"`{found.group('option')} {found.group('host')}`"
 
 
+# the binds a probe of the container's loopback reaches: every address (`0.0.0.0`, `::`, and
+# the empty host of gunicorn's `--bind :8000`), or the loopback itself, by the names Docker's
+# /etc/hosts gives it
+_LOOPBACK_REACHES = frozenset({"", "0.0.0.0", "0", "::", "[::]", "localhost", "127.0.0.1",
+                               "::1", "[::1]", "ip6-localhost", "ip6-loopback"})
+
+
+def named_bind(service: Service) -> str | None:
+    """The one address the server binds, as written, where it is neither every address nor
+    the loopback (`--host web`, `--bind 172.20.0.5:8000`): the server resolves a name once
+    and listens on that address alone (the container's own on its network), so a probe of
+    localhost inside the container is refused. None where the command gives no host, one
+    from a variable, or one a probe of localhost reaches."""
+    launch = service.app.listen.launch if service.app is not None else None
+    host = launch.host if launch is not None else ""
+    if host in _LOOPBACK_REACHES or not _LITERAL_HOST.fullmatch(host):
+        return None
+    return host
+
+
+# a host written out: a name or an address, no variable nor template
+_LITERAL_HOST = lazy_compile(r"[\w.:\[\]-]+")
+
+
 def _dual_stack(service: Service, text: str) -> bool:
     """uvicorn with more than one worker (`--workers 4`) binds the socket itself, with no
     IPV6_V6ONLY: 127.0.0.1 and `[::1]` both answer (checked with uvicorn on loopback)."""
