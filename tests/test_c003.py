@@ -792,3 +792,25 @@ def test_c003_a_rival_definition_whose_image_has_a_healthcheck_is_no_unchecked_o
     [found] = check(files, select="C003")
     assert "docker-compose.local.yml also defines web, with no healthcheck" in \
         (found.reason or ""), found.reason
+
+
+def test_c003_names_a_database_that_stops_before_a_variable_left_empty() -> None:
+    """A postgres 18 volume at the old data path stops the database at its first start, a
+    sure hazard; a variable Compose leaves empty is only a doubt (the app may never read
+    it): the reason names the database."""
+    compose = (API.format(deps=" [db]") + "    environment:\n      - FLAG=${FLAG}\n"
+               "  web:\n    build: ./api\n    depends_on:\n      - api\n"
+               "  db:\n    image: postgres:18-alpine\n    environment:\n"
+               "      POSTGRES_PASSWORD: example\n    volumes:\n"
+               "      - data:/var/lib/postgresql/data\n    healthcheck:\n"
+               "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+               "volumes:\n  data:\n")
+    files = {"api/Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\n{UVICORN}"
+             "HEALTHCHECK CMD curl -f http://localhost:8000/health\n"}
+    found = [f for f in check(repo(compose, files), select="C003") if "web" in f.message]
+    assert [(f.safety.value, f.fix_title) for f in found] == [(
+        "unsafe", "Wait for api to be healthy (fixer cannot tell whether api's healthcheck "
+        "passes: api depends on db, and db mounts a volume at /var/lib/postgresql/data, "
+        "which the postgres image from 18 on (`postgres:18-alpine`) refuses at its first "
+        "start, its data having moved to /var/lib/postgresql/18/docker: api may stop or "
+        "wait with it, its healthcheck failing)")]

@@ -334,14 +334,17 @@ def _once_repaired(ws: Workspace, target: Service,
 def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
              probes: list[LocalProbe]) -> str | None:
     """Why fixer cannot tell whether a healthcheck none of whose parts is broken passes
-    (`why`: what its parts leave unknown), or None: a variable Compose leaves empty, the
-    environment, TLS, an import of the probe, a static folder."""
+    (`why`: what its parts leave unknown), or None: a variable Compose leaves empty, a
+    database it needs that stops, the environment, TLS, an import of the probe, a static
+    folder."""
     unset = _unset_variables(target)
     if unset is not None:
         return _unset_reason(ws, target, unset)
-    doubt = environment_doubt(ws, target) or stops_uninitialised(ws, target) or \
-        _tls_doubt(probes) or _import_doubt(ws, target, tool, text) or why or \
-        static_dir_doubt(ws, target) or needs_a_stopped_database(ws, target)
+    # a database the target needs that stops at its first start is sure, where the rest
+    # are doubts: it goes first, so the reason names what surely stands in the way
+    doubt = needs_a_stopped_database(ws, target) or environment_doubt(ws, target) or \
+        stops_uninitialised(ws, target) or _tls_doubt(probes) or \
+        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
     return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
         if doubt is not None else None
 

@@ -795,9 +795,11 @@ def _doubtful_list(ws: Workspace, service: BuiltService, waiters: list[str]) -> 
 
 
 def _start_doubt(ws: Workspace, service: BuiltService) -> str | None:
-    """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe."""
-    return static_dir_doubt(ws, service) or environment_doubt(ws, service) or \
-        needs_a_stopped_database(ws, service)
+    """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe: a
+    database it needs that stops first, as the stack check names it (sure, where the rest
+    are doubts)."""
+    return needs_a_stopped_database(ws, service) or static_dir_doubt(ws, service) or \
+        environment_doubt(ws, service)
 
 
 def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:
