@@ -221,7 +221,8 @@ functions, in any module of the import path (`await register_service()` of `app/
 which registers with Consul; the reason names the chain of calls), or pulls a model through
 an Ollama client (`client.pull(...)`), or the
 app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileobj`,
-`get_object`) or download one by another client's `download_file`: a download, a load, an
+`get_object`) or download one by another client's `download_file`, or fetch the ffmpeg
+binaries at import (`static_ffmpeg.add_paths()`): a download, a load, an
 install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy. A load or download in a function only route handlers call (or queue

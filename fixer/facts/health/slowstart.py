@@ -13,7 +13,8 @@ which runs beside it while the app listens.
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
 `SentenceTransformer`) may first be downloaded (or a file fetched from S3 with boto3's
-`s3.download_file`, not in a route's handler, which runs per request): minutes, where the
+`s3.download_file`, or the ffmpeg binaries `static_ffmpeg.add_paths()` fetches on its first
+run; not in a route's handler, which runs per request): minutes, where the
 healthcheck C004 writes gives up after about 40 s (`start_period: 10s`, then three
 failures 10 s apart). A service gated on it with `condition: service_healthy` then stops
 `docker compose up` with "dependency failed to start", where the short form started it
@@ -103,6 +104,9 @@ _S3_LIBRARIES = frozenset({"boto3", "aioboto3", "botocore", "aiobotocore", "mini
 # client alone, an HTTP client, loads nothing)
 _LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"}),
                   "pull": frozenset({"ollama"})}
+# Calls that download files on their first run, by what they are called on:
+# `static_ffmpeg.add_paths()` fetches the ffmpeg binaries, blocking until they are in
+_DOWNLOAD_OWNERS = {"add_paths": frozenset({"static_ffmpeg"})}
 # ... and `client.pull(model)` on the module's own `ollama.Client`/`AsyncClient`, the form
 # Ollama's README shows: a `.pull()` in a module that imports ollama
 _CLIENT_PULLS = "ollama"
@@ -124,6 +128,7 @@ _FETCHERS = {"skyfield.api": frozenset({"load"})}
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
 _WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.download",
+          *(f"{owner}.{name}" for name, owners in _DOWNLOAD_OWNERS.items() for owner in owners),
           _CLIENT_PULLS, "pipeline", *_MODEL_LIBRARIES, *_FETCHERS, "lifespan", "startup")
 
 
@@ -1065,7 +1070,8 @@ def _loader(func: ast.expr, pipelines: bool, pulls: bool = False,
     on_s3 = buckets or any(word in (owner or "").lower() for word in ("s3", "bucket"))
     if func.attr == _S3_READS and not on_s3:
         return None
-    if func.attr in _S3_DOWNLOADS and not on_s3:
+    if func.attr in _S3_DOWNLOADS and not on_s3 or \
+            owner in _DOWNLOAD_OWNERS.get(func.attr, ()):
         return f"{_DOWNLOADED}{owner}.{func.attr}" if owner else _DOWNLOADED + func.attr
     if func.attr in _LOADER_NAMES or func.attr in _S3_DOWNLOADS or \
             owner in _LOADER_OWNERS.get(func.attr, ()) or (pulls and func.attr == "pull") or \
