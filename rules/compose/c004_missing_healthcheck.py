@@ -82,8 +82,10 @@ file opened to append, `open(LOG, "a")`), or an `@app.middleware("http")` functi
 app's module does so on every request it
 does not let a health path through: a probe every 10 s would repeat it. Unsafe, with the
 reason, when that handler asks another service over HTTP (`await client.get(f"{url}/")`,
-`requests.get(URL)`): the container's health then follows that service's, and a slow
-answer outlasts the probe's timeout.
+`requests.get(URL)`), or checks one through its client where no `try` catches a failure
+(`await redis.ping()`, `es.cluster.health()`, `client.admin.command("ping")`): the
+container's health then follows that service's, and a slow answer outlasts the probe's
+timeout.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
 the probe names one value. So where the port variable the app reads (`--port $PORT`,

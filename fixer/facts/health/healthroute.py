@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
@@ -428,9 +429,11 @@ def route_doubt(route: Route) -> str:
 
 def calls_out(route: Route) -> str:
     """Why a probe of the route ties the container's health to another service's: its
-    handler makes an HTTP request (`await client.get(f"{url}/health")`, `requests.get(URL)`),
-    which a slow or stopped service answers late or never, past the probe's timeout."""
-    call = _http_call(route.function) if route.function is not None else None
+    handler makes an HTTP request (`await client.get(f"{url}/health")`, `requests.get(URL)`)
+    or checks another service through its client (`await redis.ping()`,
+    `es.cluster.health()`), which a slow or stopped service answers late or never, past the probe's timeout."""
+    call = (_http_call(route.function) or _peer_check(route.function)) \
+        if route.function is not None else None
     return (f"{route.path}: its handler calls `{call}()`, another service: the container's "
             "health then follows that service's, and a slow answer outlasts the probe's "
             "timeout") if call else ""
@@ -445,6 +448,43 @@ def _http_call(function: ast.AST) -> str | None:
                 node.func.attr in _HTTP_VERBS and node.args and _url_like(node.args[0]):
             return ast.unparse(node.func)
     return None
+
+
+def _peer_check(function: ast.AST) -> str | None:
+    """The first check of another service's health the handler makes through its client,
+    as written: a `ping` (redis's, Elasticsearch's `es.ping()`), Elasticsearch's or
+    OpenSearch's `es.cluster.health()`, MongoDB's `client.admin.command("ping")`; not one
+    on `self` (the handler's own class), nor one a `try` catches (the handler answers for
+    it, `{"redis": false}`, and a stopped service's name fails to resolve at once)."""
+    for node in _uncaught_calls(function):
+        if not isinstance(node.func, ast.Attribute):
+            continue
+        receiver, name = node.func.value, node.func.attr
+        root = receiver
+        while isinstance(root, (ast.Attribute, ast.Call, ast.Await)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if isinstance(root, ast.Name) and root.id in ("self", "cls"):
+            continue
+        if (name == "ping" and not node.args) or \
+                (name == "health" and isinstance(receiver, ast.Attribute)
+                 and receiver.attr == "cluster") or \
+                (name == "command" and node.args and isinstance(node.args[0], ast.Constant)
+                 and node.args[0].value == "ping"):
+            return ast.unparse(node.func)
+    return None
+
+
+def _uncaught_calls(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls under the node that no `try` with an `except` around them catches."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Try, ast.TryStar)) and child.handlers:
+            for part in (child.handlers, child.orelse, child.finalbody):
+                for statement in part:
+                    yield from _uncaught_calls(statement)
+            continue
+        if isinstance(child, ast.Call):
+            yield child
+        yield from _uncaught_calls(child)
 
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
