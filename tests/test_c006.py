@@ -784,3 +784,22 @@ def test_the_reason_for_a_stack_run_from_above_names_how_compose_would_run_it(
     assert "to be run from the root (given with `--project-directory .`, or with `-f` after " \
            "a compose file there)" in out + err
     assert "(`-f deploy/docker-compose.yml`)" not in out + err
+
+
+def test_c006_lists_variables_in_the_order_of_first_use_whichever_fix_goes_first() -> None:
+    """Unsafe C004 fixes of the api in two other stacks move the api's C006 fix to a later
+    round than the worker's: the example file still lists API_IMAGE_TAG first, as a run
+    without them does."""
+    slow = ("services:\n  api:\n    build: ./api\n    ports:\n      - \"8000:8000\"\n"
+            "    command: sh -c \"sleep 60 && uvicorn main:app --host 0.0.0.0 --port 8000\"\n")
+    files = {"docker-compose.prod.yml": "services:\n  api:\n    image: api:${API_IMAGE_TAG}\n"
+             "  worker:\n    image: worker:${WORKER_IMAGE_TAG}\n",
+             "docker-compose.dev.yml": slow, "docker-compose.monitoring.yml": slow,
+             "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n"
+             "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n",
+             "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+             "@app.get(\"/health\")\ndef health():\n    return {\"status\": \"ok\"}\n"}
+    written = {unsafe: fix(files, select=["C006", "C004"], unsafe=unsafe).text(".env.example")
+               for unsafe in (False, True)}
+    assert written[True] == written[False]
+    assert written[True].index("API_IMAGE_TAG=") < written[True].index("WORKER_IMAGE_TAG=")

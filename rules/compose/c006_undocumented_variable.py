@@ -1106,8 +1106,48 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     into = _group_end(file, opens)
     if into is not None:   # the service's group, written by an earlier fix or by hand
         return TextEdit(target, into, into, file.newline.join(lines) + file.newline)
+    before = _later_paragraph(ws, stack, target, file, name)
+    if before is not None:
+        paragraph = file.newline.join([header, *lines]) + file.newline * 2
+        return TextEdit(target, before, before, paragraph)
     return TextEdit(target, len(file.text), len(file.text),
                     _appended(file, header, lines, opens))
+
+
+def _later_paragraph(ws: Workspace, stack: Stack, target: str, file: TextFile,
+                     name: str) -> int | None:
+    """Where a new paragraph for `name` goes among those earlier fixes of this run wrote:
+    before the first whose variables the stack reads first after `name`, so the file lists
+    them in the order of first use whichever fix a run applies first. None: at the end.
+    An author's paragraphs keep their place, and what follows them stays appended."""
+    order: dict[str, int] = {}
+    for use in _uses(stack):
+        order.setdefault(use.ref.name, len(order))
+    mine = order.get(name)
+    original = ws.tree.original(target)
+    written_from = len(original.text) if original is not None else 0
+    if mine is None:
+        return None
+    for start, text in _paragraphs(file.text):
+        ranks = [order[n] for n, _before, _after in _ASSIGNED.findall(text) if n in order]
+        if start >= written_from and ranks and min(ranks) > mine:
+            return start
+    return None
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each paragraph of the file: lines between blank ones."""
+    start: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip() and start is None:
+            start = offset
+        elif not line.strip() and start is not None:
+            yield start, text[start:offset]
+            start = None
+        offset += len(line)
+    if start is not None:
+        yield start, text[start:]
 
 
 # what frames a heading comment's name: `# ── ms-chatbot ─────`, `# --- api ---`
