@@ -313,7 +313,7 @@ from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.facts.image.swarmstack import list_only
 from fixer.model import appmodule
-from fixer.model.appservice import app_services
+from fixer.model.appservice import app_services, is_app_service
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.extends import extenders
 from fixer.model.image_paths import bind_mounted, image_path_of
@@ -768,8 +768,9 @@ def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
             other = stack.get(entry.name)
             if entry.condition is not None or other is None or other is service or \
                     not isinstance(other, BuiltService) or other.app is None or \
-                    health(other) is not Health.NONE:
-                continue
+                    health(other) is not Health.NONE or not is_app_service(ws, other) or \
+                    other.app.listen.origin == "none":
+                continue   # only an app server gets a healthcheck (a worker none)
             its = _start_doubt(ws, other)
             if its is not None:
                 return (f"{waiter} waits for {service.name} with a plain depends_on entry, "
