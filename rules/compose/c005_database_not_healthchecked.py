@@ -175,7 +175,8 @@ service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
 with another condition than `service_healthy` (`service_started`): that choice is
-kept, so a probe would make none of them wait. Display-only too when a `-f` overlay (not
+kept, so a probe would make none of them wait (the reason names a worker whose plain
+entry would, which C003 gates once a healthcheck is added by hand). Display-only too when a `-f` overlay (not
 Compose's own override file) sets the database's `image`, `build`, `command`,
 `entrypoint`, `environment` or `env_file`: the probe would follow the merged stack, and
 the base file, which also runs without that overlay, would wait on another server.
@@ -323,8 +324,14 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
         written = f"`condition: {conditions[0]}`" if len(conditions) == 1 else \
             "conditions other than `service_healthy`"
         uses = "uses" if len(target.apps) == 1 else "use"
+        # a worker's plain entry would wait for one (C003 gates it), but C005 gates apps
+        plain = sorted({owner.name for owner, d in target.dependents
+                        if owner.name not in target.apps and not _chosen(owner, d)})
+        delayed = f"would delay no app service ({names(plain)} would wait for it, as C003 " \
+            "gates a plain entry on a healthcheck: add one by hand for that)" if plain else \
+            "would delay none of them"
         return replace(base, reason=f"{apps} {uses} {written} for {db.name}, which fixer keeps: "
-                                    f"a healthcheck on {db.name} would delay none of them")
+                                    f"a healthcheck on {db.name} {delayed}")
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:
