@@ -29,7 +29,8 @@ lifespan or a startup handler, in a factory, or named where fixer cannot tell wh
 (`store.download(name)`, `self.download`) calls a method, not the function `download` (one
 on an import, `storage.download`, may call either; one on a module a plain `import` binds,
 `json.load`, calls the module's function, never a method); a function's call of itself is
-no caller of it. Nor is a load in a function or method nothing calls a reason: no file of
+no caller of it; a class's `__init__` runs where the class is called (`Chunker()` in a
+route's handler). Nor is a load in a function or method nothing calls a reason: no file of
 the service writes its name but in its `def` or on a library module it imports (`json.load`
 where the service holds no module `json`), and no decorator, dunder or library's base
 class calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
@@ -980,7 +981,7 @@ def _loads(file: TextFile) -> list[Load]:
     calls: list[ast.Call] = []
     libraries: list[tuple[int, str]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-    methods: set[int] = set()   # the ids of the functions a class's body holds
+    methods: dict[int, str] = {}   # the ids of the functions a class's body holds: its name
     pipelines = False   # `from transformers import pipeline`, or `import transformers`
     fetchers: set[str] = set()   # the names `_FETCHERS` are imported as
     for node in ast.walk(tree):
@@ -989,7 +990,7 @@ def _loads(file: TextFile) -> list[Load]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(node)
         elif isinstance(node, ast.ClassDef):
-            methods.update(id(statement) for statement in node.body)
+            methods.update((id(statement), node.name) for statement in node.body)
         elif isinstance(node, ast.ImportFrom):
             fetching = _FETCHERS.get(node.module or "", frozenset())
             fetchers |= {alias.asname or alias.name for alias in node.names
@@ -1035,13 +1036,19 @@ def _loads(file: TextFile) -> list[Load]:
     return found
 
 
-def _caller_key(function: ast.FunctionDef | ast.AsyncFunctionDef | None, methods: set[int],
+def _caller_key(function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+                methods: dict[int, str],
                 startup: set[int]) -> str:
     """The key (`_key`) of the function a load is in, whose callers decide when it runs; ""
-    at the top level and in a start-up function, whose own run before the app listens."""
+    at the top level and in a start-up function, whose own run before the app listens. A
+    class's `__init__` runs where the class is called (`Chunker()`): its callers are the
+    places that name the class."""
     if function is None or id(function) in startup:
         return ""
-    return _key(function.name, id(function) in methods)
+    owner = methods.get(id(function))
+    if owner is not None and function.name == "__init__":
+        return _key(owner, False)
+    return _key(function.name, owner is not None)
 
 
 def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
