@@ -1402,7 +1402,8 @@ LOCALHOST_REFUSED = ("TrustedHostMiddleware answers 400 to a host it does not al
 # what a redirect to https does to an `http://` probe: wget and urllib follow it to a port
 # that speaks plain HTTP and fail; curl takes the redirect as the answer, no route reached
 _HTTPS_REDIRECT = ("HTTPSRedirectMiddleware answers every plain-HTTP request with a 307 to "
-                   "https://, which no `http://` probe gets past")
+                   "https://, so no `http://` probe reaches a route (curl takes the 307 for "
+                   "a pass, wget and urllib follow it and fail)")
 
 # middleware class names that speak of access control (`KeycloakMiddleware`,
 # `JWTMiddleware`, `ApiKeyMiddleware`): one fixer cannot read may refuse a probe
