@@ -106,8 +106,9 @@ right after the app's last route or its creation, inside the factory function
 when a factory builds the app. The function's name never clashes with an
 existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
-follows the file: `async def` when its routes are async, its indentation, quotes
-and line endings, a docstring where its handlers have one; where the project's linters
+follows the file: `async def` when its routes are async, its indentation, quotes (its
+routes' paths, else the strings of its calls on the app, `@app.on_event('startup')`, else
+most of its strings) and line endings, a docstring where its handlers have one; where the project's linters
 and formatter decide (ruff, black, blue, flake8, their pre-commit hooks), it follows
 them: their quotes, two blank lines around it, a docstring where ruff selects D103, a
 return annotation where it selects ANN201; its return annotation is `dict[str, str]`

@@ -163,7 +163,9 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     returns = f" -> {annotation or 'dict'}" if annotation != "" else ""
     # the path as the formatter writes strings, else as the module's routes write theirs;
     # the dict as their handlers' strings are
-    q = tooling.quote or _route_quote(text, routes.sites[0].tree) or quote_char(text)
+    tree = routes.sites[0].tree
+    q = tooling.quote or _route_quote(text, tree) or _app_call_quote(text, tree, var) or \
+        quote_char(text)
     strings = tooling.quote or _body_quote(text, own) or q
     unit = indent_unit(text)
     documented = tooling.docstrings or \
@@ -233,6 +235,17 @@ def _route_quote(text: str, tree: ast.Module) -> str | None:
              and isinstance(decorator.func, ast.Attribute)
              and decorator.func.attr in _ROUTE_DECORATORS]
     return _most_quoted(text, paths)
+
+
+def _app_call_quote(text: str, tree: ast.Module, var: str) -> str | None:
+    """The quote most strings given to the app's own calls are written in, where no route
+    decorator says (`@app.on_event('startup')`, `app.add_route('/graphql', ...)`): the lines
+    that register something with the app; None on a tie or where there are none."""
+    given = [arg for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+             and node.func.value.id == var
+             for arg in (*node.args, *(k.value for k in node.keywords))]
+    return _most_quoted(text, given)
 
 
 # the decorators that add a route with a path (not `@app.on_event("startup")`, whose
