@@ -271,8 +271,8 @@ def indent_unit(text: str) -> str:
     return "    "
 
 
-def quote_char(text: str) -> str:
-    """The quote most of the file's plain string literals use; `"` when undecided."""
+def prevailing_quote(text: str) -> str | None:
+    """The quote most of the file's plain string literals use; None on a tie."""
     counts = {'"': 0, "'": 0}
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -281,6 +281,8 @@ def quote_char(text: str) -> str:
                 counts[token.string[0]] += 1
     except (tokenize.TokenError, SyntaxError):
         pass
+    if counts["'"] == counts['"']:
+        return None
     return "'" if counts["'"] > counts['"'] else '"'
 
 

@@ -107,8 +107,8 @@ when a factory builds the app. The function's name never clashes with an
 existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes (its
-routes' paths, else the strings of its calls on the app, `@app.on_event('startup')`, else
-most of its strings) and line endings, a docstring where its handlers have one; where the project's linters
+routes' paths, else most of its strings, and on a tie the strings of its calls on the app,
+`@app.on_event('startup')`) and line endings, a docstring where its handlers have one; where the project's linters
 and formatter decide (ruff, black, blue, flake8, their pre-commit hooks), it follows
 them: their quotes, two blank lines around it, a docstring where ruff selects D103, a
 return annotation where it selects ANN201; its return annotation is `dict[str, str]`

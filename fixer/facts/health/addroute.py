@@ -28,7 +28,7 @@ from fixer.sources.python import (
     called_name,
     every_statement,
     indent_unit,
-    quote_char,
+    prevailing_quote,
 )
 
 
@@ -164,8 +164,8 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     # the path as the formatter writes strings, else as the module's routes write theirs;
     # the dict as their handlers' strings are
     tree = routes.sites[0].tree
-    q = tooling.quote or _route_quote(text, tree) or _app_call_quote(text, tree, var) or \
-        quote_char(text)
+    q = tooling.quote or _route_quote(text, tree) or prevailing_quote(text) or \
+        _app_call_quote(text, tree, var) or '"'  # on a tie, the lines registering with the app
     strings = tooling.quote or _body_quote(text, own) or q
     unit = indent_unit(text)
     documented = tooling.docstrings or \
@@ -238,9 +238,10 @@ def _route_quote(text: str, tree: ast.Module) -> str | None:
 
 
 def _app_call_quote(text: str, tree: ast.Module, var: str) -> str | None:
-    """The quote most strings given to the app's own calls are written in, where no route
-    decorator says (`@app.on_event('startup')`, `app.add_route('/graphql', ...)`): the lines
-    that register something with the app; None on a tie or where there are none."""
+    """The quote most strings given to the app's own calls are written in
+    (`@app.on_event('startup')`, `app.add_route('/graphql', ...)`): the lines that register
+    something with the app, which break a tie of the file's strings where no route decorator
+    says; None on a tie or where there are none."""
     given = [arg for node in ast.walk(tree) if isinstance(node, ast.Call)
              and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
              and node.func.value.id == var
