@@ -125,7 +125,8 @@ there, nor the code make it as the app starts (`os.makedirs("static")` at import
 factory, before the StaticFiles); a call in a route's handler makes it too late, and one
 elsewhere, or a folder a setting or a variable names, makes the gate unsafe instead; or
 it imports at start-up a module of its own package that no file provides, or calls a name
-its module never binds to make the app, as C004 judges it); it probes a path the app does
+its module never binds to make the app, or its command runs a script the image holds
+without execute permission, as C004 judges it); it probes a path the app does
 not serve, another port, or the loopback where the app's server binds one address of its
 network alone (`--host web`, `--bind api:8000`: a probe of localhost is refused), or runs
 `python -m pkg.health` where the image's working

@@ -184,7 +184,10 @@ base image is one fixer knows and no PYTHONPATH or installed package may bring i
 or the app's own statement calls a name the module never binds (`from fastapi import
 FastApi`, then `app = FastAPI()`: `NameError`), or a module importing the app runs imports
 a name from itself above any statement binding it (`from db import get_db` in db.py:
-`ImportError`).
+`ImportError`); or its command runs a script of the repository by its path (`./wait.sh &&
+uvicorn ...`, `CMD ["./start.sh"]`) that the checkout holds without execute permission and
+no `chmod` of the Dockerfile sets (COPY keeps the mode: "Permission denied"; read on POSIX
+systems only, where the checkout's modes are the image's).
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when

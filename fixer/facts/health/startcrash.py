@@ -47,6 +47,7 @@ from typing import NamedTuple
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.dockerignore import context_files
+from fixer.facts.health.scriptmode import unexecutable_script
 from fixer.facts.health.staticdir import static_dir_crash
 from fixer.facts.image.images import UNKNOWN, base_image, classify
 from fixer.facts.pydeps.dependency_sources import installed_in_image
@@ -67,7 +68,7 @@ def start_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
     return static_dir_crash(ws, service) or missing_import(ws, service) or \
         unbound_constructor(ws, service) or self_import(ws, service) or \
-        _hidden_code(ws, service)
+        _hidden_code(ws, service) or unexecutable_script(ws, service)
 
 
 def _hidden_code(ws: Workspace, service: Service) -> str | None:
