@@ -814,3 +814,21 @@ def test_c003_names_a_database_that_stops_before_a_variable_left_empty() -> None
         "which the postgres image from 18 on (`postgres:18-alpine`) refuses at its first "
         "start, its data having moved to /var/lib/postgresql/18/docker: api may stop or "
         "wait with it, its healthcheck failing)")]
+
+
+@pytest.mark.parametrize(("env_file", "safety"), [
+    pytest.param("    env_file: .env\n", "safe", id="required"),
+    pytest.param("    env_file:\n      - path: .env\n        required: false\n", "unsafe",
+                 id="optional"),
+])
+def test_c003_a_probe_variable_the_template_of_a_required_dotenv_sets(env_file: str,
+                                                                      safety: str) -> None:
+    """Compose refuses to run the stack without the `.env` a service loads as a required
+    env_file: the one it runs with is made from `.env.example`, which sets the probe's
+    variable. An optional one proves nothing."""
+    compose = (API.format(deps=" [db]") + env_file + "  db:\n    image: postgres:17\n"
+               + env_file + "    healthcheck:\n"
+               "      test: [\"CMD-SHELL\", \"pg_isready -U ${POSTGRES_USER} -d ${POSTGRES_DB}\"]\n")
+    files = {".env.example": "POSTGRES_USER=app\nPOSTGRES_PASSWORD=pw\nPOSTGRES_DB=app\n"}
+    [finding] = check(repo(compose, files), select="C003")
+    assert finding.safety.value == safety, finding.fix_title

@@ -20,6 +20,7 @@ from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
     needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_uninitialised)
 from fixer.facts.envvars.documented import environment_doubt
+from fixer.facts.envvars.examples import documented_values
 from fixer.facts.health.healthchecks import (
     Health,
     compose_health,
@@ -54,7 +55,8 @@ from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.image_builders import image_builder
 from fixer.model.image_paths import in_image
-from fixer.model.services import BuiltService, Service, Stack, bind_mounts
+from fixer.model.services import BuiltService, Service, Stack, bind_mounts, \
+    env_file_entries
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import ComposeDoc, Value, get, scalar
@@ -337,7 +339,7 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
     (`why`: what its parts leave unknown), or None: a variable Compose leaves empty, a
     database it needs that stops, the environment, TLS, an import of the probe, a static
     folder."""
-    unset = _unset_variables(target)
+    unset = _unset_variables(ws, target)
     if unset is not None:
         return _unset_reason(ws, target, unset)
     # a database the target needs that stops at its first start is sure, where the rest
@@ -422,29 +424,48 @@ def _bare_tool(test: list[str]) -> str | None:
             "string)")
 
 
-def _unset_variables(target: Service) -> str | None:
+def _unset_variables(ws: Workspace, target: Service) -> str | None:
     """A variable the compose healthcheck reads that Compose would substitute empty: no
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
-    return _unset_in(target, list(compose_test(target) or []))
+    return _unset_in(ws, target, list(compose_test(target) or []))
 
 
 def unset_in_probe(ws: Workspace, target: Service, test: list[str]) -> str | None:
     """Why a compose healthcheck `test` (one fixer would write) may not pass: a variable it
     reads that Compose would substitute empty, as C003 judges one written already."""
-    unset = _unset_in(target, test)
+    unset = _unset_in(ws, target, test)
     return _unset_reason(ws, target, unset) if unset is not None else None
 
 
-def _unset_in(target: Service, written: list[str]) -> str | None:
+def _unset_in(ws: Workspace, target: Service, written: list[str]) -> str | None:
     test = words_run(written)   # not the words the probe never reads
+    documented: dict[str, str] | None = None
     for at, word in enumerate(test):
         for reference in references(word):   # `$$VAR` is the container shell's, not one
-            if reference.bare and reference.name not in target.stack.dotenv and \
-                    not _empty_user(test, at, reference):
+            if not reference.bare or reference.name in target.stack.dotenv or \
+                    _empty_user(test, at, reference):
+                continue
+            if documented is None:
+                documented = _required_dotenv_template(ws, target.stack)
+            if reference.name not in documented:
                 return reference.name
     return None
+
+
+def _required_dotenv_template(ws: Workspace, stack: Stack) -> dict[str, str]:
+    """The values the stack's example files give, where the repository holds no project
+    `.env` and a service of the stack loads that very file as a required `env_file`:
+    Compose refuses to run the stack without it, so the `.env` it runs with is one made
+    from its template (`.env.example`), which sets them. Else nothing."""
+    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
+    if ws.tree.exists(dotenv) or not any(
+            path == dotenv and required for service in stack.services.values()
+            for doc, value in service.all("env_file")
+            for path, required in env_file_entries(doc, value, stack.dotenv, stack.folder)):
+        return {}
+    return documented_values(ws, stack)
 
 
 # `pg_isready -U "$POSTGRES_USER"`, `--username='${PGUSER}'`, `-d "$POSTGRES_DB"`: the user

@@ -72,7 +72,9 @@ with the user only in an `env_file`, which Compose never substitutes from) is on
 cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user or database
 (`pg_isready -U "$POSTGRES_USER"`, `-d "$POSTGRES_DB"`) or one that is a whole argument of
 the exec form: empty, it stays one argument, and pg_isready passes whatever the user and
-database once the server accepts connections.
+database once the server accepts connections. Nor one the project's `.env` is sure to set:
+the repository holds none, a service of the stack loads that very file as a required
+`env_file` (Compose refuses to run without it), and its template (`.env.example`) sets it.
 Unsafe too when the service's compose `environment`, in any file of the stack that defines
 it, reads a variable with no default (`DATABASE_URL: ${DATABASE_URL}`, `$VAR`; not
 `${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env` or example file defines,
