@@ -104,9 +104,11 @@ def setup_files(ws: Workspace, folder: str) -> list[str]:
 def guide_text(ws: Workspace, path: str) -> str:
     """A guide's text; empty when it cannot be read. A README is read for what it tells
     the reader, never run or built: one fixer cannot read (a NUL byte in a tree drawing)
-    is no input error, which would hold back every fix of the repository."""
+    is no input error, which would hold back every fix of the repository. Its line endings
+    read as `\n` (a README written on Windows ends its lines `\r\n`), as nothing of it is
+    edited."""
     file = ws.scan(path)
-    return "" if file is None else file.text
+    return "" if file is None else file.text.replace("\r\n", "\n")
 
 
 def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
