@@ -305,6 +305,7 @@ from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
     middleware_side_effect, other_framework, plan, refused_probe, route_doubt, served_app,
     several_doubt)
+from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.startcrash import start_crash
@@ -665,13 +666,14 @@ def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | Non
                         f"each checkout's .env or shell may set it, and a probe on {port} "
                         "names one value of it")
             set_here |= key == name and raw is not None
+    unseen = unseen_port_env_file(ws, service)
+    if unseen is not None:   # each deployment supplies it: any variable may come from it
+        return (f"{service.name} reads its port from {name}, which its env_file "
+                f"{unseen} (not in the repository) may set: a probe on {port} names "
+                "one value of it")
     for path in service.env_files() if not set_here else ():
         file = ws.read(path)
-        if file is None:   # each deployment supplies it: any variable may come from it
-            return (f"{service.name} reads its port from {name}, which its env_file "
-                    f"{path} (not in the repository) may set: a probe on {port} names "
-                    "one value of it")
-        if name not in parse_env(file.text):
+        if file is None or name not in parse_env(file.text):
             continue
         if ws.tree.ignored([path]):
             return (f"{service.name} listens on {name}, which {path} sets, a file git "

@@ -217,7 +217,11 @@ that `internal_port`; and when an `env_file` of the service sets nginx-proxy's
 `VIRTUAL_PORT` to that port (one in compose's `environment:` moves with the app).
 
 No finding for a service with `extends:`: the service it extends may set the command
-that sets the port, and fixer does not follow `extends:`. Unsafe, with the reason, where
+that sets the port, and fixer does not follow `extends:`. Nor where the app reads its port
+from a variable (`--port ${PORT:-8000}`) that an `env_file` of the service the repository
+does not hold may set (`.env.local`, which each deployment writes), and compose's
+`environment` does not: the default is one value of it, and the deployment's may be the
+one compose publishes. Unsafe, with the reason, where
 another service `extends` the one it fixes: the ports, healthcheck and image the fix
 changes are inherited there, where the app may listen elsewhere (its own `command:`).
 
@@ -300,6 +304,7 @@ from fixer.core.numbers import number
 from fixer.core.textfile import TextFile
 from fixer.facts.database.images import family
 from fixer.facts.image.builttags import built_images, joined_lines, script_texts
+from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.ports.claims import (
     ContainerPort,
     PortRange,
@@ -426,8 +431,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
 def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService], run: _Run,
                found: list[ContainerPort]) -> Violation | None:
     listen = run.listen.port
-    if listen is None:
-        return None
+    if listen is None or unseen_port_env_file(ws, service) is not None:
+        return None   # none, or each deployment's: an env_file it writes may set the port
     # An interpolation with no value in .env tells nothing: it is not judged.
     claims = heard(found, listen)
     if service.scalar("network_mode") == "host":   # Docker drops `ports:` and `expose:`

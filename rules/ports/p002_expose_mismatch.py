@@ -35,6 +35,8 @@ Display-only when a service that is no app builds the same image and runs anothe
 server on it (`mlflow server --port 5000`, `streamlit run`, or a script of the image that
 starts one, `/start-flower`; a worker listens on nothing and counts for nothing): EXPOSE
 documents every container built from the image.
+Display-only when the app reads its port from a variable that an `env_file` of the
+service the repository does not hold may set (`.env.local`): EXPOSE may name that port.
 Display-only when compose's `environment` sets the port variable and the image has a
 value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
 the image, and the base file alone would expose a port nothing listens on. So is one
@@ -107,6 +109,7 @@ from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.image.buildscripts import build_argument_set
+from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.image.images import base_exposes, base_image, starts_idle
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
@@ -243,6 +246,20 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
             "whether EXPOSE, which tools read as the image's port (`docker run -P`, a proxy "
             "that routes to the exposed port), should follow one deployment is the author's "
             "call")
+
+
+def _unseen_env_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not rewritten to the port the app listens on by default: the variable
+    it reads its port from may be set by an env_file the repository does not hold, which
+    each deployment writes; the port EXPOSE names may be that one."""
+    for service in services:
+        unseen = unseen_port_env_file(ws, service)
+        if unseen is not None:
+            listen = service.app.listen
+            return (f"{service.name} reads its port from {listen.variable or listen.reads}, "
+                    f"which its env_file {unseen} (not in the repository) may set: the port "
+                    "EXPOSE names may be the one it sets")
+    return None
 
 
 def _setting(ws: Workspace, service: BuiltService) -> str:
@@ -532,7 +549,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         (_explained_omission(app, listens[0]) if not ports else None) or \
         (_named_elsewhere(ws, services, ports[0][1], listens[0]) if ports else None) or \
-        _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
+        _environment_doubt(ws, services) or _unseen_env_doubt(ws, services) or \
+        _only_compose_sets(ws, services) or \
         _release_build_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_command_port(ws, services, listens[0]) or \
         _unread_image_command(ws, services) or _interpolated_port(services) or \
