@@ -35,7 +35,10 @@ file of that name, for the stacks there), or by stopping unless its caller sets 
 those of the files it includes (`-include env.app`); a Makefile that runs only a sibling
 project's stack sets them for that stack alone. Nor one that a Python script that runs Compose
 (`["docker", "compose", "up"]`) sets in `os.environ` (`os.environ["TEST_PATH"] = ...`,
-`putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
+`putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. Nor one a build
+script or CI workflow writes by name into the stack's `.env` (`echo "IMAGE_TAG=$(TAG)" >
+.env` in a Makefile's target, `printf 'ACME_MAIL=%s\n' ... > .env` or a heredoc `cat > .env
+<<EOF` in a deploy step; from the script's folder, a workflow's from the root). A file
 another compose file `include:`s is also
 documented by the including project's `.env` and example files: Compose interpolates it
 with that project's variables. So is a variable that a Markdown file of the project folder,

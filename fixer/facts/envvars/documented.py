@@ -29,6 +29,7 @@ from fixer.facts.envvars.examples import (
     valued_names,
 )
 from fixer.facts.database.images import family
+from fixer.facts.envvars.dotenvwrites import written_to_dotenv
 from fixer.facts.envvars.pythonset import python_set
 from fixer.facts.image.buildscripts import compose_variables, env_files, exported
 from fixer.model.services import Service, Stack
@@ -103,7 +104,8 @@ def stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
 
 
 def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
-    names = set(stack.dotenv) | compose_variables(ws, stack) | python_set(ws)
+    names = set(stack.dotenv) | compose_variables(ws, stack) | python_set(ws) | \
+        written_to_dotenv(ws, stack)
     for path in env_files(ws, stack):
         names |= env_names(ws, path)
     documenting = [path for paths in stack_examples(ws, stack).values() for path in paths]
