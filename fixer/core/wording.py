@@ -1,4 +1,4 @@
-"""Lists in messages and titles, written as a sentence writes them."""
+"""Lists in messages and titles, written as a sentence writes them; code quoted short."""
 
 from __future__ import annotations
 
@@ -24,3 +24,14 @@ def how_loaded(path: str) -> str:
     if _TEMPLATE_PARTS & set(parts[1:-1]):
         return "a template a checkout may copy in as an overlay"
     return "loaded with `-f`"
+
+
+def clipped(code: str, most: int) -> str:
+    """Code quoted in a message, at most `most` characters: cut after the last whole word
+    that fits, with `...` to say so (`Admin(app, engine, authentication_backend=...`), never
+    in the middle of a name."""
+    if len(code) <= most:
+        return code
+    cut = code[:most]
+    whole = cut.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+    return (whole or cut) + "..."

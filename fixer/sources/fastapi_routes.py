@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import clipped
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
 from fixer.sources.handler_status import Answer, computed_error, outside_shutdown
@@ -2233,7 +2234,7 @@ def _unique_id_doubt(mods: Modules, site: AppSite, calls: list[SpreadCall]) -> s
             if isinstance(given, ast.Name) else None
         read: ast.AST | None = given if isinstance(given, ast.Lambda) else \
             found[2] if found is not None else None
-        shown = ast.unparse(given)[:60]
+        shown = clipped(ast.unparse(given), 60)
         if read is None:
             return (f"the app names each route's operation id with `{shown}`, which fixer "
                     "cannot read: it may fail on a route added with no tags")
@@ -2377,7 +2378,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _may_add_routes(mods, path, tree, inner, helper, var):
                 # `OpenAIServe(app=app).bind_openai_api()`: the object given the app may add
                 # routes (or mount an app of its own) when its method runs
-                result.note(f"`{ast.unparse(call)[:80]}` hands the app to an object whose "
+                result.note(f"`{clipped(ast.unparse(call), 80)}` hands the app to an object whose "
                             "methods may add routes")
             elif (closing := _closing_over(scope, call, var)) is not None and depth <= 5:
                 # `register_routes()`, whose `@app.get("/health")` adds to this scope's app
@@ -2394,7 +2395,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _may_add_routes(mods, path, tree, stmt.value, helper, var):
                 # `serve = GraphServe(app=app)`, then `serve.bind_api()`: its method may add
                 # routes to the app it was given, or mount an app of its own
-                result.note(f"`{kept} = {ast.unparse(stmt.value)[:60]}` hands the app to an "
+                result.note(f"`{kept} = {clipped(ast.unparse(stmt.value), 60)}` hands the app to an "
                             f"object whose methods may add routes (`{called}`)")
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
@@ -2700,7 +2701,7 @@ def _method_called(scope: Scope, name: str) -> str | None:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Attribute) and \
                 isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == name:
-            return ast.unparse(stmt.value)[:60]
+            return clipped(ast.unparse(stmt.value), 60)
     return None
 
 
