@@ -399,6 +399,10 @@ _UV_RUN = _OwnOptions(
                       "--with-requirements", "--with-editable"}))
 
 
+# hypercorn's prefix that says the app is an ASGI one (`asgi:app.main:app`)
+_ASGI_MODE = "asgi:"
+
+
 # a short option and its value in one argument (`"-b 0.0.0.0:8000"`): gunicorn's argparse
 # reads it as `-b` with the value ` 0.0.0.0:8000`, which gunicorn strips, as `-b0.0.0.0:8000`
 _SHORT_JOINED = lazy_compile(r"^(-[A-Za-z])\s+(?=\S)")
@@ -407,6 +411,9 @@ _SHORT_JOINED = lazy_compile(r"^(-[A-Za-z])\s+(?=\S)")
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     if server == "gunicorn":   # read as it reads them, each word where it was
         args = [_SHORT_JOINED.sub(r"\1", arg) for arg in args]
+    if server == "hypercorn":   # `asgi:app.main:app`: hypercorn's mode prefix, then the app
+        args = [arg.removeprefix(_ASGI_MODE) if arg.startswith(_ASGI_MODE)
+                and TARGET.match(arg.removeprefix(_ASGI_MODE)) else arg for arg in args]
     launch = _server_bind(server, args, offset)
     tls = _option(args, _TLS_OPTIONS.get(server, ())) is not None
     joined = next((arg for arg in args if _JOINED_OPTION.match(arg)), None)
