@@ -611,12 +611,15 @@ def _named_bind_refuses(service: BuiltService) -> str | None:
     """Why no probe fixer writes can pass: the server binds one address of the container's
     network by name or number (`--host web`), where a probe of localhost is refused."""
     host = named_bind(service)
-    if host is None:
-        return None
-    server = service.app.listen.launch.server if service.app.listen.launch else None
-    return (f"{server or 'the server'} binds {host} only, not the loopback: a probe of "
-            "localhost inside the container is refused on every run (probe that address, or "
-            "bind 0.0.0.0)")
+    return None if host is None else (
+        f"{_server(service)} binds {host} only, not the loopback: a probe of localhost "
+        "inside the container is refused on every run (probe that address, or bind 0.0.0.0)")
+
+
+def _server(service: BuiltService) -> str:
+    """The server the command starts, for a message (`uvicorn`)."""
+    launch = service.app.listen.launch
+    return (launch.server if launch is not None else None) or "the server"
 
 
 def _ipv6_doubt(ws: Workspace, service: BuiltService) -> str | None:
@@ -624,12 +627,10 @@ def _ipv6_doubt(ws: Workspace, service: BuiltService) -> str | None:
     and whether that socket also takes IPv4, as the probe's 127.0.0.1 is, differs by server
     and worker count (uvicorn with one worker takes none)."""
     bound = ipv6_bind(ws, service)
-    if bound is None:
-        return None
-    server = service.app.listen.launch.server if service.app.listen.launch else None
-    return (f"{server or 'the server'} binds {bound}, an IPv6 address: whether it also "
-            "accepts the probe's IPv4 connection differs by server and worker count (uvicorn "
-            "with one worker does not), so fixer cannot show the probe reaches it")
+    return None if bound is None else (
+        f"{_server(service)} binds {bound}, an IPv6 address: whether it also accepts the "
+        "probe's IPv4 connection differs by server and worker count (uvicorn with one worker "
+        "does not), so fixer cannot show the probe reaches it")
 
 
 def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str | None:
