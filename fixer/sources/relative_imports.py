@@ -57,6 +57,25 @@ def guarded_lines(tree: ast.Module, main_runs: bool = True, stand_ins: bool = Tr
             continue
         lines.update(n.lineno for n in every_statement(guarded)
                      if isinstance(n, ast.ImportFrom) and n.level > 0)
+    lines.update(_fallback_lines(tree))
+    return lines
+
+
+def _fallback_lines(tree: ast.Module) -> set[int]:
+    """The lines of the relative imports a `try`'s handler falls back on where the body
+    imports the same names absolutely (`try: from util import X` / `except ImportError:
+    from .util import X`): where the relative import would fail, the module runs at the top
+    level, where the absolute one finds the module, and the handler never runs."""
+    lines: set[int] = set()
+    for stmt in every_statement(tree.body):
+        if not isinstance(stmt, (ast.Try, ast.TryStar)):
+            continue
+        absolute = {alias.asname or alias.name for n in every_statement(stmt.body)
+                    if isinstance(n, ast.ImportFrom) and not n.level for alias in n.names}
+        lines.update(n.lineno for handler in stmt.handlers if _catches(handler)
+                     for n in every_statement(handler.body)
+                     if isinstance(n, ast.ImportFrom) and n.level > 0
+                     and {a.asname or a.name for a in n.names} <= absolute)
     return lines
 
 

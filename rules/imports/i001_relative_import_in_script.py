@@ -16,7 +16,10 @@ top-level package there (`from ..database import x` in `routers/items.py`, impor
 as `routers.items`). All of one service's are one finding with one fix. A relative
 import in the body of a `try` whose handler catches its failure (`except ImportError:`
 with an absolute fallback, `except Exception:`, a bare `except:`) stops nothing and is
-no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, which never
+no finding; the fix leaves it as it is. So is one a handler falls back on where the `try`'s
+body imports the same names absolutely (`try: from util import X` / `except ImportError:
+from .util import X`): where it would fail, the absolute one succeeds and the handler never
+runs. So is one under `if TYPE_CHECKING:`, which never
 runs, one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
 which runs only inside a package, and one under `if __name__ == "__main__":` of a module
 the server imports (`uvicorn main:app`) rather than runs as the script (`python main.py`).
