@@ -99,6 +99,7 @@ from fixer.facts.envvars.examples import (
     loaded_env_files,
     setup_files,
 )
+from fixer.facts.envvars.dotenvwrites import heredoc_body
 from fixer.facts.image.buildscripts import CI_FILE, project_directories
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Stack, env_file_entry_nodes
@@ -245,26 +246,11 @@ def _written_in_ci(ws: Workspace, path: str) -> bool:
         for match in written.finditer(text):
             end = text.find("\n", match.start())
             line = text[match.start():end if end >= 0 else None]
-            writes = line + _heredoc(text, line, end)
+            writes = line + heredoc_body(text, line, end)
             if _FOLLOWABLE_WRITE.search(writes) is not None and \
                     not _copies_missing(ws, "", line):
                 return True
     return False
-
-
-# a heredoc's start (`<<EOF`, `<<-'EOF'`): the lines up to its delimiter are what it writes
-_HEREDOC = lazy_compile(r"<<-?[ \t]*[\"']?(\w+)[\"']?")
-
-
-def _heredoc(text: str, line: str, end: int) -> str:
-    """The body of the heredoc the line (which ends at `end` of the text, -1 at its end)
-    starts (`cat > .env <<EOF`), up to the line that holds its delimiter alone; "" for a
-    line that starts none."""
-    opened = _HEREDOC.search(line)
-    if opened is None or end < 0:
-        return ""
-    close = re.compile(rf"(?m)^[ \t]*{re.escape(opened.group(1))}[ \t]*$").search(text, end)
-    return text[end:close.start() if close else len(text)]
 
 
 # a write a checkout can follow: a copy, an empty file (`touch .env`), or a variable by name

@@ -11,6 +11,7 @@ the others; the names assigned on that line, or in the heredoc it opens.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
@@ -20,14 +21,14 @@ from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
 
 # a redirect into a file named `.env`: `> .env`, `>> ./.env`, `> "deploy/.env"`
-_INTO_DOTENV = lazy_compile(r"""(?<![<>&\d])>>?\s*["']?(?P<target>(?:[\w./-]*/)?\.env)["']?"""
-                            r"""(?=$|[\s;&|)])""")
+_INTO_DOTENV = lazy_compile(r"""(?<![<>&\d])>>?[ \t]*["']?(?P<target>(?:[\w./-]*/)?\.env)["']?"""
+                            r"""(?=$|[\s;&|)])""", re.M)
 # an assignment a line writes: `IMAGE_TAG=` of `echo "IMAGE_TAG=$(TAG)"`
 _ASSIGNED = lazy_compile(r"(?<![\w$%{(.-])([A-Z][A-Z0-9_]*)=")
-# a heredoc the line opens: `<<EOF`, `<<-'EOT'`
-_HEREDOC = lazy_compile(r"""<<-?\s*["']?(\w+)["']?""")
+# a heredoc's start (`<<EOF`, `<<-'EOF'`): the lines up to its delimiter are what it writes
+_HEREDOC = lazy_compile(r"<<-?[ \t]*[\"']?(\w+)[\"']?")
 # a line of a heredoc's body that sets a variable
-_BODY_ASSIGNED = lazy_compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=")
+_BODY_ASSIGNED = lazy_compile(r"^[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]*)=", re.M)
 # where a CI system runs its steps: the repository's root
 _CI = lazy_compile(r"(^|/)(\.github/workflows/|\.gitlab-ci|\.circleci/|azure-pipelines|"
                    r"bitbucket-pipelines|\.drone|cloudbuild|Jenkinsfile)")
@@ -57,27 +58,28 @@ def _written(ws: Workspace) -> dict[str, frozenset[str]]:
 
 
 def _writes(text: str) -> list[tuple[str, set[str]]]:
-    """(target as written, names) of each line that writes into a `.env`."""
-    lines = text.splitlines()
+    """(target as written, names) of each command that writes into a `.env`: the names its
+    line assigns (with the lines a trailing backslash joins to it: `printf 'A=%s\\n' \\`,
+    then `> .env`), and those of the heredoc it opens."""
     out: list[tuple[str, set[str]]] = []
-    at = 0
-    while at < len(lines):
-        line = lines[at]   # with the lines a trailing backslash continues it on
-        while line.endswith("\\") and at + 1 < len(lines):
-            at += 1
-            line = line[:-1] + " " + lines[at]
-        at += 1
-        into = _INTO_DOTENV.search(line)
-        if into is None:
-            continue
+    for into in _INTO_DOTENV.finditer(text):
+        start = text.rfind("\n", 0, into.start()) + 1
+        while start > 1 and text[start - 2] == "\\":   # the line before continues into it
+            start = text.rfind("\n", 0, start - 1) + 1
+        end = text.find("\n", into.start())
+        line = text[start:end if end >= 0 else None]
         names = set(_ASSIGNED.findall(line.replace("\\n", " ")))
-        heredoc = _HEREDOC.search(line)
-        if heredoc is not None:
-            for body in lines[at:]:
-                if body.strip() == heredoc.group(1):
-                    break
-                named = _BODY_ASSIGNED.match(body)
-                if named is not None:
-                    names.add(named.group(1))
+        names.update(_BODY_ASSIGNED.findall(heredoc_body(text, line, end)))
         out.append((into.group("target"), names))
     return out
+
+
+def heredoc_body(text: str, line: str, end: int) -> str:
+    """The body of the heredoc the line (which ends at `end` of the text, -1 at its end)
+    starts (`cat > .env <<EOF`), up to the line that holds its delimiter alone; "" for a
+    line that starts none."""
+    opened = _HEREDOC.search(line)
+    if opened is None or end < 0:
+        return ""
+    close = re.compile(rf"(?m)^[ \t]*{re.escape(opened.group(1))}[ \t]*$").search(text, end)
+    return text[end:close.start() if close else len(text)]

@@ -35,16 +35,15 @@ def unexecutable_script(ws: Workspace, service: Service) -> str | None:
     """`the app stops at start-up: its command runs ./wait.sh, which docker/wait.sh puts
     in the image without execute permission (mode 644) ...`; None where the command runs
     no such script, its mode is not known, or the Dockerfile may set it."""
-    app = service.app if isinstance(service, BuiltService) else None
-    region = app.listen.region if app is not None else None
+    if os.name != "posix" or not isinstance(service, BuiltService):
+        return None
+    region = service.app.listen.region
     file = ws.read(region.path) if region is not None else None
-    if os.name != "posix" or app is None or region is None or file is None or \
-            "chmod" in app.dockerfile.file.text:
+    if region is None or file is None or "chmod" in service.app.dockerfile.file.text:
         return None
     for found in _RUN_BY_PATH.finditer(region.run_text(file.text)):
         written = found.group("path")
-        path = locate(ws.tree, service, workdir(service), written) \
-            if isinstance(service, BuiltService) else None
+        path = locate(ws.tree, service, workdir(service), written)
         if path is None or posixpath.splitext(path)[1] not in ("", ".sh", ".bash"):
             continue
         mode = ws.tree.mode(path)
