@@ -2395,8 +2395,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _may_add_routes(mods, path, tree, stmt.value, helper, var):
                 # `serve = GraphServe(app=app)`, then `serve.bind_api()`: its method may add
                 # routes to the app it was given, or mount an app of its own
-                result.note(f"`{kept} = {clipped(ast.unparse(stmt.value), 60)}` hands the app to an "
-                            f"object whose methods may add routes (`{called}`)")
+                shown = clipped(ast.unparse(stmt.value), 60)
+                result.note(f"`{kept} = {shown}` hands the app to an object whose methods may "
+                            f"add routes (`{called}`)")
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):

@@ -108,9 +108,9 @@ or when a check it makes fails: fixer cannot show that state ends), an app whose
 binds an IPv6 address (`--host ::`, `--bind [::]:8000`: whether it takes the probe's IPv4
 connection differs by server and worker count), an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
-pipeline, a `SentenceTransformer`, a file fetched from S3 with `s3.download_file`, the ffmpeg binaries
-`static_ffmpeg.add_paths()` fetches on its first run), which
-may be downloaded for minutes before the
+pipeline, a `SentenceTransformer`, a file fetched from S3 with `s3.download_file`, the
+ffmpeg binaries `static_ffmpeg.add_paths()` fetches on its first run), which may be
+downloaded for minutes before the
 app listens, longer than its healthcheck waits, or one whose command sleeps 10 s or more
 before the server starts (`sleep 60 && uvicorn ...`, or its ENTRYPOINT script before
 `exec "$@"`) or installs packages or a model first (`pip install ... && uvicorn ...`,

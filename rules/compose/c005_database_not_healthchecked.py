@@ -176,10 +176,11 @@ YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
 with another condition than `service_healthy` (`service_started`): that choice is
 kept, so a probe would make none of them wait (the reason names a worker whose plain
-entry would, which C003 gates once a healthcheck is added by hand). Display-only too when a `-f` overlay (not
-Compose's own override file) sets the database's `image`, `build`, `command`,
-`entrypoint`, `environment` or `env_file`: the probe would follow the merged stack, and
-the base file, which also runs without that overlay, would wait on another server.
+entry would, which C003 gates once a healthcheck is added by hand). Display-only too
+when a `-f` overlay (not Compose's own override file) sets the database's `image`,
+`build`, `command`, `entrypoint`, `environment` or `env_file`: the probe would follow the
+merged stack, and the base file, which also runs without that overlay, would wait on
+another server.
 Display-only when a build script deploys the file of a short list to edit as a Swarm stack
 (`docker stack deploy -c docker-compose.yml`): that schema takes `depends_on` only as a
 list, and the long form would stop the deploy; the reason names the command and its line.

@@ -105,20 +105,21 @@ Safe: it only adds a route (on the path the healthcheck probes, else `/health`),
 right after the app's last route or its creation, inside the factory function
 when a factory builds the app. The function's name never clashes with an
 existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
-anywhere in the module, where a `from m import *` or a `for` may bind it); style
-follows the file: `async def` when its routes are async, its indentation, quotes (its
-routes' paths, else most of its strings, and on a tie the strings of its calls on the app,
-`@app.on_event('startup')`) and line endings, a docstring where its handlers have one; where the project's linters
-and formatter decide (ruff, black, blue, flake8, their pre-commit hooks), it follows
-them: their quotes, two blank lines around it, a docstring where ruff selects D103, a
-return annotation where it selects ANN201; its return annotation is `dict[str, str]`
-only where the image's Python and the oldest one the project states (`requires-python`,
-Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing `dict[str,
-str]`), or, where mypy requires type parameters (`disallow_any_generics`, `strict`, with
-no `disable_error_code` of `type-arg`), `Dict[str, str]` through the module's own import of `typing`: unsafe where it imports
-neither `typing` nor its `Dict` (a bare `dict` fails that type check). No finding when
-fixer cannot find where the app object is created (a factory that returns `FastAPI()`
-unnamed). Unsafe where the app gets routes fixer cannot see (a function or an object
+anywhere in the module, where a `from m import *` or a `for` may bind it); style follows the
+file: `async def` when its routes are async, its indentation, quotes (its routes' paths,
+else most of its strings, and on a tie the strings of its calls on the app,
+`@app.on_event('startup')`) and line endings, a docstring where its handlers have one; where
+the project's linters and formatter decide (ruff, black, blue, flake8, their pre-commit
+hooks), it follows them: their quotes, two blank lines around it, a docstring where ruff
+selects D103, a return annotation where it selects ANN201; its return annotation is
+`dict[str, str]` only where the image's Python and the oldest one the project states
+(`requires-python`, Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing
+`dict[str, str]`), or, where mypy requires type parameters (`disallow_any_generics`,
+`strict`, with no `disable_error_code` of `type-arg`), `Dict[str, str]` through the module's
+own import of `typing`: unsafe where it imports neither `typing` nor its `Dict` (a bare
+`dict` fails that type check). No finding when fixer cannot find where the app object is
+created (a factory that returns `FastAPI()` unnamed). Unsafe where the app gets routes fixer
+cannot see (a function or an object
 handed the app: `serve = GraphServe(app=app)` then `serve.bind_api()`) and the route would
 go on the path the service's own healthcheck probes: those routes may serve it, and the
 route added before them would answer the probe in their place. Unsafe where the app's

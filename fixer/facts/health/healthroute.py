@@ -431,7 +431,8 @@ def calls_out(route: Route) -> str:
     """Why a probe of the route ties the container's health to another service's: its
     handler makes an HTTP request (`await client.get(f"{url}/health")`, `requests.get(URL)`)
     or checks another service through its client (`await redis.ping()`,
-    `es.cluster.health()`), which a slow or stopped service answers late or never, past the probe's timeout."""
+    `es.cluster.health()`), which a slow or stopped service answers late or never, past the
+    probe's timeout."""
     call = (_http_call(route.function) or _peer_check(route.function)) \
         if route.function is not None else None
     return (f"{route.path}: its handler calls `{call}()`, another service: the container's "
