@@ -1123,19 +1123,36 @@ def _later_paragraph(ws: Workspace, stack: Stack, target: str, file: TextFile,
     before the first whose variables the stack reads first after `name`, so the file lists
     them in the order of first use whichever fix a run applies first. None: at the end.
     An author's paragraphs keep their place, and what follows them stays appended."""
-    order: dict[str, int] = {}
-    for use in _uses(stack):
-        order.setdefault(use.ref.name, len(order))
-    mine = order.get(name)
+    first = ws.derived.keyed(_FIRST_USES, stack, lambda: _first_uses(stack))
+    mine = first.get(name)
     original = ws.tree.original(target)
     written_from = len(original.text) if original is not None else 0
     if mine is None:
         return None
     for start, text in _paragraphs(file.text):
-        ranks = [order[n] for n, _before, _after in _ASSIGNED.findall(text) if n in order]
-        if start >= written_from and ranks and min(ranks) > mine:
+        if start < written_from:
+            continue
+        ranks = [first[n] for n, _before, _after in _ASSIGNED.findall(text) if n in first]
+        if ranks and min(ranks) > mine:
             return start
     return None
+
+
+# per workspace: where each stack's files first read each variable (a run builds the edits
+# of every pending fix each round, and each asks for the order)
+_FIRST_USES: Memo[dict[Stack, dict[str, tuple[int, int]]]] = Memo("first use of each variable")
+# a variable read (`${NAME}`, `${NAME:-x}`, `$NAME`; not `$$NAME`, the container shell's)
+_READ = lazy_compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _first_uses(stack: Stack) -> dict[str, tuple[int, int]]:
+    """Where the stack's files first read each variable: its file's place among them and
+    the offset there, the order `_uses` walks them in; found by a search of the texts."""
+    found: dict[str, tuple[int, int]] = {}
+    for at, doc in enumerate(stack.docs):
+        for read in _READ.finditer(doc.file.text):
+            found.setdefault(read.group(1), (at, read.start()))
+    return found
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
