@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from fixer_rules.compose import c006_undocumented_variable as c006
 from fixer_rules.compose.c006_undocumented_variable import EXAMPLES, is_example_name
 from kit import check, fix, read_folder
 from support import GOLDEN, compose_binary, compose_stacks, git, make_repo, run_cli, write_tree
@@ -803,3 +807,63 @@ def test_c006_lists_variables_in_the_order_of_first_use_whichever_fix_goes_first
                for unsafe in (False, True)}
     assert written[True] == written[False]
     assert written[True].index("API_IMAGE_TAG=") < written[True].index("WORKER_IMAGE_TAG=")
+
+
+# -- paragraphs of one round ----------------------------------------------------------------
+
+# what the example file holds before the run: none, empty, without a final newline, ending
+# in a blank line, with CRLF line endings, with the group of one service, in `NAME = value`
+# style (whose alignment one written line may change: no two share a round there)
+_EXAMPLE_STARTS = [None, "", "X=1\n", "X=1", "X=1\n\n", "X=1\r\nY=2\r\n",
+                   "# s1 (compose.yaml)\nA=\n\nX=1\n", "X = 1\nY = 2\n"]
+
+
+@st.composite
+def _stack_with_variables(draw: st.DrawFn) -> dict[str, str]:
+    """Services reading variables of a small pool (several readers, a service's second
+    variable), some in the override file, which the fix order takes first (by path) and
+    Compose reads second; and an example file in one of its states."""
+    files = {"compose.yaml": "services:\n", "compose.override.yaml": "services:\n"}
+    for index in range(draw(st.integers(1, 6))):
+        names = draw(st.lists(st.sampled_from("ABCDEFGH"), min_size=1, max_size=3,
+                              unique=True))
+        where = draw(st.sampled_from(["compose.yaml", "compose.override.yaml"])) if index \
+            else "compose.yaml"
+        files[where] += f"  s{index}:\n    image: nginx\n    environment:\n" + \
+            "".join(f"      {name}{index}: ${{{name}}}\n" for name in names)
+    if files["compose.override.yaml"] == "services:\n":
+        del files["compose.override.yaml"]
+    start = draw(st.sampled_from(_EXAMPLE_STARTS))
+    return files if start is None else {**files, ".env.example": start}
+
+
+@pytest.mark.slow  # hypothesis: two fix runs per generated stack
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_stack_with_variables())
+def test_c006_paragraphs_of_one_round_are_those_of_one_fix_per_round(
+        files: dict[str, str]) -> None:
+    """Fixes writing paragraphs at one point of the example file share a round, and the file
+    they write is the one that fixing one variable per round writes, byte for byte."""
+    together = fix(files, select=["C006"])
+    with patch.object(c006, "_shares", lambda *_args: None):
+        one_by_one = fix(files, select=["C006"])
+    assert together.clean and one_by_one.clean
+    assert together.files == one_by_one.files
+    assert [f.subject for f in together.applied] and \
+        sorted(f.subject for f in together.applied) == \
+        sorted(f.subject for f in one_by_one.applied)
+
+
+def test_c006_a_hundred_variables_go_into_the_example_file_in_a_few_rounds() -> None:
+    """One paragraph per service in one round, each service's second variable into its
+    paragraph in the next: not a round per variable, each checking the whole stack again."""
+    files = {"compose.yaml": "services:\n" + "".join(
+        f"  s{i}:\n    image: nginx\n    environment:\n      A: ${{VAR_{i}}}\n"
+        f"      B: ${{VBR_{i}}}\n" for i in range(50)), ".env.example": "X=1\n"}
+    outcome = fix(files, select=["C006"])
+    assert outcome.clean and len(outcome.applied) == 100
+    steps = outcome.result.applied[0].history.steps
+    assert len({id(round_) for round_, _position in steps}) <= 3
+    written = outcome.text(".env.example")
+    assert written.startswith("X=1\n\n# s0 (compose.yaml)\nVAR_0=\nVBR_0=\n\n# s1 (compose.yaml)\n")
+    assert written.endswith("# s49 (compose.yaml)\nVAR_49=\nVBR_49=\n")

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixer.core.edits import CreateFile, DeleteFile, EditConflict, TextEdit, apply_to_texts, splice
+from fixer.core.edits import (CreateFile, DeleteFile, EditConflict, SharedPoint, TextEdit,
+                               apply_to_texts, splice)
 
 
 def one_by_one(text: str, edits: list[TextEdit]) -> str:
@@ -92,3 +93,25 @@ def test_impossible_file_edits_are_refused(texts: dict[str, str | None],
                                            message: str) -> None:
     with pytest.raises(EditConflict, match=message):
         apply_to_texts(texts, edits)
+
+
+def _paragraph(name: str, rank: int, family: str = "docs") -> TextEdit:
+    return TextEdit("f", 4, 4, f"[{name}]", SharedPoint(family, (rank,), name))
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 0, 1], [1, 2, 0]])
+def test_insertions_that_share_a_point_go_in_order_of_rank(order: list[int]) -> None:
+    paragraphs = [_paragraph("a", 1), _paragraph("b", 5), _paragraph("c", 9)]
+    assert splice("head", [paragraphs[i] for i in order]) == "head[a][b][c]"
+
+
+@pytest.mark.parametrize("edits", [
+    pytest.param([_paragraph("a", 1), _paragraph("a", 2)], id="one-name-twice"),
+    pytest.param([_paragraph("a", 1), _paragraph("b", 2), _paragraph("a", 3)],
+                 id="one-name-twice-apart"),
+    pytest.param([_paragraph("a", 1), _paragraph("b", 2, family="other")], id="two-families"),
+    pytest.param([_paragraph("a", 1), TextEdit("f", 4, 4, "x")], id="one-without-a-share"),
+])
+def test_insertions_that_may_not_share_a_point_are_refused(edits: list[TextEdit]) -> None:
+    with pytest.raises(EditConflict, match="f: overlapping edits at offset"):
+        splice("head", edits)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from fixer import engine, stackcheck
 from fixer.cli import shared
 from fixer.core.config import Config
-from fixer.core.edits import CreateFile, Edit, TextEdit
+from fixer.core.edits import CreateFile, Edit, SharedPoint, TextEdit
 from fixer.engine.claims import Claims
 from fixer.core.errors import InputError, RuleCrash
 from fixer.formats.diff import render
@@ -633,6 +633,42 @@ def test_claims_refuse_edits_that_touch_claimed_ones() -> None:
     assert not claims.admits([CreateFile("f", "")])            # the whole file
     assert claims.admits([TextEdit("f", 12, 12, "after"), TextEdit("g", 0, 0, "x")])
     assert claims.admits([TextEdit("f", 3, 10, "before")])
+
+
+def test_claims_admit_insertions_that_may_share_a_point() -> None:
+    """Paragraphs of one family and different names share a point; no other edit joins
+    them there, nor they another's point."""
+    def paragraph(name: str, family: str = "docs") -> TextEdit:
+        return TextEdit("f", 10, 10, name, SharedPoint(family, (ord(name),), name))
+
+    claims = Claims()
+    for name in "ab":
+        assert claims.admits([paragraph(name)])
+        claims.take([paragraph(name)])
+    assert not claims.admits([paragraph("a")])                 # one heading twice
+    assert not claims.admits([paragraph("c", family="other")])
+    assert not claims.admits([TextEdit("f", 10, 10, "x")])     # order unclear
+    assert not claims.admits([TextEdit("f", 10, 12, "x", SharedPoint("docs", (1,), "d"))])
+    assert claims.admits([paragraph("c")])
+    alone = Claims()
+    alone.take([TextEdit("f", 10, 10, "x")])
+    assert not alone.admits([paragraph("a")])
+    replaced = Claims()
+    replaced.take([TextEdit("f", 10, 12, "x", SharedPoint("docs", (1,), "d"))])
+    assert not replaced.admits([paragraph("a")])
+
+
+def test_each_fix_of_a_round_sharing_a_point_keeps_the_order_of_rank() -> None:
+    """A fix's files in branch mode hold the paragraphs of the fixes up to it in the order
+    of rank, not in the order the round took them."""
+    from fixer.core.textfile import TextFile
+    from fixer.engine.history import Round
+    fixes = [[TextEdit("f", 2, 2, f"[{name}]", SharedPoint("docs", (rank,), name))]
+             for name, rank in [("b", 2), ("a", 1), ("c", 3)]]
+    round_ = Round({"f": TextFile("f", "x\n")}, fixes)
+    after = [round_.changes(position)["f"][1] for position in range(3)]
+    assert [file.text if file else None for file in after] == \
+        ["x\n[b]", "x\n[a][b]", "x\n[a][b][c]"]
 
 
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), max_size=25))

@@ -10,6 +10,19 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class SharedPoint:
+    """What lets an insertion share its point with others of a fix round: a paragraph each
+    of one `family` (one rule's paragraphs for one file, ranked alike), each complete
+    without the others, of different `name`s (two paragraphs under one heading would have
+    been one), in order of `rank`: where the rule would have put each, one fix at a time.
+    Without it, two insertions at one point conflict: which goes first is unclear."""
+
+    family: str
+    rank: tuple[int, ...]
+    name: str
+
+
+@dataclass(frozen=True)
 class TextEdit:
     """Replace text[start:end] of `path` with `text`."""
 
@@ -17,6 +30,20 @@ class TextEdit:
     start: int
     end: int
     text: str
+    shares: SharedPoint | None = None   # an insertion (start == end) that may share its point
+
+
+def may_share(one: TextEdit, other: TextEdit) -> bool:
+    """Two insertions at one point that may both go there (`SharedPoint`)."""
+    return one.shares is not None and other.shares is not None and \
+        one.shares.family == other.shares.family and one.shares.name != other.shares.name and \
+        one.start == one.end == other.start == other.end
+
+
+def splice_order(edit: TextEdit) -> tuple[int, int, tuple[int, ...], str]:
+    """Where a splice goes among others: by position, insertions sharing a point by rank."""
+    shares = edit.shares
+    return (edit.start, edit.end, *((shares.rank, shares.name) if shares else ((), "")))
 
 
 @dataclass(frozen=True)
@@ -56,10 +83,20 @@ def splice(text: str, edits: Iterable[TextEdit]) -> str:
 
 def _checked_order(length: int, edits: Iterable[TextEdit]) -> list[TextEdit]:
     """The splices by position; EditConflict when two overlap (or insert at one point,
-    where which goes first is unclear) or one lies outside a text of `length`."""
-    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    where which goes first is unclear, unless they may share it) or one lies outside a text
+    of `length`."""
+    ordered = sorted(edits, key=splice_order)
+    names: set[str] = set()   # of the insertions sharing the point `before` inserts at
     for before, after in zip(ordered, ordered[1:]):
-        if after.start < before.end or (after.start == before.end == after.end == before.start):
+        if after.start == before.end == after.end == before.start:   # insertions at one point
+            one, other = before.shares, after.shares
+            if one is None or other is None or not may_share(before, after) or \
+                    other.name in names:
+                raise EditConflict(f"{after.path}: overlapping edits at offset {after.start}")
+            names.update((one.name, other.name))
+            continue
+        names.clear()
+        if after.start < before.end:
             raise EditConflict(f"{after.path}: overlapping edits at offset {after.start}")
     for edit in ordered:
         if not 0 <= edit.start <= edit.end <= length:

@@ -15,7 +15,7 @@ from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from fixer.core.edits import Edit, TextEdit, apply_to_texts, splice
+from fixer.core.edits import Edit, TextEdit, apply_to_texts, splice, splice_order
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 
@@ -71,7 +71,7 @@ class Round:
         if done > count:   # asked out of order: start again
             done, spans = 0, []
         for edit in self._text_edits(path, done, count):
-            insort(spans, edit, key=_position)
+            insort(spans, edit, key=splice_order)
         self._cursor[path] = (count, spans)
         base = self.base[path]
         return _file(base, path, splice(base.text, spans)) if base is not None and spans \
@@ -91,10 +91,6 @@ class Round:
                         edits.append(edit)
         positions, edits = self._by_path.get(path, ([], []))
         return edits[bisect_left(positions, start):bisect_left(positions, stop)]
-
-
-def _position(edit: TextEdit) -> tuple[int, int]:
-    return edit.start, edit.end
 
 
 def _text(file: TextFile | None) -> str | None:

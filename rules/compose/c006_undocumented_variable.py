@@ -223,7 +223,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import partial
@@ -232,7 +232,7 @@ import yaml
 
 from fixer.core.wording import names
 from fixer.core.derived import Memo
-from fixer.core.edits import CreateFile, Edit, TextEdit
+from fixer.core.edits import CreateFile, Edit, SharedPoint, TextEdit
 from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
@@ -338,9 +338,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                        and other is not stack for u in names.get(name, [])]
                 beside = [u for u in scripts.get((open_uses[0].doc.path, open_uses[0].line), [])
                           if u.ref.name != name]
-                twin = _read_twin(name, by_name, lambda other: set_outside(other) or any(
-                    defined.covers(u) for u in by_name[other]))
+                twin = _read_twin(name, by_name, defined.names(by_name))
                 yield _report(ws, stack, name, open_uses[0], uses, home, kin, beside, twin)
+
+
+# per workspace, of each stack: facts every finding of the stack asks for (a stack of a
+# thousand undocumented variables asked a thousand times)
+_UNRUNNABLE: Memo[dict[Stack, str | None]] = Memo("service no plain run can create")
+_TARGET: Memo[dict[Stack, tuple[str | None, str | None]]] = Memo("example file to extend")
 
 
 def _unrunnable(stack: Stack) -> str | None:
@@ -383,6 +388,16 @@ class _Definitions:
         self.ws, self.stack = ws, stack
         self.documented = stack_variables(ws, stack)
         self.env_files: dict[str, set[str]] = {}
+        self._names: list[str] | None = None
+
+    def names(self, by_name: Mapping[str, list[Use]]) -> list[str]:
+        """The names among `by_name` that something defines (set outside Compose, or a use
+        covered), sorted; found once per stack: a stack of a thousand variables asked for
+        each of them."""
+        if self._names is None:
+            self._names = sorted(other for other, uses in by_name.items()
+                                 if set_outside(other) or any(self.covers(u) for u in uses))
+        return self._names
 
     def covers(self, use: Use) -> bool:
         name = use.ref.name
@@ -528,16 +543,22 @@ _TWIN = 0.9
 
 
 def _read_twin(name: str, by_name: Mapping[str, list[Use]],
-               defined: Callable[[str], bool]) -> tuple[str, str] | None:
-    """(name, where) of another variable the stack reads and defines (`defined`: an example
-    file, an env_file, a script that exports it) whose name differs from this undefined
-    one's by a letter or two (`DEECHECKS_SECRET` beside `DEEPCHECKS_SECRET`): this one is
-    probably misspelt. Two undefined names so alike (`DB_URL_SYNC`, `DB_URL_ASYNC`) are
-    two variables as far as fixer can tell."""
-    for other, uses in sorted(by_name.items()):
-        if other != name and not _numbered_pair(other, name) and \
-                SequenceMatcher(None, other, name).ratio() >= _TWIN and \
-                _edits(other, name) <= 2 and defined(other):
+               defined: Sequence[str]) -> tuple[str, str] | None:
+    """(name, where) of another variable the stack reads and defines (`defined`, sorted: an
+    example file, an env_file, a script that exports it) whose name differs from this
+    undefined one's by a letter or two (`DEECHECKS_SECRET` beside `DEEPCHECKS_SECRET`): this
+    one is probably misspelt. Two undefined names so alike (`DB_URL_SYNC`, `DB_URL_ASYNC`)
+    are two variables as far as fixer can tell."""
+    # `name` analysed once; the quick ratios bound the full one from above, cheaply
+    matcher = SequenceMatcher(None, "", name)
+    for other in defined:
+        if other == name or abs(len(other) - len(name)) > 2:   # more than two edits apart
+            continue
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() >= _TWIN and matcher.quick_ratio() >= _TWIN and \
+                not _numbered_pair(other, name) and matcher.ratio() >= _TWIN and \
+                _edits(other, name) <= 2:
+            uses = by_name[other]
             return other, f"{uses[0].doc.path}:{uses[0].line}"
     return None
 
@@ -732,7 +753,7 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"shell reads it as written: if the `$` is literal, write "
                                     f"`$$`{_also_at(first, uses + kin)}; documenting {name} "
                                     f"would call it a variable")
-    fragment = _unrunnable(stack)
+    fragment = ws.derived.keyed(_UNRUNNABLE, stack, lambda: _unrunnable(stack))
     if fragment is not None:
         return replace(base, reason=f"Compose refuses "
                                     f"{names([d.path for d in stack.plain_run()])} "
@@ -740,7 +761,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"{fragment} has neither an image nor a build, so another "
                                     f"file completes it, one fixer does not see, which may set "
                                     f"{name}")
-    target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
+    target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or \
+        ws.derived.keyed(_TARGET, home, lambda: _target(ws, home))
     if target is None:
         return replace(base, reason=blocked)
     generated = _generated(ws, target)
@@ -1109,21 +1131,35 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     into = _group_end(file, opens)
     if into is not None:   # the service's group, written by an earlier fix or by hand
         return TextEdit(target, into, into, file.newline.join(lines) + file.newline)
-    before = _later_paragraph(ws, stack, target, file, name)
+    first_uses = ws.derived.keyed(_FIRST_USES, stack, lambda: _first_uses(stack))
+    before = _later_paragraph(ws, target, file, first_uses, name)
     if before is not None:
         paragraph = file.newline.join([header, *lines]) + file.newline * 2
-        return TextEdit(target, before, before, paragraph)
-    return TextEdit(target, len(file.text), len(file.text),
-                    _appended(file, header, lines, opens))
+        return TextEdit(target, before, before, paragraph,
+                        _shares(stack, file, first_uses.get(name), header))
+    text, apart = _appended(file, header, lines, opens)
+    return TextEdit(target, len(file.text), len(file.text), text,
+                    _shares(stack, file, first_uses.get(name), header) if apart else None)
 
 
-def _later_paragraph(ws: Workspace, stack: Stack, target: str, file: TextFile,
-                     name: str) -> int | None:
+def _shares(stack: Stack, file: TextFile, rank: tuple[int, int] | None,
+            header: str) -> SharedPoint | None:
+    """What lets the paragraph under `header` go where another variable's does in one fix
+    round: each was written without the other, and they go in the order of first use,
+    where `_later_paragraph` would have put each, one fix at a time. Not where the file
+    sets `=` apart (`_assignment`): one written line may change how the next is aligned."""
+    if rank is None or _assignment(file, "X", "") != "X=":
+        return None
+    return SharedPoint("C006 " + ",".join(doc.path for doc in stack.docs), rank, header)
+
+
+def _later_paragraph(ws: Workspace, target: str, file: TextFile,
+                     first: Mapping[str, tuple[int, int]], name: str) -> int | None:
     """Where a new paragraph for `name` goes among those earlier fixes of this run wrote:
-    before the first whose variables the stack reads first after `name`, so the file lists
-    them in the order of first use whichever fix a run applies first. None: at the end.
-    An author's paragraphs keep their place, and what follows them stays appended."""
-    first = ws.derived.keyed(_FIRST_USES, stack, lambda: _first_uses(stack))
+    before the first whose variables the stack reads first after `name` (`first`: where
+    the stack first reads each), so the file lists them in the order of first use whichever
+    fix a run applies first. None: at the end. An author's paragraphs keep their place, and
+    what follows them stays appended."""
     mine = first.get(name)
     original = ws.tree.original(target)
     written_from = len(original.text) if original is not None else 0
@@ -1245,10 +1281,11 @@ def _value(name: str, uses: list[Use], fallback: str = "") -> str:
 
 
 def _appended(file: TextFile, header: str, lines: list[str],
-              opens: Callable[[str], bool]) -> str:
+              opens: Callable[[str], bool]) -> tuple[str, bool]:
     """What to add at the end of `file`: in its last paragraph when a line that `opens` the
     service's group heads it, else a new paragraph under `header`; in the file's line
-    endings, and with a final newline only when the file ends with one."""
+    endings, and with a final newline only when the file ends with one. And whether it is
+    a paragraph a blank line sets apart from all before it (others may go beside it)."""
     existing = file.text.splitlines()
     paragraph: list[str] = []
     for line in reversed(existing):
@@ -1260,6 +1297,6 @@ def _appended(file: TextFile, header: str, lines: list[str],
         block = ["", *block]
     newline = file.newline
     if not file.text or file.ends_with_newline:
-        return newline.join(block) + newline
-    return newline + newline.join(block)
+        return newline.join(block) + newline, block[0] == ""
+    return newline + newline.join(block), block[0] == ""
 
