@@ -815,7 +815,7 @@ def test_c006_lists_variables_in_the_order_of_first_use_whichever_fix_goes_first
 # in a blank line, with CRLF line endings, with the group of one service, in `NAME = value`
 # style (whose alignment one written line may change: no two share a round there)
 _EXAMPLE_STARTS = [None, "", "X=1\n", "X=1", "X=1\n\n", "X=1\r\nY=2\r\n",
-                   "# s1 (compose.yaml)\nA=\n\nX=1\n", "X = 1\nY = 2\n"]
+                   "# s1 (compose.yaml)\nZ=\n\nX=1\n", "X = 1\nY = 2\n"]
 
 
 @st.composite
@@ -867,3 +867,15 @@ def test_c006_a_hundred_variables_go_into_the_example_file_in_a_few_rounds() -> 
     written = outcome.text(".env.example")
     assert written.startswith("X=1\n\n# s0 (compose.yaml)\nVAR_0=\nVBR_0=\n\n# s1 (compose.yaml)\n")
     assert written.endswith("# s49 (compose.yaml)\nVAR_49=\nVBR_49=\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("AB_1", min_size=1, max_size=7), st.lists(st.text("AB_1", max_size=7),
+                                                        max_size=12))
+def test_names_near_a_name_are_all_those_two_edits_from_it(name: str,
+                                                           defined: list[str]) -> None:
+    """The index the misspelling check asks finds every defined name two edits or fewer
+    away, as comparing with each of them does."""
+    near = c006._NearNames(defined).near(name)
+    assert {o for o in defined if c006._edits(o, name) <= 2} <= set(near) <= set(defined)
+    assert near == sorted(near)

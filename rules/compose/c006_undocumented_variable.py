@@ -346,6 +346,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 # thousand undocumented variables asked a thousand times)
 _UNRUNNABLE: Memo[dict[Stack, str | None]] = Memo("service no plain run can create")
 _TARGET: Memo[dict[Stack, tuple[str | None, str | None]]] = Memo("example file to extend")
+_CONSEQUENCE: Memo[dict[Stack, str]] = Memo("what Compose does with an unset variable")
+# per workspace, of each example file and of each folder
+_LOADED_BY: Memo[dict[str, str | None]] = Memo("service loading an example file")
+_DOTENV_REQUIRED: Memo[dict[str, tuple[Stack, str] | None]] = Memo("stack requiring the .env")
 
 
 def _unrunnable(stack: Stack) -> str | None:
@@ -388,15 +392,14 @@ class _Definitions:
         self.ws, self.stack = ws, stack
         self.documented = stack_variables(ws, stack)
         self.env_files: dict[str, set[str]] = {}
-        self._names: list[str] | None = None
+        self._names: _NearNames | None = None
 
-    def names(self, by_name: Mapping[str, list[Use]]) -> list[str]:
+    def names(self, by_name: Mapping[str, list[Use]]) -> _NearNames:
         """The names among `by_name` that something defines (set outside Compose, or a use
-        covered), sorted; found once per stack: a stack of a thousand variables asked for
-        each of them."""
+        covered); found once per stack: a stack of a thousand variables asked for each."""
         if self._names is None:
-            self._names = sorted(other for other, uses in by_name.items()
-                                 if set_outside(other) or any(self.covers(u) for u in uses))
+            self._names = _NearNames(other for other, uses in by_name.items()
+                                     if set_outside(other) or any(self.covers(u) for u in uses))
         return self._names
 
     def covers(self, use: Use) -> bool:
@@ -542,21 +545,42 @@ _NEAR = 0.75
 _TWIN = 0.9
 
 
+class _NearNames:
+    """Names, each found by those at most two edits from it (`_edits`): two such names
+    become one string when each loses two letters or fewer (a letter replaced: lost on
+    both sides), so each name is kept under every string it makes so, and a name asks for
+    those its own such strings find. Comparing each undefined name with every defined one
+    cost the square of a stack's variables."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_shortened: dict[str, set[str]] = {}
+        for name in names:
+            for shortened in _shortened(name):
+                self._by_shortened.setdefault(shortened, set()).add(name)
+
+    def near(self, name: str) -> list[str]:
+        """The names at most two edits from `name` (and some a little further), sorted."""
+        return sorted({other for shortened in _shortened(name)
+                       for other in self._by_shortened.get(shortened, ())})
+
+
+def _shortened(name: str) -> set[str]:
+    """The name, and every string it makes by losing one or two letters."""
+    once = {name[:at] + name[at + 1:] for at in range(len(name))}
+    return {name, *once, *(word[:at] + word[at + 1:] for word in once
+                           for at in range(len(word)))}
+
+
 def _read_twin(name: str, by_name: Mapping[str, list[Use]],
-               defined: Sequence[str]) -> tuple[str, str] | None:
-    """(name, where) of another variable the stack reads and defines (`defined`, sorted: an
-    example file, an env_file, a script that exports it) whose name differs from this
-    undefined one's by a letter or two (`DEECHECKS_SECRET` beside `DEEPCHECKS_SECRET`): this
-    one is probably misspelt. Two undefined names so alike (`DB_URL_SYNC`, `DB_URL_ASYNC`)
-    are two variables as far as fixer can tell."""
-    # `name` analysed once; the quick ratios bound the full one from above, cheaply
-    matcher = SequenceMatcher(None, "", name)
-    for other in defined:
-        if other == name or abs(len(other) - len(name)) > 2:   # more than two edits apart
-            continue
-        matcher.set_seq1(other)
-        if matcher.real_quick_ratio() >= _TWIN and matcher.quick_ratio() >= _TWIN and \
-                not _numbered_pair(other, name) and matcher.ratio() >= _TWIN and \
+               defined: _NearNames) -> tuple[str, str] | None:
+    """(name, where) of another variable the stack reads and defines (`defined`: an example
+    file, an env_file, a script that exports it) whose name differs from this undefined
+    one's by a letter or two (`DEECHECKS_SECRET` beside `DEEPCHECKS_SECRET`), the first
+    by name: this one is probably misspelt. Two undefined names so alike (`DB_URL_SYNC`,
+    `DB_URL_ASYNC`) are two variables as far as fixer can tell."""
+    for other in defined.near(name):
+        if other != name and not _numbered_pair(other, name) and \
+                SequenceMatcher(None, other, name).ratio() >= _TWIN and \
                 _edits(other, name) <= 2:
             uses = by_name[other]
             return other, f"{uses[0].doc.path}:{uses[0].line}"
@@ -695,10 +719,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     shown = next((p if "/" in p else f"./{p}" for p in elsewhere[:1]), "")
     only = f" (only {shown} does)" if shown else ""
     emptied = _image_value_replaced(stack, first.services, name)
+    consequence = ws.derived.keyed(_CONSEQUENCE, stack, lambda: _consequence(ws, stack))
     over = f", over the `{name}={emptied[1]}` the image of {emptied[0]} sets" if emptied else ""
     base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
-                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {_consequence(ws, stack)}"
+                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {consequence}"
                 f"{over}",
         path=first.doc.path, line=first.line, column=first.column, service=service,
         subject=f"variable {name}")
@@ -770,13 +795,14 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=f"{target} says it is generated (`{generated}`): an edit "
                                     f"is lost when it is generated again; document {name} "
                                     "where it is generated from")
-    loader = _loaded_by(ws, target)
+    loader = ws.derived.keyed(_LOADED_BY, target, lambda: _loaded_by(ws, target))
     if loader is not None:
         return replace(base, reason=f"{target} is also the env_file of {loader}: a `{name}=` "
                                     "written there would reach its container as an empty "
                                     "value, over the default its code may read")
     requiring = None if ws.tree.exists(target) else \
-        _dotenv_required(ws, posixpath.dirname(target))
+        ws.derived.keyed(_DOTENV_REQUIRED, posixpath.dirname(target),
+                         lambda: _dotenv_required(ws, posixpath.dirname(target)))
     if requiring is not None:
         stack_requiring, how = requiring
         of = "" if stack_requiring is home else f" of {stack_requiring.docs[0].path}"
@@ -1128,7 +1154,7 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
         intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
         return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
     opens = partial(_opens_group, header=header, service=first.readers[0])
-    into = _group_end(file, opens)
+    into = _group_end(file, header, first.readers[0])
     if into is not None:   # the service's group, written by an earlier fix or by hand
         return TextEdit(target, into, into, file.newline.join(lines) + file.newline)
     first_uses = ws.derived.keyed(_FIRST_USES, stack, lambda: _first_uses(stack))
@@ -1218,26 +1244,47 @@ def _opens_group(line: str, header: str, service: str) -> bool:
         line.strip(_FRAMING).lower() == service.lower()
 
 
-def _group_end(file: TextFile, opens: Callable[[str], bool]) -> int | None:
-    """The offset just after the last line of the paragraph a line that `opens` the
-    service's group heads, when that is not the file's last paragraph (`_appended` extends
+def _group_end(file: TextFile, header: str, service: str) -> int | None:
+    """The offset just after the last line of the paragraph that the service's heading
+    (`_opens_group`) heads, when that is not the file's last paragraph (`_appended` extends
     that one) and its lines end with a line ending; None otherwise."""
-    text = file.text
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    for index, line in enumerate(lines):
-        if not opens(line):
-            continue
-        end = index
-        while end + 1 < len(lines) and lines[end + 1].strip():
-            end += 1
-        last = end + 1 == len(lines) or not any(ln.strip() for ln in lines[end + 1:])
-        if last or not lines[end].endswith("\n"):
-            return None
-        return starts[end + 1]
-    return None
+    groups = file.derived.get(_HEADINGS, lambda: _Headings(file.text))
+    found = [at for at in (groups.exact.get(header), groups.framed.get(service.lower()))
+             if at is not None]
+    if not found:
+        return None
+    lines = groups.lines
+    end = min(found)
+    while end + 1 < len(lines) and lines[end + 1].strip():
+        end += 1
+    if end >= groups.last_filled or not lines[end].endswith("\n"):
+        return None
+    return groups.starts[end + 1]
+
+
+class _Headings:
+    """The lines of an example file that may head a service's group (`_opens_group`), by
+    what they say: each fix of a round looks for its service's, and a file of a thousand
+    groups was read line by line for each."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+        self.starts = [0]
+        self.exact: dict[str, int] = {}    # a comment line as written: fixer's own header
+        self.framed: dict[str, int] = {}   # the name a framed comment gives, in lower case
+        self.last_filled = -1              # the last line that is not blank
+        for index, line in enumerate(self.lines):
+            self.starts.append(self.starts[-1] + len(line))
+            if line.strip():
+                self.last_filled = index
+            if line.lstrip().startswith("#"):
+                bare = line.rstrip("\r\n")
+                self.exact.setdefault(bare, index)
+                self.framed.setdefault(bare.strip(_FRAMING).lower(), index)
+
+
+# per example file's text: its group headings
+_HEADINGS: Memo[_Headings] = Memo("group headings of an example file")
 
 
 def _folder_uses(ws: Workspace, stack: Stack, name: str) -> list[Use]:

@@ -302,7 +302,15 @@ def run_from_above(ws: Workspace, stack: Stack) -> str | None:
     """The folder of a compose file above the stack's that it is run from with `-f`: a
     build of the stack names a Dockerfile that is not there from its own folder and is
     from that one (`docker/docker-compose.release.yml` building `./` with
-    `docker/app/Dockerfile`). Compose reads that folder's `.env` for it."""
+    `docker/app/Dockerfile`). Compose reads that folder's `.env` for it. Found once per
+    stack: C006 asks for each of its findings."""
+    return ws.derived.keyed(_RUN_FROM_ABOVE, stack, lambda: _run_from_above(ws, stack))
+
+
+_RUN_FROM_ABOVE: Memo[dict[Stack, str | None]] = Memo("folder each stack is run from")
+
+
+def _run_from_above(ws: Workspace, stack: Stack) -> str | None:
     folders = folders_above(ws.compose_docs, stack.folder)
     builds = [(scalar(b) or scalar(get(b, "context")) or ".",
                scalar(get(b, "dockerfile")) or "Dockerfile")
