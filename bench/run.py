@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_shared import generate_shared  # noqa: E402
 from generate import generate  # noqa: E402
 from measure import (BENCH, Limits, Run, best_of, fixer, measure_apply,  # noqa: E402
                      measure_branch, measure_check, measure_dclint, measure_fix,
@@ -40,6 +41,10 @@ def monorepo(size: int, root: Path) -> None:
 
 def own(size: int, root: Path) -> None:
     generate(root, size)
+
+
+def shared(size: int, root: Path) -> None:
+    generate_shared(root, size)
 
 
 @dataclass
@@ -143,7 +148,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,3000",
                         help="gen_monorepo sizes, comma-separated (default: 100,1000,3000); "
-                             "bench/generate.py runs at the one nearest 1,000")
+                             "bench/generate.py and gen_shared.py run at the one nearest 1,000")
     parser.add_argument("--skip-branch", action="store_true", help="leave out fix --branch")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds per run before it is killed (default: 300)")
@@ -162,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     nearest = min(sizes, key=lambda size: abs(size - TARGET_SIZE))
     trees: list[tuple[str, Maker, list[int]]] = [
         ("bench/generate.py", own, [nearest]),
+        ("bench/gen_shared.py", shared, [nearest]),
         ("gen_monorepo.py --seed-defects", monorepo, sizes)]
     for tree, make, chosen in trees:
         figures = {size: bench_tree(bench, tree, make, size) for size in chosen}

@@ -197,6 +197,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from fixer.core.wording import how_loaded, names
+from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
 from fixer.facts.database.selfwait import waits_on_its_own
@@ -590,7 +591,7 @@ def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
     other: Plan | None = None
     try:
         if refused is None:
-            other = _plan(ws, targets[name], targets, planning)
+            other = _planned(ws, targets[name], targets, planning)
     except Waits:
         raise
     except Unfixable as exc:
@@ -602,6 +603,32 @@ def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
     if other is None:
         return []
     return list(dict.fromkeys(other.doubts)) or ([other.follow_on] if other.follow_on else [])
+
+
+def _planned(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
+             planning: frozenset[str]) -> Plan:
+    """`_plan`, once per workspace for each database and the plans it is part of: every
+    list naming the database being fixed asks for the plan of the other database it names,
+    and a hundred services on one `db` and one `redis` asked a hundred times, each plan
+    judging a hundred lists."""
+    key = (target.service.stack.name, target.service.name, planning)
+    outcome = ws.derived.keyed(_PLANS, key, lambda: _plan_or_why_not(ws, target, targets,
+                                                                     planning))
+    if isinstance(outcome, Unfixable):
+        raise outcome
+    return outcome
+
+
+def _plan_or_why_not(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
+                     planning: frozenset[str]) -> Plan | Unfixable:
+    try:
+        return _plan(ws, target, targets, planning)
+    except Unfixable as exc:   # Waits too: kept, and raised to each that asks
+        return exc
+
+
+# per workspace: the plan of each database (stack, service) within the plans it is part of
+_PLANS: Memo[dict[tuple[str, str, frozenset[str]], Plan | Unfixable]] = Memo("database plans")
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:

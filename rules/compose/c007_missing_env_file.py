@@ -84,9 +84,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from fixer.core.derived import Memo
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in, within
@@ -204,10 +205,14 @@ def _told_in_comments(doc: ComposeDoc, raw: str) -> bool:
     """A comment of the compose file that loads it says to write it, naming it as the entry
     does (`# create dev.env with the following values:` above `env_file: dev.env`): the
     file a checkout runs tells it."""
-    comments = "\n".join(line for line in doc.file.text.splitlines()
-                         if line.lstrip().startswith("#"))
+    comments = doc.file.derived.get(_COMMENTS, lambda: "\n".join(
+        line for line in doc.file.text.splitlines() if line.lstrip().startswith("#")))
     return bool(comments) and \
         _told_line(posixpath.normpath(raw)).search(comments) is not None
+
+
+# per compose file: its comment lines (each env_file entry's finding reads them)
+_COMMENTS: Memo[str] = Memo("comment lines of a compose file")
 
 
 def _present(ws: Workspace, stack: Stack, raw: str, folder: str, loaded: set[str]) -> bool:
@@ -378,7 +383,7 @@ def _steps_in(folder: str, text: str) -> Iterator[str]:
         yield text[match.end():end.start() if end else len(text)]
 
 
-def _followable(ws: Workspace, folder: str, line: re.Pattern[str], text: str) -> bool:
+def _followable(ws: Workspace, folder: str, line: _Naming, text: str) -> bool:
     """Lines of `text` the pattern matches, all of which a checkout can follow: none a
     copy of a file the repository does not hold (`cp .env.example .env` with no
     `.env.example`, whose `docker compose up` still stops). Where the guide makes the file
@@ -387,7 +392,7 @@ def _followable(ws: Workspace, folder: str, line: re.Pattern[str], text: str) ->
     return bool(found) and not any(_copies_missing(ws, folder, each) for each in found)
 
 
-def _lines(pattern: re.Pattern[str], text: str) -> Iterator[str]:
+def _lines(pattern: _Naming, text: str) -> Iterator[str]:
     """Each match of the pattern, to the end of its line."""
     for match in pattern.finditer(text):
         end = text.find("\n", match.start())
@@ -420,9 +425,40 @@ def _copies_missing(ws: Workspace, folder: str, line: str) -> bool:
                    for where in dict.fromkeys([folder, ""]))
 
 
-def _written_by(named: str) -> re.Pattern[str]:
+class _Naming:
+    """A pattern of lines that name one file, which matches no text that does not hold its
+    name (in any case): compiled only for a text that does. A stack of a thousand services
+    each with its own env file compiled a thousand such patterns (each a few ms), for
+    guides that named none of them."""
+
+    def __init__(self, named: str, build: Callable[[], re.Pattern[str]]) -> None:
+        self._named = re.escape(named)
+        self._build = build
+        self._pattern: re.Pattern[str] | None = None
+
+    def _for(self, text: str) -> re.Pattern[str] | None:
+        if re.search(self._named, text, re.I) is None:
+            return None
+        if self._pattern is None:
+            self._pattern = self._build()
+        return self._pattern
+
+    def search(self, text: str) -> re.Match[str] | None:
+        pattern = self._for(text)
+        return None if pattern is None else pattern.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pattern = self._for(text)
+        return iter(()) if pattern is None else pattern.finditer(text)
+
+
+def _written_by(named: str) -> _Naming:
     """A command of a setup file that writes the file (`cp -n config/.env.template .env`
     in a make target, `cat > .env <<EOF` in a script): a checkout that runs it has it."""
+    return _Naming(named, lambda: _writing(named))
+
+
+def _writing(named: str) -> re.Pattern[str]:
     word = r"(?:\./)?" + re.escape(named) + r"(?![\w./-])"   # not `.env` of `.env.test`
     return re.compile(rf"(?m)^[^#\n]*(?:\b(?:cp|mv|touch|install)\b[^#\n]*\s|>>?\s*)"
                       rf"[\"']?{word}")
@@ -436,9 +472,13 @@ def _named_word(named: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-]|\.\w)")
 
 
-def _told_line(named: str) -> re.Pattern[str]:
+def _told_line(named: str) -> _Naming:
     """A line that names the file (its path from the project folder, as a word of its own)
     and a verb that writes it."""
+    return _Naming(named, lambda: _telling(named))
+
+
+def _telling(named: str) -> re.Pattern[str]:
     word = _named_word(named).pattern
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch|set(?:ting)?[ -]?up|" \
@@ -472,10 +512,14 @@ _WRITE_ELSEWHERE = (
     "생성(?=[ \t]*(?:[)）.!]|$))")
 
 
-def _placed_line(inner: str, name: str) -> re.Pattern[str]:
+def _placed_line(inner: str, name: str) -> _Naming:
     """A line that names the file by its own name and the folder it goes in, with a verb
     that writes or places it ("The `postgres.env` file should be located in the
     `/path/to/source/envs_for_docker` directory", "put `.env` in `backend/`")."""
+    return _Naming(name, lambda: _placing(inner, name))
+
+
+def _placing(inner: str, name: str) -> re.Pattern[str]:
     word = _named_word(name).pattern
     place = r"(?<![\w.-])(?:[\w./-]*/)?" + re.escape(inner) + r"/?(?![\w.-])"
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|writ(?:e|es|ing)|locat(?:e|ed)|" \

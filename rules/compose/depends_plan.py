@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from fixer import stackcheck
+from fixer.core.derived import Memo
 from fixer.core.envfile import parse_env
 from fixer.core.wording import names
 from fixer.facts.database.unchecked import Unchecked, password_names, probe_doubt, will_probe
@@ -253,7 +254,18 @@ def database_doubt(ws: Workspace, database: Unchecked) -> str | None:
     doubt, a variable the probe reads that Compose may substitute empty (one it takes from
     the server's command, `--port ${REDIS_PORT}`), or one its `environment` reads (an
     empty `POSTGRES_PASSWORD` stops the server at start-up): each makes a gate on it as
-    doubtful as on a database that has that healthcheck already (C003)."""
+    doubtful as on a database that has that healthcheck already (C003). Judged once per
+    workspace: each list entry naming the database asks, and the judgement reads the
+    environment of every service that waits for it."""
+    key = (database.service.stack.name, database.service.name)
+    return ws.derived.keyed(_DATABASE_DOUBTS, key, lambda: _database_doubt(ws, database))
+
+
+# per workspace: the doubt of each database (stack, service) C005 probes
+_DATABASE_DOUBTS: Memo[dict[tuple[str, str], str | None]] = Memo("database doubts")
+
+
+def _database_doubt(ws: Workspace, database: Unchecked) -> str | None:
     unset = environment_doubt(ws, database.service) or _password_untold(ws, database)
     return probe_doubt(ws, database) or \
         stackcheck.unset_in_probe(ws, database.service, list(database.probe.test)) or (
