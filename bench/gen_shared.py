@@ -3,7 +3,9 @@
     python bench/gen_shared.py OUT_DIR [N]
 
 Every service waits for one `db` (postgres, its password a variable nothing defines) and one
-`redis`, neither with a healthcheck (C005 once for each, C003 for each list); loads an
+`redis`, neither with a healthcheck (C005 once for each, C003 for each list), and for an
+`auth` app with no healthcheck (C004's healthcheck on it reveals a C003 finding on every
+list, each of which the fix output names it as revealing); loads an
 `env_file` the repository does not hold (C007); reads a variable of its own that no example
 file documents (C006, every fix into one `.env.example`); starts with a shell-form CMD (D002)
 and serves no health route (H001, then C004). The seed fleet's generators share one file
@@ -40,6 +42,10 @@ SHARED = """services:
       POSTGRES_PASSWORD: ${DB_PASSWORD}
   redis:
     image: redis:7
+  auth:
+    build: ./auth
+    ports:
+      - "19999:8000"
 """
 SERVICE = """  svc{i}:
     build: ./svc{i}
@@ -54,20 +60,20 @@ SERVICE = """  svc{i}:
     depends_on:
       - db
       - redis
+      - auth
 """
 
 
 def generate_shared(root: Path, count: int) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    services = []
-    for i in range(count):
-        folder = root / f"svc{i}"
+    for name in ["auth", *(f"svc{i}" for i in range(count))]:
+        folder = root / name
         (folder / "app").mkdir(parents=True, exist_ok=True)
         (folder / "Dockerfile").write_text(DOCKERFILE)
         (folder / "requirements.txt").write_text("fastapi\nuvicorn\nredis\n")
         (folder / "app" / "__init__.py").write_text("")
         (folder / "app" / "main.py").write_text(MAIN)
-        services.append(SERVICE.format(i=i, published=20000 + i))
+    services = [SERVICE.format(i=i, published=20000 + i) for i in range(count)]
     (root / "docker-compose.yml").write_text(SHARED + "".join(services))
 
 

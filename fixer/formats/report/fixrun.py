@@ -12,13 +12,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from fixer.core.config import Config
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.wording import names
 from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix, FailedFix, FixResult
 from fixer.engine.scopes import Scope, meet, stack_scope
 from fixer.formats.findings import after_unsafe_fixes
-from fixer.model.rule import Finding, Safety
+from fixer.model.rule import Finding, Rule, Safety
 from fixer.model.workspace import Workspace
 
 
@@ -262,13 +263,14 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
     loaded: dict[int, Workspace] = {}
     found: dict[int, tuple[int, ...]] = {}
     healing = _healing(result)
+    windows = _windows(result)
     scope: Scope | None = None   # made once, where a fix asks
     for index, applied in enumerate(result.applied):
         revealed_here = [f for f in (applied.finding, *settled.get(index, ()))
                          if f.fingerprint not in first]
         earlier = {by for f in revealed_here
-                   if (by := _revealer(result.applied, index, config, loaded, f, first))
-                   is not None}
+                   if (by := _revealer(result.applied, index, config, loaded, f, first,
+                                       windows)) is not None}
         earlier.update(_taken_over(result, index, first))
         earlier.update(_released_by(result, index, first))
         if applied.finding.violation.relies_on:
@@ -456,8 +458,10 @@ def left_revealed(result: FixResult, config: Config) -> list[LeftRevealed]:
     settled = settled_with(result)
     loaded: dict[int, Workspace] = {}
     end = len(result.applied)
+    windows = _windows(result)
     return [LeftRevealed(f, _revealing(result, _revealer(result.applied, end, config, loaded,
-                                                         f, known) if end else None, settled))
+                                                         f, known, windows) if end else None,
+                                       settled))
             for f in left]
 
 
@@ -477,7 +481,8 @@ def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
     have -> index of the earlier fix that revealed it (None when none can be named)."""
     known = {f.fingerprint for f in result.initial}
     loaded: dict[int, Workspace] = {}  # by index: fixes revealing several findings load once
-    return {index: _revealer(result.applied, index, config, loaded, None, known)
+    windows = _windows(result)
+    return {index: _revealer(result.applied, index, config, loaded, None, known, windows)
             for index, applied in enumerate(result.applied)
             if applied.finding.fingerprint not in known}
 
@@ -494,9 +499,24 @@ def line_of(finding: Finding, settles: Sequence[Finding] = ()) -> FixLine:
 _SCAN_LIMIT = 12
 
 
+def _windows(result: FixResult) -> dict[str, tuple[int, int]]:
+    """Fingerprint of each finding a later round's check had first -> the first and last
+    fix (indices in `result.applied`) of the round after which it had it: the fix that
+    revealed it is one of them. Searching all the fixes before a finding's own for each of
+    a thousand findings one healthcheck revealed (every list naming `auth`) loaded a
+    workspace a dozen times for each, each at another fix."""
+    steps = result.applied[0].history.steps if result.applied else []
+    starts: list[int] = []   # by fix: the first fix of its round
+    for index, (_round, position) in enumerate(steps[:len(result.applied)]):
+        starts.append(index - position)
+    return {finding.fingerprint: (starts[made - 1], made - 1)
+            for made, finding in result.appeared if 0 < made <= len(starts)}
+
+
 def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
               loaded: dict[int, Workspace], finding: Finding | None = None,
-              initial: Collection[str] = ()) -> int | None:
+              initial: Collection[str] = (),
+              windows: Mapping[str, tuple[int, int]] | None = None) -> int | None:
     """The first fix before `index` after which its finding (or `finding`, one it settles)
     is there. The trees after the fixes are cumulative and a finding, once revealed, stays
     until its own fix: the first one is found by halves, whichever fix touched its file or
@@ -509,6 +529,9 @@ def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
     if index < 2:  # no other fix to tell it from: nothing to re-check
         return index - 1 if index else None
     low, high = 0, index - 1
+    window = (windows or {}).get(finding.fingerprint)
+    if window is not None and window[1] <= high:   # absent before its round, there after
+        low, high = window
     if not _present_after(applied, high, finding, config, loaded):
         # gone again before its fix (a fix of its round settled it too): the first tree
         # that has it, among the first few
@@ -527,7 +550,7 @@ def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
             low = middle + 1
     sibling = applied[low].finding
     if _key(sibling) == _key(finding) and sibling.fingerprint not in initial:
-        return _revealer(applied, low, config, loaded, None, initial)
+        return _revealer(applied, low, config, loaded, None, initial, windows)
     return low
 
 
@@ -539,8 +562,19 @@ def _present_after(applied: Sequence[AppliedFix], earlier: int, finding: Finding
 
 
 def _present(ws: Workspace, finding: Finding) -> bool:
+    return finding.fingerprint in ws.derived.keyed(_FOUND_BY, finding.rule.code,
+                                                   lambda: _found(ws, finding.rule))
+
+
+def _found(ws: Workspace, rule: Rule) -> frozenset[str]:
+    """The fingerprints of what the rule finds on the workspace."""
     try:
-        found = finding.rule.detect(ws)
+        return frozenset(f.fingerprint for f in rule.detect(ws))
     except Exception:  # a rule that cannot read the tree proves nothing here
-        return False
-    return finding.fingerprint in {f.fingerprint for f in found}
+        return frozenset()
+
+
+# per workspace of a tree after a fix: what each rule finds there, by its code. The search
+# for the fix that revealed each finding asks one tree of one rule for several findings
+# (a C003 finding on each list a C004 healthcheck revealed)
+_FOUND_BY: Memo[dict[str, frozenset[str]]] = Memo("fingerprints each rule finds")
