@@ -256,7 +256,8 @@ would be edited in a stage that another stage of the Dockerfile is built FROM to
 `base` whose CMD `release` inherits, beside `FROM base AS worker`): the edit would change
 that image as well. Display-only too when the app side
 is a Dockerfile that other services build and the edit would be wrong for one of them:
-a service that runs the same CMD (it moves too) but is called on another port, or a
+a service that runs the same CMD (it moves too) but is called on another port as well
+(its own healthcheck on the port the app leaves, beside a `ports` entry on the new one), or a
 service with its own compose `command:` or `environment` that listens on the port the
 app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-only too
 when the port is the default of a global `ARG` (before the first FROM) that a FROM line

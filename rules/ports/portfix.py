@@ -405,9 +405,12 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
                 return f"{built_by}, which runs the same command on another port"
             called = {p.effective for p in heard(service_claims(ws, other), theirs.port)
                       if p.effective is not None and not p.udp and p.http}
-            if called and target not in called:
+            # called on another port too (its own healthcheck on the old one): the edits
+            # move it, and leave that call where nothing listens any more
+            stranded = sorted(called - {target})
+            if stranded:
                 return (f"{built_by}, which moves with it but is called on "
-                        f"{'/'.join(map(str, sorted(called)))}")
+                        f"{'/'.join(map(str, stranded))}")
         elif theirs.port is not None and theirs.port == mine.port:
             return f"{built_by}, which listens on {theirs.port} ({theirs.origin}) and would keep it"
     return None
