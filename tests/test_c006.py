@@ -879,3 +879,18 @@ def test_names_near_a_name_are_all_those_two_edits_from_it(name: str,
     near = c006._NearNames(defined).near(name)
     assert {o for o in defined if c006._edits(o, name) <= 2} <= set(near) <= set(defined)
     assert near == sorted(near)
+
+
+@pytest.mark.parametrize(("readers", "comment"), [
+    pytest.param(3, "# SHARED_TOKEN is also read by s1, s2\n", id="every-reader"),
+    pytest.param(30, "# SHARED_TOKEN is also read by s1, s2, s3, s4, s5 and 24 more\n",
+                 id="five-and-how-many-more"),
+])
+def test_c006_the_comment_names_five_other_readers_at_most(readers: int, comment: str) -> None:
+    """A variable every service of a large stack reads gets a comment line of a readable
+    length, not every service's name."""
+    files = {"compose.yaml": "services:\n" + "".join(
+        f"  s{i}:\n    image: nginx\n    environment:\n      TOKEN: ${{SHARED_TOKEN}}\n"
+        for i in range(readers))}
+    written = fix(files, select=["C006"]).text(".env.example")
+    assert comment + "SHARED_TOKEN=\n" in written

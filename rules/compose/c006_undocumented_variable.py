@@ -125,7 +125,8 @@ in the project folder would split the stack's variables over two files. So does 
 another compose file `include:`s with no example file in its own folder: its variables go
 into the including project's example file (Compose interpolates it with that project's
 `.env`), under `# grafana (infra/observability.yaml)`,
-and the comment on a variable names every service that reads it, in either file.
+and the comment on a variable names the services that read it, in either file (the
+first five, and how many more read it).
 A variable read only in files that every Compose command of the build scripts loading
 them runs with `--env-file` (an overlay, `docker compose -f docker-compose.yml -f
 docker-compose.prod.yml --env-file .env.production up`) goes into the template of the
@@ -1147,7 +1148,7 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     header = f"# {first.readers[0]} ({where})"
     others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
     file = ws.read(target)
-    lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
+    lines = ([f"# {name} is also read by {_readers(others)}"] if others else []) + \
         [_assignment(file, name, _value(name, uses + _folder_uses(ws, stack, name), fallback))]
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
@@ -1177,6 +1178,17 @@ def _shares(stack: Stack, file: TextFile, rank: tuple[int, int] | None,
     if rank is None or _assignment(file, "X", "") != "X=":
         return None
     return SharedPoint("C006 " + ",".join(doc.path for doc in stack.docs), rank, header)
+
+
+# the other readers a comment names: a variable every service of a thousand reads is not
+# documented by a line of ten thousand characters
+_READERS_NAMED = 5
+
+
+def _readers(others: list[str]) -> str:
+    """`a, b, c`; past `_READERS_NAMED` of them, `a, b, c, d, e and 995 more`."""
+    return ", ".join(others) if len(others) <= _READERS_NAMED else \
+        names(others, most=_READERS_NAMED)
 
 
 def _later_paragraph(ws: Workspace, target: str, file: TextFile,
