@@ -84,9 +84,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from fixer.core.anycase import Lowered, holds_any_case, lowered
 from fixer.core.derived import Memo
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
@@ -248,9 +250,7 @@ def _written_in_ci(ws: Workspace, path: str) -> bool:
     written = _written_by(path)
     for ci in _ci_files(ws):
         text = guide_text(ws, ci)
-        for match in written.finditer(text):
-            end = text.find("\n", match.start())
-            line = text[match.start():end if end >= 0 else None]
+        for _start, end, line in _matched(ws, written, text):
             writes = line + heredoc_body(text, line, end)
             if _FOLLOWABLE_WRITE.search(writes) is not None and \
                     not _copies_missing(ws, "", line):
@@ -276,9 +276,10 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
         return True
     told = _told_line(named)
     word = _named_word(named)
-    texts = [_braces_spelled_out(guide_text(ws, guide)) for guide in guides(ws, folder)]
+    texts = [_spelled(ws, guide) for guide in guides(ws, folder)]
+    # `named in text` first: the word is the name as written, and most guides lack it
     if any(_followable(ws, folder, told, text)
-           or (listed and word.search(text) and guide_names(text))
+           or (listed and named in text and word.search(text) and guide_names(text))
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
     inner, name = posixpath.split(named)
@@ -286,7 +287,7 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
                      for text in texts):
         return True   # "The `postgres.env` file should be located in the `envs/` directory"
     if inner and any(_followable(ws, posixpath.join(folder, inner), pattern, steps)
-                     for text in texts for steps in _steps_in(inner, text)
+                     for text in texts for steps in _steps_in(ws, inner, text)
                      for pattern in (_told_line(name), _written_by(name))):
         return True   # `cd backend`, then `echo "SECRET_KEY=..." > .env`
     written = _written_by(named)
@@ -309,16 +310,27 @@ def _told_in_section(ws: Workspace, folder: str, path: str) -> bool:
     place = re.compile(r"(?i)(?<![\w-])" + re.escape(posixpath.basename(inner)) + r"(?![\w-])")
     told = _told_line(name)
     for guide in guides(ws, folder):
-        text = _braces_spelled_out(guide_text(ws, guide))
-        headings = list(_HEADING.finditer(text))
-        for match in told.finditer(text):
-            above = [h for h in headings if h.start() < match.start()]
-            end = text.find("\n", match.start())
-            line = text[match.start():end if end >= 0 else None]
-            if above and place.search(above[-1].group(1)) and \
+        text = _spelled(ws, guide)
+        found = _matched(ws, told, text)
+        starts, titles = _headings(ws, text) if found else ((), ())
+        for start, _end, line in found:
+            above = bisect_left(starts, start)   # the headings that start before the line
+            if above and place.search(titles[above - 1]) and \
                     not _copies_missing(ws, inner, line):
                 return True
     return False
+
+
+def _headings(ws: Workspace, text: str) -> tuple[list[int], list[str]]:
+    """Where each Markdown heading of the text starts, and its text; once per text and
+    workspace, as every missing file asks of every guide."""
+    def find() -> tuple[list[int], list[str]]:
+        found = list(_HEADING.finditer(text))
+        return [h.start() for h in found], [h.group(1) for h in found]
+    return ws.derived.keyed(_HEADINGS, text, find)
+
+
+_HEADINGS: Memo[dict[str, tuple[list[int], list[str]]]] = Memo("guide headings")
 
 
 def _template_beside(ws: Workspace, path: str) -> bool:
@@ -336,6 +348,17 @@ _THIS = lazy_compile(r"(?i)\bthis\b")
 
 # a name written with alternatives: `.env.{dev|prod}`, `.env.{dev,prod}`
 _BRACED = lazy_compile(r"([\w./-]*)\{([\w.-]+(?:[|,][\w.-]+)+)\}([\w./-]*)")
+
+
+def _spelled(ws: Workspace, guide: str) -> str:
+    """The guide's text with its alternatives spelled out, once per workspace: every
+    missing file of a stack asks of every guide (a repository with hundreds of Markdown
+    files and dozens of services took a minute to check without it)."""
+    return ws.derived.keyed(_SPELLED, guide,
+                            lambda: _braces_spelled_out(guide_text(ws, guide)))
+
+
+_SPELLED: Memo[dict[str, str]] = Memo("guide texts with alternatives spelled out")
 
 
 def _braces_spelled_out(text: str) -> str:
@@ -373,14 +396,25 @@ _CD = lazy_compile(r"(?m)^[ \t]*(?:\$[ \t]*)?cd[ \t]+[\"']?(?:\./)?([\w./-]+?)/?
 _STEPS_END = lazy_compile(r"(?m)^[ \t]*(?:```|~~~|(?:\$[ \t]*)?cd[ \t])")
 
 
-def _steps_in(folder: str, text: str) -> Iterator[str]:
+def _steps_in(ws: Workspace, folder: str, text: str) -> Iterator[str]:
     """The steps a guide takes in `folder` (relative to the project folder), from the line
     that changes into it to the next `cd` or the end of its code block."""
+    return (steps for into, steps in ws.derived.keyed(_STEPS, text, lambda: _every_step(text))
+            if into == folder)
+
+
+def _every_step(text: str) -> list[tuple[str, str]]:
+    """Each `cd` of the text: the folder it goes into, and the steps taken there."""
+    found = []
     for match in _CD.finditer(text):
-        if posixpath.normpath(match.group(1)) != folder:
-            continue
         end = _STEPS_END.search(text, match.end())
-        yield text[match.end():end.start() if end else len(text)]
+        found.append((posixpath.normpath(match.group(1)),
+                      text[match.end():end.start() if end else len(text)]))
+    return found
+
+
+# per workspace and guide text: its `cd` steps (`_every_step`)
+_STEPS: Memo[dict[str, list[tuple[str, str]]]] = Memo("guide steps by folder")
 
 
 def _followable(ws: Workspace, folder: str, line: _Naming, text: str) -> bool:
@@ -388,15 +422,30 @@ def _followable(ws: Workspace, folder: str, line: _Naming, text: str) -> bool:
     copy of a file the repository does not hold (`cp .env.example .env` with no
     `.env.example`, whose `docker compose up` still stops). Where the guide makes the file
     so, its other lines ("fill in `.env` with your values") work on that copy."""
-    found = list(_lines(line, text))
-    return bool(found) and not any(_copies_missing(ws, folder, each) for each in found)
+    found = _matched(ws, line, text)
+    return bool(found) and not any(_copies_missing(ws, folder, each)
+                                   for _start, _end, each in found)
 
 
-def _lines(pattern: _Naming, text: str) -> Iterator[str]:
-    """Each match of the pattern, to the end of its line."""
-    for match in pattern.finditer(text):
-        end = text.find("\n", match.start())
-        yield text[match.start():end if end >= 0 else None]
+def _matched(ws: Workspace, pattern: _Naming, text: str) -> tuple[tuple[int, int, str], ...]:
+    """Each match of the pattern: where it starts, where its line ends (-1: at the end of
+    the text), and the text from the one to the other. Once per workspace: each service
+    that loads a file asks the same of every guide."""
+    def find() -> tuple[tuple[int, int, str], ...]:
+        found = []
+        for match in pattern.finditer(text, ws.derived.keyed(_LOWERED, text,
+                                                             lambda: lowered(text))):
+            end = text.find("\n", match.start())
+            found.append((match.start(), end, text[match.start():end if end >= 0 else None]))
+        return tuple(found)
+    return ws.derived.keyed(_MATCHED, (pattern.key, text), find)
+
+
+# per workspace and guide text: the text lowered, for the words of each pattern to find
+_LOWERED: Memo[dict[str, Lowered]] = Memo("guide texts in lower case")
+# per workspace: (pattern's key, text) -> its matches (`_matched`)
+_MATCHED: Memo[dict[tuple[tuple[str, ...], str], tuple[tuple[int, int, str], ...]]] = \
+    Memo("lines of guides that name a file")
 
 
 def _unfollowable(ws: Workspace, folder: str, path: str) -> str | None:
@@ -406,7 +455,7 @@ def _unfollowable(ws: Workspace, folder: str, path: str) -> str | None:
     for pattern, where in ((_told_line(named), guides(ws, folder)),
                            (_written_by(named), setup_files(ws, folder))):
         for guide in where:
-            for line in _lines(pattern, guide_text(ws, guide)):
+            for _start, _end, line in _matched(ws, pattern, guide_text(ws, guide)):
                 if _copies_missing(ws, folder, line):
                     copy = _COPY.search(line)
                     shown = line[copy.start():].strip(" \t;&|(`$") if copy else line.strip()
@@ -427,35 +476,40 @@ def _copies_missing(ws: Workspace, folder: str, line: str) -> bool:
 
 class _Naming:
     """A pattern of lines that name one file, which matches no text that does not hold its
-    name (in any case): compiled only for a text that does. A stack of a thousand services
-    each with its own env file compiled a thousand such patterns (each a few ms), for
-    guides that named none of them."""
+    name (in any case), nor the other words it needs (`words`: the folder of a line that
+    places the file): compiled and run only for a text that does. A stack of a thousand
+    services each with its own env file compiled a thousand such patterns (each a few ms),
+    for guides that named none of them; and a line placing `.env` in a service's folder
+    was looked for in every guide that names a `.env`, for each service."""
 
-    def __init__(self, named: str, build: Callable[[], re.Pattern[str]]) -> None:
-        self._named = re.escape(named)
+    def __init__(self, key: tuple[str, ...], words: tuple[str, ...],
+                 build: Callable[[], re.Pattern[str]]) -> None:
+        self.key = key   # what the pattern is of: equal keys, equal patterns
+        self._words = words
         self._build = build
         self._pattern: re.Pattern[str] | None = None
 
-    def _for(self, text: str) -> re.Pattern[str] | None:
-        if re.search(self._named, text, re.I) is None:
+    def _for(self, text: str, lowered: Lowered | None) -> re.Pattern[str] | None:
+        if not all(holds_any_case(word, text, lowered) for word in self._words):
             return None
         if self._pattern is None:
             self._pattern = self._build()
         return self._pattern
 
     def search(self, text: str) -> re.Match[str] | None:
-        pattern = self._for(text)
+        pattern = self._for(text, None)
         return None if pattern is None else pattern.search(text)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        pattern = self._for(text)
+    def finditer(self, text: str, lowered: Lowered | None = None) -> Iterator[re.Match[str]]:
+        """The matches in `text`; `lowered`: the text's `lowered`, where it is kept."""
+        pattern = self._for(text, lowered)
         return iter(()) if pattern is None else pattern.finditer(text)
 
 
 def _written_by(named: str) -> _Naming:
     """A command of a setup file that writes the file (`cp -n config/.env.template .env`
     in a make target, `cat > .env <<EOF` in a script): a checkout that runs it has it."""
-    return _Naming(named, lambda: _writing(named))
+    return _Naming(("written", named), (named,), lambda: _writing(named))
 
 
 def _writing(named: str) -> re.Pattern[str]:
@@ -475,7 +529,7 @@ def _named_word(named: str) -> re.Pattern[str]:
 def _told_line(named: str) -> _Naming:
     """A line that names the file (its path from the project folder, as a word of its own)
     and a verb that writes it."""
-    return _Naming(named, lambda: _telling(named))
+    return _Naming(("told", named), (named,), lambda: _telling(named))
 
 
 def _telling(named: str) -> re.Pattern[str]:
@@ -516,7 +570,8 @@ def _placed_line(inner: str, name: str) -> _Naming:
     """A line that names the file by its own name and the folder it goes in, with a verb
     that writes or places it ("The `postgres.env` file should be located in the
     `/path/to/source/envs_for_docker` directory", "put `.env` in `backend/`")."""
-    return _Naming(name, lambda: _placing(inner, name))
+    # the line names the folder too (`place`, in any case)
+    return _Naming(("placed", inner, name), (name, inner), lambda: _placing(inner, name))
 
 
 def _placing(inner: str, name: str) -> re.Pattern[str]:
@@ -539,8 +594,9 @@ def _renamed_by_pattern(ws: Workspace, path: str, text: str) -> bool:
     missing one becomes it (`dev.auth-redis.env` to `auth-redis.env` by "Change all the
     dev.*.env files to *.env")."""
     folder, name = posixpath.split(path)
-    for match in _PATTERN_RENAME.finditer(text):
-        source, target = match.group(1), match.group(2)
+    renames = ws.derived.keyed(_RENAMES, text, lambda: [
+        (match.group(1), match.group(2)) for match in _PATTERN_RENAME.finditer(text)])
+    for source, target in renames:
         head, _star, tail = source.partition("*")
         for other in files_in(ws.tree, folder):
             base = posixpath.basename(other)
@@ -549,6 +605,10 @@ def _renamed_by_pattern(ws: Workspace, path: str, text: str) -> bool:
                         "*", base[len(head):len(base) - len(tail)], 1) == name:
                 return True
     return False
+
+
+# per workspace and guide text: the patterns its lines rename files by (source, target)
+_RENAMES: Memo[dict[str, list[tuple[str, str]]]] = Memo("renames by pattern")
 
 
 def _text(ws: Workspace, path: str) -> str:

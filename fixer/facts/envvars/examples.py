@@ -236,8 +236,9 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
         files = set(files_in(ws.tree, folder))
         texts = [guide_text(ws, guide) for guide in guides(ws, folder)]
         named = [posixpath.normpath(posixpath.join(folder, name)) for text in texts
-                 for name in [*(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
-                              *_named_beside_dotenv(text)]]
+                 for name in ws.derived.keyed(_TEMPLATES_NAMED, text, lambda: [
+                     *(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
+                     *_named_beside_dotenv(text)])]
         # a make target or script run from the folder (`cp -n ./config/.env.template ./.env`)
         # copies a file of the repository, wherever it sits
         scripted = [posixpath.normpath(posixpath.join(folder, m.group(1)))
@@ -268,7 +269,9 @@ def _copied_from_afar(ws: Workspace, folder: str, texts: list[str]) -> list[str]
         return []
     dotenv = posixpath.join(folder, ".env")
     word = re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(dotenv) + r"(?![\w./-])")
-    named = [posixpath.normpath(name) for text in texts for line in text.splitlines()
+    # a text without the path has no line that names it
+    named = [posixpath.normpath(name) for text in texts if dotenv in text
+             for line in text.splitlines()
              if word.search(line) for name in _ENV_FILE_WORD.findall(line)]
     return [p for p in dict.fromkeys(named) if p != dotenv and
             _ENV_WORD.search(posixpath.basename(p)) and not _SOURCE_FILE.search(p) and
@@ -285,6 +288,9 @@ def _named_beside_dotenv(text: str) -> list[str]:
 
 # per workspace: each folder's files a guide copies to its `.env`
 _COPIED: Memo[dict[str, list[str]]] = Memo("files a guide copies to .env")
+# per workspace and guide text: the templates it copies to a `.env` or names beside one,
+# as it names them; every folder asks of every guide
+_TEMPLATES_NAMED: Memo[dict[str, list[str]]] = Memo("templates a guide names")
 # `cp .env-semple .env`, `cp ./config/env.tpl ./.env`, `copy .env.dist .env`, `mv env.txt .env`
 _COPY_TO_DOTENV = lazy_compile(r"\b(?:cp|copy|mv|move)\s+(?:-\w+\s+)*[\"']?(?:\./)?([\w.-][\w./-]*)"
                                r"[\"']?\s+[\"']?(?:\./)?\.env[\"']?(?![\w./-])")
