@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_shared import generate_shared  # noqa: E402
+from gen_stacks import generate_stacks  # noqa: E402
 from generate import generate  # noqa: E402
 from measure import (BENCH, Limits, Run, best_of, fixer, measure_apply,  # noqa: E402
                      measure_branch, measure_check, measure_dclint, measure_fix,
@@ -31,6 +32,9 @@ from show import (LABELS, SEED_SECONDS, TARGET_SIZE, counted, exceeded, line,  #
                   show_growth, show_peak, show_speedup, show_step, shown, verdict)
 
 SEED_FLEET = BENCH.parent / "examples" / "seed-fleet"
+# gen_stacks.py runs at the size nearest 1,000 divided by this: each of its services is a
+# stack of its own, which reads every guide of the repository
+STACKS_PER = 10
 Maker = Callable[[int, Path], None]
 
 
@@ -45,6 +49,10 @@ def own(size: int, root: Path) -> None:
 
 def shared(size: int, root: Path) -> None:
     generate_shared(root, size)
+
+
+def stacks(size: int, root: Path) -> None:
+    generate_stacks(root, size)
 
 
 @dataclass
@@ -148,7 +156,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,3000",
                         help="gen_monorepo sizes, comma-separated (default: 100,1000,3000); "
-                             "bench/generate.py and gen_shared.py run at the one nearest 1,000")
+                             "bench/generate.py and gen_shared.py run at the one nearest "
+                             "1,000, gen_stacks.py at a tenth of it")
     parser.add_argument("--skip-branch", action="store_true", help="leave out fix --branch")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds per run before it is killed (default: 300)")
@@ -168,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     trees: list[tuple[str, Maker, list[int]]] = [
         ("bench/generate.py", own, [nearest]),
         ("bench/gen_shared.py", shared, [nearest]),
+        # a stack per folder, each asking of the same 200 guides: a tenth as many
+        ("bench/gen_stacks.py", stacks, [max(nearest // STACKS_PER, 1)]),
         ("gen_monorepo.py --seed-defects", monorepo, sizes)]
     for tree, make, chosen in trees:
         figures = {size: bench_tree(bench, tree, make, size) for size in chosen}

@@ -31,25 +31,26 @@ def test_every_measurement_prints_a_figure_for_every_tree() -> None:
     assert "== examples/seed-fleet" in output
     assert "== bench/generate.py, 20 services" in output
     assert "== bench/gen_shared.py, 20 services" in output
+    assert "== bench/gen_stacks.py, 2 services" in output
     assert "== gen_monorepo.py --seed-defects, 20 services" in output
-    for label, count in ((r"fixer check", 4), (r"fixer fix \(dry run\)", 4),
-                         (r"fixer fix --apply", 3)):
+    for label, count in ((r"fixer check", 5), (r"fixer fix \(dry run\)", 5),
+                         (r"fixer fix --apply", 4)):
         assert len(lines(rf"{label} +{FIGURE}", output)) == count, output
     assert len(lines(rf"fixer fix --branch +{FIGURE}, [1-9][\d,]* commits?, [\d.]+ ms/commit",
-                     output)) == 3, output
-    assert len(lines(r"peak RSS +\d+ MB", output)) == 3, output
+                     output)) == 4, output
+    assert len(lines(r"peak RSS +\d+ MB", output)) == 4, output
     linted = r"\d+\.\d\d s \(cpu \d+\.\d\d s\) on"
-    assert len(lines(rf"hadolint +{linted} [1-9]\d* Dockerfiles", output)) == 3, output
-    dclint = rf"dclint +({linted} 1 compose file|skipped: not installed)"
-    assert len(lines(dclint, output)) == 3, output
-    assert len(lines(r"check speed-up +\d+\.\dx \(hadolint", output)) == 3, output
+    assert len(lines(rf"hadolint +{linted} [1-9]\d* Dockerfiles?", output)) == 4, output
+    dclint = rf"dclint +({linted} [12] compose files?|skipped: not installed)"
+    assert len(lines(dclint, output)) == 4, output
+    assert len(lines(r"check speed-up +\d+\.\dx \(hadolint", output)) == 4, output
     assert "(killed)" not in output and "exit 2" not in output
 
 
 @pytest.mark.slow  # real processes killed at their limit
 def test_a_run_past_the_timeout_is_killed_and_larger_trees_skip_it() -> None:
     output = bench("--sizes", "3,6", "--skip-branch", "--timeout", "0.05")
-    assert len(lines(r"fixer check +> 0\.05 s \(killed\)", output)) == 4, output
+    assert len(lines(r"fixer check +> 0\.05 s \(killed\)", output)) == 5, output
     assert lines(r"fixer check +not run: check at 3 services exceeded 0\.05 s", output), output
     assert lines(r"fixer check +not measured at both sizes", output), output
     assert "speed-up" not in output
@@ -58,5 +59,5 @@ def test_a_run_past_the_timeout_is_killed_and_larger_trees_skip_it() -> None:
 @pytest.mark.slow  # a real process killed at its limit
 def test_a_run_past_the_memory_ceiling_is_killed() -> None:
     output = bench("--sizes", "3", "--skip-branch", "--memory-limit", "5")
-    assert len(lines(r"fixer fix --apply +> 5 MB \(killed\)", output)) == 3, output
-    assert len(lines(r"peak RSS +> 5 MB: a run was killed", output)) == 3, output
+    assert len(lines(r"fixer fix --apply +> 5 MB \(killed\)", output)) == 4, output
+    assert len(lines(r"peak RSS +> 5 MB: a run was killed", output)) == 4, output

@@ -22,7 +22,7 @@ from fixer.facts.envvars.examples import (
     documented_names,
     env_names,
     examples,
-    guide_names,
+    guide_names_in,
     guide_text,
     guides,
     stack_examples,
@@ -129,7 +129,8 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
     for path in guides(ws, stack.folder):   # a README's `.env` block to write
         text = guide_text(ws, path)
         names |= sourced(ws, stack, path, text)
-        for name, given in guide_names(text, _elsewhere(path, stack.folder, own)).items():
+        for name, given in guide_names_in(ws, text,
+                                          _elsewhere(path, stack.folder, own)).items():
             documented.setdefault(name, path)
             if given:
                 valued.add(name)
@@ -172,13 +173,19 @@ _SOURCED = lazy_compile(r"(?:^|[\s;&(`$])(?:source|\.)[ \t]+([\w./-]+\.(?:sh|env
                         re.M)
 
 
+# per workspace and guide text: the scripts it says to source, as written
+_SOURCED_NAMES: Memo[dict[str, list[str]]] = Memo("scripts guides source")
+
+
 def sourced(ws: Workspace, stack: Stack, guide: str, text: str) -> frozenset[str]:
     """The variables the shell scripts a guide tells the reader to source export
     (`source env.sh` before `docker compose up`, which exports `CURRENT_UID`): set for
     Compose when the reader follows it. A script is looked for beside the guide, in the
     stack's folder and at the repository's root."""
     found: set[str] = set()
-    for written in dict.fromkeys(_SOURCED.findall(text)):
+    # each stack asks of every guide: the names a text sources are read once per workspace
+    for written in ws.derived.keyed(_SOURCED_NAMES, text,
+                                    lambda: list(dict.fromkeys(_SOURCED.findall(text)))):
         for folder in dict.fromkeys([posixpath.dirname(guide), stack.folder, ""]):
             path = posixpath.normpath(posixpath.join(folder, written))
             file = ws.scan(path) if not path.startswith("..") else None

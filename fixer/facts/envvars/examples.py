@@ -107,8 +107,17 @@ def guide_text(ws: Workspace, path: str) -> str:
     is no input error, which would hold back every fix of the repository. Its line endings
     read as `\n` (a README written on Windows ends its lines `\r\n`), as nothing of it is
     edited."""
+    return ws.derived.keyed(_GUIDE_TEXTS, path, lambda: _read_guide(ws, path))
+
+
+def _read_guide(ws: Workspace, path: str) -> str:
     file = ws.scan(path)
     return "" if file is None else file.text.replace("\r\n", "\n")
+
+
+# per workspace: each guide's text (every stack and folder reads every guide, and the
+# facts read from a text are kept by the text: one string for each guide)
+_GUIDE_TEXTS: Memo[dict[str, str]] = Memo("guide texts")
 
 
 def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
@@ -120,26 +129,76 @@ def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> di
     `elsewhere`: whether a file the text names by its folder is another than the one asked
     about; a block the line above introduces as such a file's ("Create `backend/.env`:")
     lists that file's variables, not these."""
-    found: dict[str, bool] = {}
+    return names_listed(guide_listings(text), elsewhere)
+
+
+def guide_names_in(ws: Workspace, text: str,
+                   elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
+    """`guide_names`, with the text's listings read once per workspace: each stack asks
+    of every guide, and a repository of many stacks and hundreds of guides read each
+    guide again for each stack."""
+    listings, alike = ws.derived.keyed(_LISTINGS, text, lambda: _read_listings(text))
+    return alike if alike is not None else names_listed(listings, elsewhere)
+
+
+# A listing of a guide: the file names the line above its code block gives (the paths it
+# is introduced with, empty for none and for a listing outside a block), and the variables
+# it sets, in order, each with whether it gives a value
+Listing = tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]
+
+# per workspace and guide text: its listings, and where none is introduced as another
+# file's, the names they list, the same for every caller (read, never changed)
+_LISTINGS: Memo[dict[str, tuple[list[Listing], dict[str, bool] | None]]] = \
+    Memo("variables guides list")
+
+
+def _read_listings(text: str) -> tuple[list[Listing], dict[str, bool] | None]:
+    listings = guide_listings(text)
+    alike = None if any(paths for paths, _names in listings) else names_listed(listings, None)
+    return listings, alike
+
+
+def guide_listings(text: str) -> list[Listing]:
+    """The text's listings, as `guide_names` reads them: first the lines outside code
+    blocks, then each fenced block that is not Python code, then each `<pre>` block."""
     outside = _PRE.sub("", _FENCED.sub("", text))
-    fenced = [block[3] for block in _FENCED.finditer(text)
-              if not _CODE_INFO.fullmatch(block[2].strip())
-              and not (elsewhere and _introduced_as(text, block.start(), elsewhere))] + \
-        [block[1] for block in _PRE.finditer(text)
-         if not (elsewhere and _introduced_as(text, block.start(), elsewhere))]
+    fenced = [(_introducing(text, block.start()), block[3])
+              for block in _FENCED.finditer(text)
+              if not _CODE_INFO.fullmatch(block[2].strip())] + \
+        [(_introducing(text, block.start()), block[1]) for block in _PRE.finditer(text)]
     listed = _listing_paragraphs(outside)
-    for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
-        for match in _GUIDE_ASSIGNMENT.finditer(lines):
-            if not in_fence and not match[1] and not _INDENTED_CODE.match(match[0]) and \
-                    match.start() not in listed:
-                continue   # a line of prose ("Production: DATABASE_URL=..." on its own)
-            value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
-            if _READS_VARIABLE.match(value) or (in_fence and match[1]) or \
-                    _PREFIXES_A_COMMAND.match(value):   # `DOCKER_BUILDKIT=1 docker compose
-                continue   # build` sets it for that command; a YAML list in a fence; a
-            # command's output (`$(openssl rand -hex 24)`) is a value
-            found[match[2]] = found.get(match[2], False) or bool(value)
+    return [((), _set_in(outside, False, listed)),
+            *((paths, _set_in(block, True, listed)) for paths, block in fenced)]
+
+
+def names_listed(listings: list[Listing],
+                 elsewhere: Callable[[str], bool] | None) -> dict[str, bool]:
+    """The variables the listings set, each with whether one gives it a value; a block
+    introduced as the listing of other files (each `elsewhere`) left out."""
+    found: dict[str, bool] = {}
+    for paths, names in listings:
+        if elsewhere and paths and all(elsewhere(path) for path in paths):
+            continue
+        for name, given in names:
+            found[name] = found.get(name, False) or given
     return found
+
+
+def _set_in(lines: str, in_fence: bool, listed: set[int]) -> tuple[tuple[str, bool], ...]:
+    """The variables the lines set, as a listing: in a code block, or outside one in list
+    items, an indented block or a paragraph of settings (`listed`)."""
+    found = []
+    for match in _GUIDE_ASSIGNMENT.finditer(lines):
+        if not in_fence and not match[1] and not _INDENTED_CODE.match(match[0]) and \
+                match.start() not in listed:
+            continue   # a line of prose ("Production: DATABASE_URL=..." on its own)
+        value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
+        if _READS_VARIABLE.match(value) or (in_fence and match[1]) or \
+                _PREFIXES_A_COMMAND.match(value):   # `DOCKER_BUILDKIT=1 docker compose
+            continue   # build` sets it for that command; a YAML list in a fence; a
+        # command's output (`$(openssl rand -hex 24)`) is a value
+        found.append((match[2], bool(value)))
+    return tuple(found)
 
 
 # an env file named with its folder (`backend/.env`, `./config/app.env.local`)
@@ -147,12 +206,11 @@ _FOLDER_ENV_PATH = lazy_compile(
     r"(?<![\w./-])((?:\.{1,2}/)?[\w.-]+(?:/[\w.-]+)*/[\w.-]*env[\w.-]*)")
 
 
-def _introduced_as(text: str, start: int, elsewhere: Callable[[str], bool]) -> bool:
-    """The last line before the code block at `start` names env files by their folders,
-    each of them `elsewhere`."""
+def _introducing(text: str, start: int) -> tuple[str, ...]:
+    """The env files the last line before the code block at `start` names by their
+    folders."""
     lines = [line for line in text[max(0, start - 400):start].splitlines() if line.strip()]
-    paths = _FOLDER_ENV_PATH.findall(lines[-1]) if lines else []
-    return bool(paths) and all(elsewhere(path) for path in paths)
+    return tuple(_FOLDER_ENV_PATH.findall(lines[-1])) if lines else ()
 
 
 # an unquoted value a command follows on its line: `1 docker compose build` of
