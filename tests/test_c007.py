@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fixer_rules.compose.c007_missing_env_file import _braces_spelled_out
 from kit import check
 
 
@@ -29,3 +35,23 @@ def test_c007_a_guide_that_adds_the_file_elsewhere_tells_no_one_to_write_it() ->
              "README.md": "# Geo\n\nAdd `.env` to your `.gitignore` before you commit.\n"}
     [finding] = check(files, select="C007")
     assert "neither an example file nor its docs tell a checkout" in finding.message
+
+
+# The alternatives spelled out as one pattern from the name's start did (it tried every
+# position of every word of a guide): the walk back from the brace must say the same.
+_WHOLE_NAME = re.compile(r"([\w./-]*)\{([\w.-]+(?:[|,][\w.-]+)+)\}([\w./-]*)")
+
+
+@given(st.lists(st.sampled_from(list("ab.-/_{}|, \n1é`") + [
+    "{a|b}", ".env.{dev|prod}", "}{", "{x,y}"]), max_size=20).map("".join))
+def test_alternatives_are_spelled_out_as_one_pattern_of_the_whole_name_did(text: str) -> None:
+    expected = _WHOLE_NAME.sub(lambda found: " ".join(
+        found[1] + each + found[3] for each in re.split(r"[|,]", found[2])), text)
+    assert _braces_spelled_out(text) == expected
+
+
+def test_alternatives_after_a_name_spelled_out_before_them_stand_alone() -> None:
+    assert _braces_spelled_out("cp .env.{dev|prod}x{a,b} .env") == \
+        "cp .env.devx .env.prodxa b .env"   # the second has no name before it
+    assert _braces_spelled_out("run docker/{api|worker}.env") == \
+        "run docker/api.env docker/worker.env"
