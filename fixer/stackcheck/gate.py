@@ -16,6 +16,7 @@ from fixer.core.derived import Memo
 from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
+from fixer.facts.builds.stops import never_serves
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
     needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_uninitialised)
@@ -44,7 +45,6 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.health.serverflags import ipv6_bind, named_bind
 from fixer.facts.health.slowstart import slow_start
-from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.image.images import (
     HEALTH_TOOLS, TOOLS, base_image, classify, family_of, tool_status)
@@ -246,8 +246,8 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name} runs `{job}` and exits: its healthcheck never "
                                 "passes (wait for it with `condition: "
                                 "service_completed_successfully`)")
-    crash = start_crash(ws, target)
-    if crash is not None:   # the container stops before anything answers its probe
+    crash = never_serves(ws, target)
+    if crash is not None:   # no container answers its probe: none is built, or it stops
         return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {crash}"
     found = health_command(target)
     if found is None:

@@ -164,6 +164,10 @@ is mounted).
 Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that leave out
 localhost: every probe of localhost is answered 400, the health route it serves or not (as
 H001 says of a route it would add); which host the probe should send is the author's call.
+Display-only when its image is never built (a COPY or ADD takes a path its build context
+does not send, D004): no container starts to answer a probe until a person mends the
+build, so fixer cannot show that a healthcheck passes (a gate on the service is judged so
+too, and C003 leaves its entries to a person).
 Display-only when the app raises at start-up, so that no healthcheck passes: it builds
 `StaticFiles(directory="static")` (a literal or module constant, or a folder beside the
 module's file, at import or in its factory, without `check_dir=False`) and the image has
@@ -290,6 +294,7 @@ from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
+from fixer.facts.builds.stops import never_serves
 from fixer.facts.database.probes import needs_a_stopped_database
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import (
@@ -308,7 +313,6 @@ from fixer.facts.health.healthroute import (
 from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
-from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set, files_named_before
@@ -422,7 +426,7 @@ def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:
 
 def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
              base: Violation) -> Violation:
-    crash = start_crash(ws, service)
+    crash = never_serves(ws, service)
     if crash is not None:   # no healthcheck passes: it would only turn a gate on it red
         return replace(base, reason=crash)
     route = _route(ws, service, plan(ws, service))
