@@ -18,6 +18,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # run, or imported by run.py
+from appfolder import write_app  # noqa: E402
+
 DOCKERFILE = """FROM python:3.12-slim
 WORKDIR /app
 COPY requirements.txt .
@@ -67,12 +70,7 @@ SERVICE = """  svc{i}:
 def generate_shared(root: Path, count: int) -> None:
     root.mkdir(parents=True, exist_ok=True)
     for name in ["auth", *(f"svc{i}" for i in range(count))]:
-        folder = root / name
-        (folder / "app").mkdir(parents=True, exist_ok=True)
-        (folder / "Dockerfile").write_text(DOCKERFILE)
-        (folder / "requirements.txt").write_text("fastapi\nuvicorn\nredis\n")
-        (folder / "app" / "__init__.py").write_text("")
-        (folder / "app" / "main.py").write_text(MAIN)
+        write_app(root / name, DOCKERFILE, MAIN, "fastapi\nuvicorn\nredis\n")
     services = [SERVICE.format(i=i, published=20000 + i) for i in range(count)]
     (root / "docker-compose.yml").write_text(SHARED + "".join(services))
 

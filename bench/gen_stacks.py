@@ -17,6 +17,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # run, or imported by run.py
+from appfolder import write_app  # noqa: E402
+
 DOCKERFILE = """FROM python:3.12-slim
 WORKDIR /srv
 COPY requirements.txt .
@@ -87,11 +90,7 @@ def generate_stacks(root: Path, count: int, guides: int = 200) -> None:
                                     "into it and run `docker compose up`.\n")
     for i in range(count):
         folder = root / f"stack{i:04d}"
-        (folder / "app").mkdir(parents=True, exist_ok=True)
-        (folder / "Dockerfile").write_text(DOCKERFILE)
-        (folder / "requirements.txt").write_text("fastapi\nuvicorn\n")
-        (folder / "app" / "__init__.py").write_text("")
-        (folder / "app" / "main.py").write_text(MAIN.format(i=i))
+        write_app(folder, DOCKERFILE, MAIN.format(i=i))
         (folder / "compose.yaml").write_text(COMPOSE.format(i=i, published=20000 + i))
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# its helper, whether it is run, imported by run.py or loaded from its file by a test
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from appfolder import write_app  # noqa: E402
+
 DOCKERFILE = """FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.txt .
@@ -42,11 +46,7 @@ def generate(root: Path, count: int) -> None:
     services = []
     for i in range(count):
         folder = root / f"svc{i}"
-        (folder / "app").mkdir(parents=True, exist_ok=True)
-        (folder / "Dockerfile").write_text(DOCKERFILE)
-        (folder / "requirements.txt").write_text("fastapi\nuvicorn\n")
-        (folder / "app" / "__init__.py").write_text("")
-        (folder / "app" / "main.py").write_text(MAIN)
+        write_app(folder, DOCKERFILE, MAIN)
         if i % 7 == 0:
             (folder / "app" / "Dockerfile").write_text(DOCKERFILE)
         target = 8000 if i % 5 else 8080  # every fifth service has a port mismatch
