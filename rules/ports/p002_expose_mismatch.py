@@ -62,8 +62,10 @@ reads it) or that a variable of the container's compose `environment` holds
 would drop.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
-just before the CMD/ENTRYPOINT (above the comment lines that introduce it, in a paragraph
-of its own where a blank line sets that comment apart: between two such blank lines, else
+just before the CMD/ENTRYPOINT in force (not before a CMD a later one replaces, `CMD
+["alembic", "upgrade", "head"]` above the server's; above the comment lines that introduce
+it, in a paragraph of its own where a blank line sets that comment apart: between two such
+blank lines, else
 followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`; in a
 paragraph of its own above a bare CMD where a blank line sets every instruction of the file
 apart), or after
@@ -737,9 +739,12 @@ _PORTS_IN_COMPOSE = lazy_compile(r"^[ \t]*#([^\n]*\bports?\b[^\n]*\bcompose\b[^\
 
 
 def _anchor(app: App) -> Instruction | None:
-    """The first CMD/ENTRYPOINT of the final stage: EXPOSE conventionally comes just before."""
-    starts = [i for i in app.stage.instructions if i.cmd in ("CMD", "ENTRYPOINT")]
-    return starts[0] if starts else None
+    """The first of the final stage's CMD and ENTRYPOINT in force (each the last of its
+    kind): EXPOSE conventionally comes just before them, not before a CMD that a later
+    one replaces (`CMD ["alembic", "upgrade", "head"]` above the server's CMD)."""
+    in_force = [found for kind in ("CMD", "ENTRYPOINT")
+                if (found := app.stage.last(kind)) is not None]
+    return min(in_force, key=lambda i: i.start) if in_force else None
 
 
 def _open_ended(text: str, last: Instruction) -> bool:
