@@ -96,7 +96,7 @@ from fixer.core.tree_index import files_in, within
 from fixer.facts.envvars.examples import (
     EXAMPLE_WORD,
     examples,
-    guide_names_in,
+    guide_names,
     guide_text,
     guides,
     loaded_env_files,
@@ -279,7 +279,7 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
     texts = [_spelled(ws, guide) for guide in guides(ws, folder)]
     # `named in text` first: the word is the name as written, and most guides lack it
     if any(_followable(ws, folder, told, text)
-           or (listed and named in text and word.search(text) and guide_names_in(ws, text))
+           or (listed and named in text and word.search(text) and guide_names(ws, text))
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
     inner, name = posixpath.split(named)

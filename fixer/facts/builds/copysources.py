@@ -68,7 +68,7 @@ def _missing_sources(ws: Workspace, service: BuiltService) -> list[MissingSource
     app = service.app
     files = context_files(ws.tree, app.build.context, app.dockerfile.path)
     found: list[MissingSource] = []
-    for stage in built_stages(app.dockerfile, app.stage):
+    for stage in _built_stages(app.dockerfile, app.stage):
         copies: dict[str, int] = {}
         for instruction in stage.instructions:
             for source in _sources(app.dockerfile, instruction):
@@ -80,7 +80,7 @@ def _missing_sources(ws: Workspace, service: BuiltService) -> list[MissingSource
     return found
 
 
-def built_stages(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
+def _built_stages(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     """The stages the build of `stage` runs: its chain, and the stages it (or they) copy
     from with `--from`, as BuildKit builds only what the target needs."""
     by_name = {s.name.lower(): s for s in dockerfile.stages if s.name}
@@ -92,7 +92,7 @@ def built_stages(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
                 continue
             wanted.append(link)
             for ins in link.instructions:
-                origin = flag(ins, "--from")
+                origin = ins.flag("--from")
                 named = by_name.get(origin.lower()) if origin else None
                 if named is None and origin and origin.isdigit() and \
                         int(origin) < len(dockerfile.stages):
@@ -105,7 +105,7 @@ def built_stages(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
 def _sources(dockerfile: Dockerfile, instruction: Instruction) -> list[str]:
     """The context paths a COPY or ADD takes as written; none for what fixer does not
     follow (another stage or context, a heredoc, variables, globs, fetched sources)."""
-    if instruction.cmd not in ("COPY", "ADD") or flag(instruction, "--from") is not None:
+    if instruction.cmd not in ("COPY", "ADD") or instruction.flag("--from") is not None:
         return []
     text = dockerfile.file.text[instruction.start:instruction.end]
     if "<<" in text:
@@ -143,10 +143,3 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
         return False, None   # each checkout writes it from the example beside it
     return True, None
 
-
-def flag(ins: Instruction, name: str) -> str | None:
-    """The value of the instruction's flag `name` (`--from=builder`), or None."""
-    for given in ins.flags:
-        if given.startswith(name + "="):
-            return given.split("=", 1)[1]
-    return None

@@ -22,7 +22,7 @@ from fixer.facts.envvars.examples import (
     documented_names,
     env_names,
     examples,
-    guide_names_in,
+    guide_names,
     guide_text,
     guides,
     stack_examples,
@@ -129,8 +129,8 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
     for path in guides(ws, stack.folder):   # a README's `.env` block to write
         text = guide_text(ws, path)
         names |= sourced(ws, stack, path, text)
-        for name, given in guide_names_in(ws, text,
-                                          _elsewhere(path, stack.folder, own)).items():
+        for name, given in guide_names(ws, text,
+                                       _elsewhere(path, stack.folder, own)).items():
             documented.setdefault(name, path)
             if given:
                 valued.add(name)

@@ -120,7 +120,8 @@ def _read_guide(ws: Workspace, path: str) -> str:
 _GUIDE_TEXTS: Memo[dict[str, str]] = Memo("guide texts")
 
 
-def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
+def guide_names(ws: Workspace, text: str,
+                elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
     """The variables a Markdown text lists the values of, each with whether it gives one
     (`DOMAIN_EMAIL=  # for letsencrypt` gives none): lines that set them, in code blocks
     (not those of Python code, whose constants are no variables) or list items. A value
@@ -129,16 +130,10 @@ def guide_names(text: str, elsewhere: Callable[[str], bool] | None = None) -> di
     `elsewhere`: whether a file the text names by its folder is another than the one asked
     about; a block the line above introduces as such a file's ("Create `backend/.env`:")
     lists that file's variables, not these."""
-    return names_listed(guide_listings(text), elsewhere)
-
-
-def guide_names_in(ws: Workspace, text: str,
-                   elsewhere: Callable[[str], bool] | None = None) -> dict[str, bool]:
-    """`guide_names`, with the text's listings read once per workspace: each stack asks
-    of every guide, and a repository of many stacks and hundreds of guides read each
-    guide again for each stack."""
+    # the text's listings are read once per workspace: each stack asks of every guide, and
+    # a repository of many stacks and hundreds of guides read each guide again for each
     listings, alike = ws.derived.keyed(_LISTINGS, text, lambda: _read_listings(text))
-    return alike if alike is not None else names_listed(listings, elsewhere)
+    return alike if alike is not None else _names_listed(listings, elsewhere)
 
 
 # A listing of a guide: the file names the line above its code block gives (the paths it
@@ -153,12 +148,12 @@ _LISTINGS: Memo[dict[str, tuple[list[Listing], dict[str, bool] | None]]] = \
 
 
 def _read_listings(text: str) -> tuple[list[Listing], dict[str, bool] | None]:
-    listings = guide_listings(text)
-    alike = None if any(paths for paths, _names in listings) else names_listed(listings, None)
+    listings = _guide_listings(text)
+    alike = None if any(paths for paths, _names in listings) else _names_listed(listings, None)
     return listings, alike
 
 
-def guide_listings(text: str) -> list[Listing]:
+def _guide_listings(text: str) -> list[Listing]:
     """The text's listings, as `guide_names` reads them: first the lines outside code
     blocks, then each fenced block that is not Python code, then each `<pre>` block."""
     outside = _PRE.sub("", _FENCED.sub("", text))
@@ -171,7 +166,7 @@ def guide_listings(text: str) -> list[Listing]:
             *((paths, _set_in(block, True, listed)) for paths, block in fenced)]
 
 
-def names_listed(listings: list[Listing],
+def _names_listed(listings: list[Listing],
                  elsewhere: Callable[[str], bool] | None) -> dict[str, bool]:
     """The variables the listings set, each with whether one gives it a value; a block
     introduced as the listing of other files (each `elsewhere`) left out."""
