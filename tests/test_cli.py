@@ -485,7 +485,7 @@ def test_fix_counts_a_finding_that_waits_on_an_unsafe_fix_with_it(tmp_path: Path
     healthcheck fixer cannot judge); C003's entry for mq waits on it. `fixer check` counts
     both with `--unsafe-fixes`: `fixer fix` says the same, not that C003 is a person's job."""
     files = {**WAITS_FILES, "docker-compose.yml": WAITS_API.format(deps="[mq, cache]") +
-             "  mq:\n    image: rabbitmq:3-management\n    healthcheck:\n"
+             "  mq:\n    image: bitnami/rabbitmq:3.12\n    healthcheck:\n"
              "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:15672\"]\n"
              "  cache:\n    image: redis:7\n"}
     case = write_tree(tmp_path / "repo", files)
@@ -499,6 +499,35 @@ def test_fix_counts_a_finding_that_waits_on_an_unsafe_fix_with_it(tmp_path: Path
                                     "--unsafe-fixes (and 1 finding that waits on them)."), err
     code, _, err = run_cli("fix", case, "--unsafe-fixes", "--apply")
     assert code == 1 and run_cli("check", case)[0] == 0, err
+
+
+def test_a_fix_held_for_a_safe_port_move_and_unsafe_itself_counts_with_the_unsafe_fixes(
+        tmp_path: Path) -> None:
+    """C004's healthcheck waits for P001's safe fix to settle the port, and is unsafe on its
+    own (the app sleeps 15 s at import): `fixer fix` never makes it, so `check` counts it
+    with `--unsafe-fixes`, as `fix` does, and its JSON does not call it safe later."""
+    main = ("import time\n\nfrom fastapi import FastAPI\n\ntime.sleep(15)\n"
+            "app = FastAPI()\n\n\n@app.get(\"/health\")\ndef health():\n"
+            "    return {\"ok\": True}\n")
+    case = write_tree(tmp_path / "repo", {
+        "compose.yaml": "services:\n  users:\n    build: ./users\n    ports:\n"
+                        "      - \"8001:8001\"\n",
+        "users/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nEXPOSE 8002\n"
+                            "CMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", "
+                            "\"--port\", \"8002\"]\n",
+        "users/requirements.txt": "fastapi\nuvicorn\n", "users/app/__init__.py": "",
+        "users/app/main.py": main})
+    _, _, err = run_cli("check", case)
+    assert err.rstrip().endswith("(1 fixable with `fixer fix`, 1 more with `--unsafe-fixes`)."), \
+        err
+    _, out, _ = run_cli("check", case, "--format", "json")
+    c004 = next(f for f in json.loads(out)["findings"] if f["code"] == "C004")
+    assert c004["fixed_later"] == "unsafe" and "sleeps" in c004["reason"], c004
+    _, _, err = run_cli("fix", case)
+    assert err.splitlines()[-1] == "Would apply 1 fix. 1 unsafe fix available with " \
+        "--unsafe-fixes.", err
+    _, out, _ = run_cli("fix", case, "--unsafe-fixes")
+    assert "healthcheck:" in out and "--port\", \"8001\"" in out, out
 
 
 def _service_on(name: str, port: int) -> dict[str, str]:

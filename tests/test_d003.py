@@ -105,6 +105,20 @@ CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
     pytest.param("pytorch/pytorch:latest", "unknown", set(), id="pytorch-no-variant"),
     pytest.param("pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime", "unknown", set(),
                  id="pytorch-1-built-otherwise"),
+    # RabbitMQ's: Ubuntu with the fetching wget purged, or Alpine's busybox wget
+    pytest.param("rabbitmq:3-management", "rabbitmq", set(), id="rabbitmq-management"),
+    pytest.param("rabbitmq", "rabbitmq", set(), id="rabbitmq-untagged"),
+    pytest.param("rabbitmq:4.1.2", "rabbitmq", set(), id="rabbitmq-pinned"),
+    pytest.param("rabbitmq:3.8.9-management", "rabbitmq", set(), id="rabbitmq-3.8"),
+    pytest.param("docker.io/library/rabbitmq:management", "rabbitmq", set(),
+                 id="rabbitmq-alias-with-registry"),
+    pytest.param("rabbitmq:3.13.7-management-alpine", "rabbitmq-alpine", {"wget"},
+                 id="rabbitmq-alpine"),
+    pytest.param("rabbitmq:alpine", "rabbitmq-alpine", {"wget"}, id="rabbitmq-alias-alpine"),
+    pytest.param("rabbitmq:3.6-management", "unknown", set(), id="rabbitmq-3.6-debian"),
+    pytest.param("rabbitmq:3.12-windowsservercore", "unknown", set(),
+                 id="rabbitmq-unknown-variant"),
+    pytest.param("bitnami/rabbitmq:3.12", "unknown", set(), id="rabbitmq-not-official"),
 ])
 def test_known_images(image: str, family: str, tools: set[str]) -> None:
     found = classify(image)
@@ -116,6 +130,8 @@ def test_unjudged_tools_are_unknown_not_absent() -> None:
     assert classify("node:20").has("curl") is True
     assert classify("python:3.12-slim").has("curl") is False
     assert classify("ghcr.io/acme/base:1").has("curl") is None
+    assert classify("rabbitmq:3-management").has("python") is None
+    assert classify("rabbitmq:3-management").has("curl") is False
 
 
 @pytest.mark.parametrize(("image", "release"), [

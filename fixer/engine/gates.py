@@ -287,10 +287,16 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
         reason = (f"the fix writes the port {whose} listens on now, which "
                   f"{blocker.code} disputes ({blocker.path}:{blocker.line}): settle the port "
                   "first")
-    # an unsafe blocker: the `--unsafe-fixes` run settles the port, then makes this fix
+    # its own fix is unsafe (what it doubts holds on either port): `fixer fix` never makes
+    # it, the `--unsafe-fixes` run does once the port is settled
+    own = finding.reason if finding.safety is Safety.UNSAFE else None
+    if own and blocker.safety is Safety.SAFE:
+        reason = f"{reason}; once it is in, {own}: `fixer fix --unsafe-fixes` makes this change"
+    waits = blocker.safety is Safety.SAFE and blocker.fixable and not own
+    # an unsafe blocker or fix: the `--unsafe-fixes` run settles the port, then makes this
+    # fix; a blocker with no fix leaves it a person's job
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
-                                         waits=blocker.safety is Safety.SAFE,
-                                         after_unsafe=blocker.safety is Safety.UNSAFE))
+                                         waits=waits, after_unsafe=blocker.fixable and not waits))
 
 
 def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> Finding:

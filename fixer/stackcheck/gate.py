@@ -39,6 +39,7 @@ from fixer.facts.health.probes import (
     head_request,
     healthcheck_commands,
     shell_in_argument,
+    spaced_program,
     tool_of,
     unused_shell_words,
     words_run,
@@ -253,7 +254,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if found is None:
         return _cannot_tell(target)
     tool, text, fallbacks, test = found
-    bare = _bare_tool(list(test)) or shell_in_argument(test)
+    bare = _bare_tool(list(test)) or shell_in_argument(test) or spaced_program(test)
     if bare is not None:
         return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {bare}"
     probes = list(local_probes(text))

@@ -991,6 +991,9 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         # the title is a commit subject: the why (an archived release) stays short here
         why = "the build removes curl" if where.undone else "the image's package archive is gone"
         return Choice(("CMD", *python), says=f"a Python urllib probe ({why})")
+    if where.doubt is not None and family.python is not None:
+        return Choice(("CMD", *python), says="a Python urllib probe (the image's Debian "
+                                             "release is past its support)")
     if where.reason is not None and family.python is not None:
         return Choice(("CMD", *python), says="a Python urllib probe (curl cannot be "
                                              "installed in the final stage)")
@@ -998,7 +1001,7 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
-                  f"curl installed in {dockerfile.path}")
+                  f"curl installed in {dockerfile.path}", doubt=where.doubt)
 
 
 # a probe of the container itself: `http://localhost:8000/api/v1/health`, its path

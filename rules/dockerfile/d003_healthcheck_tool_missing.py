@@ -15,7 +15,9 @@ slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
 so do NVIDIA's `nvidia/cuda` images of an Ubuntu flavour (`-base`, `-runtime`, `-devel`
 tags such as `12.1.1-runtime-ubuntu22.04`; their build purges the curl it fetches the
 keyring with), which have no Python either, and PyTorch 2's `pytorch/pytorch` `-runtime`
-and `-devel` images (Ubuntu, with conda's `python` on the PATH); uv's images derived
+and `-devel` images (Ubuntu, with conda's `python` on the PATH), and RabbitMQ's
+official images from 3.7 on (Ubuntu with neither tool, or Alpine with busybox's `wget`;
+`rabbitmq:3-management` has no curl); uv's images derived
 from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
 read as the image they add uv to, and so are `tiangolo/uvicorn-gunicorn(-fastapi)` images,
 built on the official Python image of their tag: `-slim` and `-alpine` ones lack curl),
@@ -486,7 +488,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         if target.pulled:
             return "", f"{target.pulled}, and the image has no Python for a urllib probe"
         return (f"Install {' and '.join(missing)} in {_installed_in(target, plan)}",
-                _python_instead(target, failing, plan.reason))
+                _python_instead(target, failing, plan.reason or plan.doubt))
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing) or (_needs_a_shell(failing) if target.family.manager is None
                                           else None)
@@ -496,18 +498,21 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         return f"{title} (a variable picks the Dockerfile)", reason
     if target.pulled:
         return f"{title} ({target.pulled})", reason
-    if not plan.no_packages:
-        return title, reason
-    return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
+    if plan.no_packages:
+        return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
+    if plan.doubt is not None and ws.config.healthcheck_strategy != "python":
+        return f"{title} (the image's Debian release is past its support)", reason
+    return title, reason
 
 
 def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     """The image's Python, when the fix rewrites the probe to run it instead of installing
     a tool: under the Python strategy, wherever nothing can be installed (the image's
-    Debian release has lost its package archive), and where compose's build args pick the
+    Debian release has lost its package archive) or a new install layer could stop the
+    build later (the release's support has ended), and where compose's build args pick the
     base (an install fits one base only), and where compose also names a published image
     (a deployment may pull it). None where the image has no Python."""
-    if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
+    if ws.config.healthcheck_strategy == "python" or plan.no_packages or plan.doubt or \
             target.picked_by_args or target.variant or target.pulled:
         return _image_python(target)
     return None

@@ -93,6 +93,18 @@ def shell_in_argument(test: Sequence[str]) -> str | None:
     return None
 
 
+def spaced_program(test: Sequence[str]) -> str | None:
+    """Why an exec-form test never passes where its program is a whole command line in
+    one item (`["CMD", "pg_isready -U app"]`): Docker runs the program named by the item,
+    spaces and all, which no image has."""
+    program = test[1] if len(test) > 1 and test[0] == "CMD" else ""
+    if not program.strip() or not re.search(r"\s", program.strip()):
+        return None
+    return (f"its test runs without a shell (`CMD`), so Docker looks for a program named "
+            f"`{program}`, spaces and all, and the test fails on every try (write it as "
+            "`CMD-SHELL`, or one word per item)")
+
+
 # a URL, then whitespace and more words (`http://localhost:8000/health || exit 1`)
 _URL_WITH_MORE = lazy_compile(r"(?:https?://\S+|[\w.-]+:\d+(?:/\S*)?|"
                               r"(?:localhost|127\.0\.0\.1|\[::1\])(?:/\S*)?)\s+\S")

@@ -7,7 +7,8 @@ them: `python` full / slim / alpine, `nginx` alpine (the official image installs
 `-alpine-slim` does not), `node` full / slim / alpine, `alpine`, `debian`, `ubuntu`,
 `gcr.io/distroless/*`, `cgr.dev/chainguard/python` (not its `-dev` tags), `scratch`,
 uv's images derived from these, `nvidia/cuda` tags of Ubuntu (`-base`, `-runtime`,
-`-devel`) and `pytorch/pytorch` `-runtime` and `-devel` tags of PyTorch 2. A registry
+`-devel`), `pytorch/pytorch` `-runtime` and `-devel` tags of PyTorch 2, and `rabbitmq`
+from 3.7 on (Ubuntu or Alpine; management tags too). A registry
 prefix (`docker.io/library/`, or a mirror of the official images:
 `public.ecr.aws/docker/library/`, `mirror.gcr.io/library/`), a digest or a
 `${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the table does not name
@@ -98,6 +99,12 @@ CUDA_UBUNTU = _family("cuda-ubuntu", "CUDA Ubuntu", "apt", "")
 # PyTorch's images: Ubuntu (with CUDA) and a conda Python in /opt/conda/bin on the PATH;
 # their final stage installs no curl or wget
 PYTORCH = _family("pytorch", "PyTorch Ubuntu", "apt", "python", python="python")
+# RabbitMQ's official images from 3.7 on: Ubuntu, the wget that fetched RabbitMQ purged
+# again; the Alpine ones keep busybox's wget. The management tags of some releases add a
+# python3 for rabbitmqadmin, so Python is not judged.
+RABBITMQ = _family("rabbitmq", "RabbitMQ Ubuntu", "apt", "", unjudged="python")
+RABBITMQ_ALPINE = _family("rabbitmq-alpine", "RabbitMQ Alpine", "apk", "wget",
+                          unjudged="python")
 UNKNOWN = _family("unknown", "unknown", None, "")
 
 
@@ -160,6 +167,8 @@ def classify(image: str) -> Family:
         return PYTORCH if _PYTORCH_TAG.fullmatch(tag) else UNKNOWN
     if name in _UV_IMAGES:
         return _uv_image(tag)
+    if name == "rabbitmq":
+        return _rabbitmq(tag)
     return _by_variant(name, _variant(tag, ("perl", "otel") if name == "nginx" else ()))
 
 
@@ -194,6 +203,27 @@ def _uv_image(tag: str) -> Family:
     if base is None or words[0] not in (*SUITES, "debian"):
         return UNKNOWN
     return DEBIAN if "slim" in base else BUILDPACK
+
+
+# `3.13`, `3-management`, `4.1.2-management-alpine`, `management`, `latest`: releases
+# before 3.7 were built on Debian from other Dockerfiles, and stay unknown
+_RABBITMQ_VERSION = lazy_compile(r"(\d+)(?:\.(\d+))?(?:\.\d+)*")
+_RABBITMQ_WORDS = frozenset(("management", "alpine"))
+
+
+def _rabbitmq(tag: str) -> Family:
+    words = tag.split("-")
+    version = _RABBITMQ_VERSION.fullmatch(words[0])
+    if version is not None:
+        major, minor = int(version.group(1)), int(version.group(2) or 99)
+        if (major, minor) < (3, 7):
+            return UNKNOWN
+        words = [w for w in words[1:] if not re.fullmatch(r"rc\.?\d+", w)]
+    elif words == ["latest"]:
+        words = []
+    if not set(words) <= _RABBITMQ_WORDS or "" in words:
+        return UNKNOWN
+    return RABBITMQ_ALPINE if "alpine" in words else RABBITMQ
 
 
 def uv_derived(image: str) -> bool:
@@ -256,6 +286,18 @@ def archive_gone(image: str) -> str | None:
     if found is None or not found.archived:
         return None
     return f"{image} is {found}, whose package archive is gone"
+
+
+def archive_leaving(image: str) -> str | None:
+    """Why a build that starts to install packages on this image may stop building: its
+    Debian release's support has ended, and its packages leave deb.debian.org on a day
+    fixer cannot know; None when fixer knows no such release."""
+    found = debian_release(image)
+    ended = found.support_ended if found is not None else None
+    if ended is None:
+        return None
+    return (f"{image} is {found}, whose support ended in {ended}: once its packages move "
+            "to archive.debian.org, `apt-get update` fails and the build with it")
 
 
 def _split(image: str) -> tuple[str, str]:

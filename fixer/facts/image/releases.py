@@ -31,9 +31,12 @@ from fixer.core.lazyre import lazy_compile
 # Debian releases by codename, with the version number `debian:N` tags use.
 SUITES: dict[str, int] = {"wheezy": 7, "jessie": 8, "stretch": 9, "buster": 10,
                           "bullseye": 11, "bookworm": 12, "trixie": 13}
-# Releases whose packages deb.debian.org no longer serves (bullseye, whose long-term
-# support ended in August 2026, joins them when they move to archive.debian.org).
+# Releases whose packages deb.debian.org no longer serves.
 ARCHIVED = frozenset({"wheezy", "jessie", "stretch", "buster"})
+# Releases whose long-term support has ended, whose packages move to archive.debian.org
+# on a day fixer cannot know (bullseye's support ended in August 2026): an install layer
+# builds today and may not tomorrow.
+SUPPORT_ENDED: dict[str, str] = {"bullseye": "August 2026"}
 
 # The official python images: per series, the last patch release whose plain tags may be
 # built on buster or an older release (the default moved to bullseye in August 2021; a
@@ -56,6 +59,11 @@ class Release:
     @property
     def archived(self) -> bool:
         return self.suite in ARCHIVED
+
+    @property
+    def support_ended(self) -> str | None:
+        """When the release's long-term support ended, where its archive is not gone yet."""
+        return SUPPORT_ENDED.get(self.suite)
 
     def __str__(self) -> str:
         older = " or older" if self.or_older else ""

@@ -8,6 +8,9 @@ that follow it, so before its first COPY/ADD (a source change does not re-run
 No install is offered on an image whose Debian release's package archive is gone
 (`apt-get update` fails there): not a new layer, and not a package added to an existing
 `apt-get install` either, since that build already depends on an archive that is gone.
+On a release whose support has ended and whose archive may leave any day, a package
+added to an install the stage runs already adds no risk; a new layer does (`doubt`): a
+stage that installed nothing could stop building when the archive goes.
 
 A new layer is not version-pinned (a pinned Debian version breaks the build when the
 slim base moves on). It carries hadolint's ignore pragma for the pin rule
@@ -26,7 +29,12 @@ from functools import partial
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.hadolint import ignored_globally
-from fixer.facts.image.images import archive_gone, stage_installs, tools_removed
+from fixer.facts.image.images import (
+    archive_gone,
+    archive_leaving,
+    stage_installs,
+    tools_removed,
+)
 from fixer.facts.image.installs import (
     UNPINNED_CODE,
     PackageInstall,
@@ -65,6 +73,8 @@ class Placement:
     reason: str | None = None
     no_packages: bool = False     # nothing can be installed on the image at all
     undone: bool = False          # the build removes the tool again after any install
+    # why a new layer may stop the build later (the release's archive may leave), or None
+    doubt: str | None = None
     # the hadolint rules the install carries an ignore pragma for (`facts/image/hadolint.py`)
     hadolint: frozenset[str] = frozenset()
 
@@ -98,7 +108,8 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
     if user is not None:
         return where(reason=f"the stage runs as USER {user} (from an earlier stage), "
                               "which cannot install packages")
-    return where(at=at, following=following)
+    leaving = archive_leaving(image) if manager == "apt" else None
+    return where(at=at, following=following, doubt=leaving)
 
 
 def _inherited_install(dockerfile: Dockerfile, stage: Stage,
