@@ -226,9 +226,8 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
                  "    return FastAPI()\n\n\napp = make()\n", "display-only",
                  "cannot find where the app object is created", id="app-object-not-found"),
     pytest.param("python:3.12", MAIN.replace("def health():\n", "def health():\n<<<<<<< HEAD\n"),
-                 "display-only", "fixer cannot tell which path to probe: api/app/main.py:8 does "
-                 "not compile (IndentationError: expected an indented block after function "
-                 "definition on line 7), so fixer cannot read the app",
+                 "display-only", "the app stops at start-up: api/app/main.py:8 does not compile "
+                 "(merge-conflict marker `<<<<<<< HEAD`) (S004)",
                  id="app-module-does-not-compile"),
     pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
                  "neither curl nor wget", id="distroless"),

@@ -58,13 +58,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.facts.pydeps.python_syntax import Unparsable, rejected
+from fixer.facts.pydeps.python_syntax import Unparsable
+from fixer.facts.pydeps.unparsable import runs_at_start, unparsable
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.python_modules import Modules
 
 CODE = "S004"
 NAME = "unparsable-module"
@@ -93,25 +93,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     importers: dict[str, list[tuple[Service, appmodule.AppModule]]] = {}
     problems: dict[str, Unparsable] = {}
     for service in app_services(ws):
-        found = appmodule.find(ws, service)
-        # a script that serves the app module by name (`python serve.py`) imports first
-        for module in dict.fromkeys((appmodule.run_first(found), found)) if found else ():
-            for path in appmodule.import_path(ws, module):
-                file = ws.read(path)
-                problem = rejected(file, service.app) if file is not None else None
-                if problem is not None:
-                    problems[path] = problem
-                    importers.setdefault(path, []).append((service, module))
+        for module, path, problem in unparsable(ws, service):
+            problems[path] = problem
+            importers.setdefault(path, []).append((service, module))
     for path, problem in problems.items():
-        yield _report(path, problem, importers[path], _at_start(ws, path, importers[path]))
-
-
-def _at_start(ws: Workspace, path: str,
-              importers: list[tuple[Service, appmodule.AppModule]]) -> bool:
-    """Whether importing an app module runs the file, or only an import inside one of
-    their functions does (a request-time `from app import legacy_export`)."""
-    return any(path in Modules(ws.read, module.root, module.python_path).import_packages(
-        module.path, module.package, at_import=True) for _service, module in importers)
+        at_start = any(runs_at_start(ws, module, path) for _service, module in importers[path])
+        yield _report(path, problem, importers[path], at_start)
 
 
 def _report(path: str, problem: Unparsable,

@@ -51,6 +51,7 @@ from fixer.facts.health.scriptmode import unexecutable_script
 from fixer.facts.health.staticdir import static_dir_crash
 from fixer.facts.image.images import UNKNOWN, base_image, classify
 from fixer.facts.pydeps.dependency_sources import installed_in_image
+from fixer.facts.pydeps.unparsable import stops_uncompiled
 from fixer.model import appmodule
 from fixer.model.appmodule import sets_python_path
 from fixer.model.image_paths import copies_read_whole, image_path_of, locate
@@ -68,7 +69,8 @@ def start_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
     return static_dir_crash(ws, service) or missing_import(ws, service) or \
         unbound_constructor(ws, service) or self_import(ws, service) or \
-        _hidden_code(ws, service) or unexecutable_script(ws, service)
+        _hidden_code(ws, service) or unexecutable_script(ws, service) or \
+        stops_uncompiled(ws, service)
 
 
 def _hidden_code(ws: Workspace, service: Service) -> str | None:
