@@ -991,7 +991,8 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         # the title is a commit subject: the why (an archived release) stays short here
         why = "the build removes curl" if where.undone else "the image's package archive is gone"
         return Choice(("CMD", *python), says=f"a Python urllib probe ({why})")
-    if where.doubt is not None and family.python is not None:
+    if where.doubt is not None and family.python is not None and \
+            ws.config.healthcheck_strategy != "install":
         return Choice(("CMD", *python), says="a Python urllib probe (the image's Debian "
                                              "release is past its support)")
     if where.reason is not None and family.python is not None:

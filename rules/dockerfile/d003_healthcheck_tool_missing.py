@@ -509,10 +509,12 @@ def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     """The image's Python, when the fix rewrites the probe to run it instead of installing
     a tool: under the Python strategy, wherever nothing can be installed (the image's
     Debian release has lost its package archive) or a new install layer could stop the
-    build later (the release's support has ended), and where compose's build args pick the
+    build later (the release's support has ended; not under the install strategy, where the
+    install is offered with that doubt), and where compose's build args pick the
     base (an install fits one base only), and where compose also names a published image
     (a deployment may pull it). None where the image has no Python."""
-    if ws.config.healthcheck_strategy == "python" or plan.no_packages or plan.doubt or \
+    doubted = plan.doubt is not None and ws.config.healthcheck_strategy != "install"
+    if ws.config.healthcheck_strategy == "python" or plan.no_packages or doubted or \
             target.picked_by_args or target.variant or target.pulled:
         return _image_python(target)
     return None
