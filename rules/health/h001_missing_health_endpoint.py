@@ -340,8 +340,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, code_python(ws, service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
             # C004's healthcheck probes that route, which then counts as the health route:
-            # while C004 has a fix, this one waits for it and is gone after it; not where a
-            # plain GET of it may be refused (C004 probes none there, and waits for this one)
+            # while C004 has a fix for a service running the app (not one whose C004 only
+            # reports: a service of a YAML anchor), this one waits for it and is gone after
+            # it; not where a plain GET of it may be refused (C004 probes none there, and
+            # waits for this one)
             guarded = like_router_guard(ws, service, health.like)
             violation = replace(violation, message=violation.message + (
                 f"; it serves GET {health.like}, which looks like one, but {guarded}: no "
@@ -351,7 +353,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                                             "configuration counts a path as one)",
                           fix=Fix(f"{added} ({doubt})", Safety.UNSAFE,
                                   build),
-                          yields_to=() if guarded else (("C004", service.name),))
+                          yields_to=() if guarded else tuple(("C004", each.name)
+                                                              for each in running))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             python = code_python(ws, service)
