@@ -44,6 +44,7 @@ from fixer.facts.health.probes import (
     unused_shell_words,
     words_run,
 )
+from fixer.facts.health.mountedfile import missing_mounted_file
 from fixer.facts.health.serverflags import ipv6_bind, named_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.staticdir import static_dir_doubt
@@ -346,7 +347,8 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
     # a database the target needs that stops at its first start is sure, where the rest
     # are doubts: it goes first, so the reason names what surely stands in the way
     doubt = needs_a_stopped_database(ws, target) or environment_doubt(ws, target) or \
-        stops_uninitialised(ws, target) or _tls_doubt(probes) or \
+        stops_uninitialised(ws, target) or missing_mounted_file(ws, target) or \
+        _tls_doubt(probes) or \
         _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
     return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
         if doubt is not None else None
