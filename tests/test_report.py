@@ -850,9 +850,9 @@ def test_an_app_service_with_no_dockerfile_is_not_checked_rather_than_not_applic
             details[service], details[service]
     assert "- **Dockerfile**: no service to score" in out, out
     # the app's rules judged neither: not found passing for the worker, not run for the api
-    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009)\n" in \
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009, C010)\n" in \
         details["❌ worker"], details["❌ worker"]
-    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009); not checked: C004, " \
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009, C010); not checked: C004, " \
         "C005" in details["❌ api"], details["❌ api"]
 
 
@@ -874,7 +874,7 @@ def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path
     for field in ("Structure", "Dockerfile", "Imports"):
         assert f"- **{field}**: Not checked ({why})" in out, out
     # compose's own rules judged its compose entries; the app's did not
-    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009); not checked: C004, " \
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009, C010); not checked: C004, " \
         "C005" in out, out
     assert 'svc_api["api<br/>build not read"]' in out, out
     assert "Compliant: no findings" not in out and "no Dockerfile" not in out, out
@@ -897,7 +897,7 @@ def test_builds_fixer_does_not_read_are_not_checked_nor_scored(tmp_path: Path) -
     details = sections(out, "###")
     assert "- **Dockerfile**: Not checked (its Dockerfile is written in compose" in \
         details["➖ api"], details["➖ api"]
-    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009); not checked: C004, " \
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006, C007, C008, C009, C010); not checked: C004, " \
         "C005" in details["➖ api"], details["➖ api"]
     assert "Compliant: no findings" not in out and "no Dockerfile" not in out, out
     assert "**Overall Compliance**: not scored" in out, out

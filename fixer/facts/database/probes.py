@@ -639,7 +639,7 @@ def stops_at_first_start(ws: Workspace, service: Service,
     if kind is None:
         image = resolved_image(service)
         kind = family(image) if image is not None else None
-    moved = _data_moved(ws, service) if kind == "postgres" else None
+    moved = data_moved(ws, service) if kind == "postgres" else None
     if moved is not None:
         return moved
     needs = init_needs(kind or "")
@@ -690,7 +690,7 @@ def _postgres_major(image: str) -> int | None:
         else None
 
 
-def _data_moved(ws: Workspace, service: Service) -> str | None:
+def data_moved(ws: Workspace, service: Service) -> str | None:
     """Why the postgres image stops at its first start: from 18 on (`latest`, a tag with no
     version), its entrypoint refuses a volume mounted at /var/lib/postgresql/data, where
     17 and earlier kept their data, unless PGDATA points there."""

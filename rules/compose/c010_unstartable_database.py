@@ -1,0 +1,95 @@
+"""A database service whose image's entrypoint stops at its first start.
+
+## What it does
+Reports a service running an official database image whose entrypoint refuses to start
+with the service's settings, read from its `environment`, its `env_file` entries and the
+stack's `.env` as Compose reads them:
+- the `postgres` image from 18 on (`postgres`, `postgres:latest`, `postgres:18-alpine`)
+  with a volume or bind mount at `/var/lib/postgresql/data`, where 17 and earlier kept
+  their data, and no `PGDATA` of the service's own: from 18 on the data lives in
+  `/var/lib/postgresql/18/docker`, and the entrypoint stops when something is mounted at
+  the old path ("Error: in 18+, these Docker images are configured to store database
+  data in a format which is compatible with pg_ctlcluster");
+- a `postgres`, `mysql` or `mariadb` image given no superuser password, or an empty one,
+  nor told to go without one (`POSTGRES_PASSWORD`, `POSTGRES_HOST_AUTH_METHOD`,
+  `MYSQL_ROOT_PASSWORD`, `MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`, the
+  MariaDB forms, and their `_FILE` variants): the entrypoint refuses to initialise the
+  database ("Database is uninitialized and superuser password is not specified").
+
+Left alone: a built image (its `ENV` may set what is missing), a service with an
+`entrypoint` of its own, an `env_file` the repository does not hold (each checkout's may
+set it), a variable whose value fixer cannot read (`${DB_PASSWORD}`: the shell may set it),
+and any image fixer does not know.
+
+## Why is this bad?
+The container exits before the server runs, on the first `docker compose up` of a fresh
+volume: every service that connects to the database fails.
+
+## Example
+```yaml
+services:
+  db:
+    image: postgres
+    environment:
+      POSTGRES_PASSWORD: secret
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+```
+
+## Use instead
+```yaml
+services:
+  db:
+    image: postgres:17
+    environment:
+      POSTGRES_PASSWORD: secret
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+```
+or, for a fresh volume on 18, `pgdata:/var/lib/postgresql`.
+
+## Fix safety
+Display-only: whether to pin the release the volume's data was written by or move the
+mount (a volume written by 17 needs `pg_upgrade` first), and which password the database
+gets, need a person. fixer never invents a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.facts.database.probes import data_moved, resolved_image, stops_at_first_start
+from fixer.model.rule import Category, Safety, Severity, Violation
+from fixer.model.workspace import Workspace
+
+CODE = "C010"
+NAME = "unstartable-database"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.DISPLAY,)
+
+_MOVED = ("whether to pin the release the volume's data was written by (`postgres:17`) or "
+          "mount the volume at /var/lib/postgresql (a fresh one: data 17 wrote needs "
+          "`pg_upgrade` first) needs a person")
+_PASSWORD = "which password the database gets needs a person: fixer never invents a secret"
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, int]] = set()
+    for stack in ws.stacks:
+        for service in stack.services.values():
+            found = service.get("image")
+            if found is None or resolved_image(service) is None:
+                continue
+            doc, image = found
+            place = (doc.path, doc.line(image.node))
+            if place in seen:
+                continue
+            why = stops_at_first_start(ws, service)
+            if why is None:
+                continue
+            seen.add(place)
+            reason = _MOVED if data_moved(ws, service) is not None else _PASSWORD
+            yield Violation(message=why, path=doc.path, line=place[1],
+                            column=doc.column(image.node), service=service.name,
+                            subject=f"start of {service.name}", reason=reason)
