@@ -139,7 +139,10 @@ build's final stage: D003 reports it there, and this finding does not wait for t
 it is written `["CMD-SHELL", "curl", "-f", URL]`, which Docker runs as `sh -c curl -f URL`:
 the script is the bare `curl`, the words after it the shell's `$0`, `$1`... (so
 `["CMD-SHELL", "pg_isready", "-U", "${POSTGRES_USER}"]` runs a bare `pg_isready`, whose
-user no unset variable can empty); BusyBox's wget, Alpine's unless the
+user no unset variable can empty); it is written `["CMD", "pg_isready -U app"]`, whose
+program item is a whole command line: Docker looks for a program of that name, spaces and
+all; it runs curl or wget on an image that has neither (`rabbitmq:3-management`, the
+known images of D003, for a pulled image too); BusyBox's wget, Alpine's unless the
 image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
 `127.0.0.1`: BusyBox tries
 `::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while
@@ -158,7 +161,10 @@ person's job. Display-only too for a service whose command (compose's, or its st
 migration and exits
 (`alembic upgrade head`, `python -m app.migrate`): no healthcheck of it ever passes; wait
 for it with `condition: service_completed_successfully`. Unsafe when the server's port
-is a variable (`--port $${REDIS_PORT:-6380}`) the probe does not name. Display-only
+is a variable (`--port $${REDIS_PORT:-6380}`) the probe does not name, and when the
+service bind-mounts a file the repository does not hold (`./rabbitmq.conf:/etc/rabbitmq/
+rabbitmq.conf`): where a checkout lacks it, Docker mounts an empty folder there, and
+whether the server starts then fixer cannot tell. Display-only
 too while the service it would wait for stops at start-up (its server package is
 missing, or a module on its import path does not compile or import: S003, S004,
 I001, I003): the short form lets the waiting service start, a gate would not. C005

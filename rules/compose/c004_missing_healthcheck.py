@@ -64,7 +64,9 @@ installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 "python"` it is a Python urllib one-liner, which needs nothing installed; so it is
 where the final stage cannot get curl installed (it runs as a non-root `USER` it
 inherits), on an image of a Debian release whose package archive is gone (buster and older,
-named in the tag or following from the python version: see D003), where
+named in the tag or following from the python version: see D003) or whose support has
+ended so that a new install layer could stop the build later (bullseye; under
+`healthcheck-strategy = "install"` the install is offered, unsafe with that reason), where
 nothing can be installed, and where compose's build args choose the base image
 (`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's `ARG BASE_IMAGE=python:3.12-slim`,
 for this service or another that builds the same stage): an install written for one base
@@ -191,7 +193,8 @@ a name from itself above any statement binding it (`from db import get_db` in db
 `ImportError`); or its command runs a script of the repository by its path (`./wait.sh &&
 uvicorn ...`, `CMD ["./start.sh"]`) that the checkout holds without execute permission and
 no `chmod` of the Dockerfile sets (COPY keeps the mode: "Permission denied"; read on POSIX
-systems only, where the checkout's modes are the image's).
+systems only, where the checkout's modes are the image's); or a module that importing the
+app runs does not compile (S004: merge-conflict markers, Python 2 syntax).
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when

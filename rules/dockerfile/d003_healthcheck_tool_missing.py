@@ -105,7 +105,12 @@ and every 3.5 or 2.x tag; an unpinned `python:3.9-slim` is a current image), and
 not even into an `apt-get install` the stage already runs (that build already
 depends on the archive). There the probe is rewritten to the Python urllib one-liner
 when the image has a Python, as `healthcheck-strategy = "python"` does; else the
-finding is display-only with that reason. Display-only for distroless and `scratch`
+finding is display-only with that reason. On a release whose support has ended and
+whose packages may leave deb.debian.org any day (bullseye, named in the tag:
+`python:3.11-slim-bullseye`), a package added to an install the stage runs already
+is safe, while a new install layer could stop a build that installs nothing today: the
+probe is rewritten to the urllib one-liner there too, or, without a Python or under
+`healthcheck-strategy = "install"`, the finding is display-only with that reason. Display-only for distroless and `scratch`
 images (no shell, no package manager), when the stage inherits a non-root `USER`
 from the stage it is built `FROM` (no install can run there; in these two cases, where the
 stage has a Python and the probe is one a urllib probe can take over, the reason names
