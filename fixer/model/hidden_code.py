@@ -12,12 +12,11 @@ from __future__ import annotations
 import posixpath
 from typing import NamedTuple
 
-from fixer.core.tree_index import is_folder
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
 from fixer.model.installed_project import installs_local_code
 from fixer.model.services import BuiltService, relative_bind_mounts
-from fixer.model.submodules import in_submodule
+from fixer.model.submodules import in_checkout, in_submodule
 from fixer.model.workspace import Workspace
 
 
@@ -94,5 +93,4 @@ def _held(ws: Workspace, path: str) -> bool:
     puts it there."""
     if path in ("", ".") or path == ".." or path.startswith("../"):
         return True
-    return ws.tree.exists(path) or is_folder(ws.tree, path) or \
-        bool(ws.tree.ignored([path, path + "/_"])) or in_submodule(ws, path)
+    return in_checkout(ws, path) or bool(ws.tree.ignored([path, path + "/_"]))

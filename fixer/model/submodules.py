@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import is_folder
 from fixer.model.workspace import Workspace
 
 # `path = vendor/app` of a `.gitmodules` section
@@ -26,3 +27,8 @@ def _declared(ws: Workspace) -> tuple[str, ...]:
     modules = ws.scan(".gitmodules")
     return tuple(p.strip("/") for p in _SUBMODULE_PATH.findall(modules.text)) \
         if modules is not None else ()
+
+
+def in_checkout(ws: Workspace, path: str) -> bool:
+    """The repository holds the path (a file or a folder), or a submodule puts it there."""
+    return ws.tree.exists(path) or is_folder(ws.tree, path) or in_submodule(ws, path)

@@ -58,7 +58,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.facts.database.probes import data_moved, resolved_image, stops_at_first_start
+from fixer.facts.database.probes import (
+    data_moved,
+    database_kind,
+    no_superuser_password,
+    resolved_image,
+)
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
 
@@ -85,11 +90,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             place = (doc.path, doc.line(image.node))
             if place in seen:
                 continue
-            why = stops_at_first_start(ws, service)
+            # as `stops_at_first_start` judges it, each cause with its own reason
+            kind = database_kind(service)
+            moved = data_moved(ws, service) if kind == "postgres" else None
+            why = moved or no_superuser_password(ws, service, kind)
             if why is None:
                 continue
             seen.add(place)
-            reason = _MOVED if data_moved(ws, service) is not None else _PASSWORD
+            reason = _MOVED if moved is not None else _PASSWORD
             yield Violation(message=why, path=doc.path, line=place[1],
                             column=doc.column(image.node), service=service.name,
                             subject=f"start of {service.name}", reason=reason)

@@ -628,20 +628,28 @@ def stops_uninitialised(ws: Workspace, service: Service, kind: str | None = None
 
 def stops_at_first_start(ws: Workspace, service: Service,
                          kind: str | None = None) -> str | None:
-    """Why the database never runs: the image's entrypoint stops at the first
-    start, where the service sets no password, or an empty one (`POSTGRES_PASSWORD=` in a
-    template env file), nor says to go without one (`POSTGRES_PASSWORD`,
-    `MYSQL_ROOT_PASSWORD`, their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server
-    never runs, and a service that waits for it never starts (before the gate, it started).
-    Whether the probe is C005's or the author's. `kind`: the image's family, else read from
-    its image. Not for a built image (its ENV may set it), an `entrypoint:` of its own, or
-    an `env_file` the repository does not hold (each deployment's may set it)."""
-    if kind is None:
-        image = resolved_image(service)
-        kind = family(image) if image is not None else None
+    """Why the database never runs: the image's entrypoint stops at the first start
+    (`data_moved`, `no_superuser_password`): the server never runs, and a service that
+    waits for it never starts (before the gate, it started). Whether the probe is C005's
+    or the author's. `kind`: the image's family, else read from its image."""
+    kind = kind if kind is not None else database_kind(service)
     moved = data_moved(ws, service) if kind == "postgres" else None
-    if moved is not None:
-        return moved
+    return moved or no_superuser_password(ws, service, kind)
+
+
+def database_kind(service: Service) -> str | None:
+    """The family of the database image the service runs (`postgres`), else None."""
+    image = resolved_image(service)
+    return family(image) if image is not None else None
+
+
+def no_superuser_password(ws: Workspace, service: Service, kind: str | None) -> str | None:
+    """Why the `kind` image stops at its first start: the service sets no password, or an
+    empty one (`POSTGRES_PASSWORD=` in a template env file), nor says to go without one
+    (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, their `_FILE` forms,
+    `POSTGRES_HOST_AUTH_METHOD`). Not for a built image (its ENV may set it), an
+    `entrypoint:` of its own, or an `env_file` the repository does not hold (each
+    deployment's may set it)."""
     needs = init_needs(kind or "")
     if not needs or service.app is not None or service.entrypoint() is not None or \
             any(not ws.tree.exists(path) for path in service.env_files()):

@@ -11,9 +11,8 @@ import posixpath
 import re
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree_index import is_folder
 from fixer.model.services import Service, relative_bind_mounts
-from fixer.model.submodules import in_submodule
+from fixer.model.submodules import in_checkout
 from fixer.model.workspace import Workspace
 
 # a file's name: a stem, then an extension of letters and digits (`rabbitmq.conf`,
@@ -30,7 +29,7 @@ def missing_mounted_file(ws: Workspace, service: Service) -> str | None:
                 not _FILE_NAME.fullmatch(name) or \
                 not _FILE_NAME.fullmatch(posixpath.basename(target.rstrip("/"))):
             continue
-        if ws.tree.exists(path) or is_folder(ws.tree, path) or in_submodule(ws, path):
+        if in_checkout(ws, path):   # not one git ignores: a checkout lacks it
             continue
         return (f"{service.name} mounts `{written}` at {target}, which the repository does not "
                 "hold: where a checkout lacks it, Docker creates an empty folder there, and "
