@@ -23,12 +23,13 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.image.images import (
     archive_gone,
+    archive_leaving,
     classify,
     debian_release,
     tool_status,
     tools_present,
 )
-from fixer.facts.image.releases import PYTHON_LAST_ON_BUSTER
+from fixer.facts.image.releases import PYTHON_LAST_ON_BULLSEYE, PYTHON_LAST_ON_BUSTER
 from fixer.sources.dockerfile import parse
 from fixer.core.textfile import TextFile
 import kit
@@ -156,9 +157,13 @@ def test_unjudged_tools_are_unknown_not_absent() -> None:
                  id="registry-prefix-and-digest"),
     pytest.param("python:3.5-slim", "Debian buster or older", id="series-ended-before-the-move"),
     pytest.param("python:2.7", "Debian buster or older", id="python-2"),
-    pytest.param("python:3.9.7-slim", None, id="first-bullseye-3.9"),
-    pytest.param("python:3.8.12", None, id="first-bullseye-3.8"),
-    pytest.param("python:3.10.0-slim", None, id="series-after-the-move"),
+    pytest.param("python:3.9.7-slim", "Debian bullseye", id="first-bullseye-3.9"),
+    pytest.param("python:3.8.12", "Debian bullseye", id="first-bullseye-3.8"),
+    pytest.param("python:3.10.0-slim", "Debian bullseye", id="series-after-the-first-move"),
+    pytest.param("python:3.11.4-slim", "Debian bullseye", id="boundary-bookworm-3.11"),
+    pytest.param("python:3.11.5-slim", None, id="first-bookworm-3.11"),
+    pytest.param("python:3.9.18", None, id="first-bookworm-3.9"),
+    pytest.param("python:3.12.0-slim", None, id="series-after-the-second-move"),
     pytest.param("python:3.9-slim", None, id="unpinned-is-current"),
     pytest.param("python:3.12", None, id="current"),
     pytest.param("python:3", None, id="major-only"),
@@ -199,6 +204,24 @@ def test_the_python_boundary_table_names_the_last_buster_patch_release() -> None
         assert archive_gone(f"python:{major}.{minor}.{last}-slim") is not None
         assert archive_gone(f"python:{major}.{minor}.{last + 1}-slim") is None
         assert archive_gone(f"python:{major}.{minor}-slim") is None
+
+
+def test_the_python_boundary_table_names_the_last_bullseye_patch_release() -> None:
+    """`python:3.11.2-slim` is bullseye, whose packages leave deb.debian.org on a day fixer
+    cannot know; the first release built after the move to bookworm, or an unpinned tag, is
+    a current image."""
+    for (major, minor), last in PYTHON_LAST_ON_BULLSEYE.items():
+        buster = PYTHON_LAST_ON_BUSTER.get((major, minor), -1)
+        assert archive_leaving(f"python:{major}.{minor}.{buster + 1}-slim") is not None
+        assert archive_leaving(f"python:{major}.{minor}.{last}") is not None
+        assert archive_leaving(f"python:{major}.{minor}.{last + 1}-slim") is None
+        assert archive_leaving(f"python:{major}.{minor}-slim") is None
+    assert archive_leaving("python:3.11.2-slim") == (
+        "python:3.11.2-slim is Debian bullseye (the official python images moved to bookworm "
+        "in June 2023, after python 3.11.4), whose support ended in August 2026: once its "
+        "packages move to archive.debian.org, `apt-get update` fails and the build with it")
+    assert archive_leaving("python:3.12.1-slim") is None
+    assert archive_leaving("python:3.11.2-alpine") is None
 
 
 def stage_tools(text: str) -> set[str]:

@@ -821,19 +821,23 @@ METRICS_MAIN = ("from fastapi import FastAPI\nfrom prometheus_client import star
                 "start_http_server({port})\napp = FastAPI()\n")
 
 
-@pytest.mark.parametrize(("expose", "port", "reason"), [
-    pytest.param("EXPOSE 8000 9100\n", 1, None, id="the-image-exposes-the-second-port"),
-    pytest.param("EXPOSE 8000\n", 9100,
+@pytest.mark.parametrize(("expose", "port", "app_url", "reason"), [
+    pytest.param("EXPOSE 8000 9100\n", 1, True, None, id="the-image-exposes-the-second-port"),
+    pytest.param("EXPOSE 8000\n", 9100, True, None,
+                 id="the-code-opens-it-and-a-peer-calls-the-app-on-its-port"),
+    pytest.param("EXPOSE 8000\n", 9100, False,
                  "users/app/main.py:4 names 9100 as a port of the app's code",
-                 id="the-code-opens-it"),
+                 id="the-code-opens-it-and-nothing-calls-the-app"),
 ])
 def test_p001_a_caller_of_a_second_listener_is_no_mismatch(expose: str, port: int,
+                                                           app_url: bool,
                                                            reason: str | None) -> None:
     """A metrics server on 9100 beside uvicorn on 8000: the gateway's metrics URL calls it,
-    and moving the app there would collide with it (the container exits)."""
+    and moving the app there would collide with it (the container exits). Where nothing
+    reaches the app on its own port, which port is the app's is the author's call."""
     compose = ("services:\n  users:\n    build: ./users\n  gateway:\n    image: example/gw\n"
-               "    environment:\n      USERS_URL: http://users:8000\n"
-               "      USERS_METRICS_URL: http://users:9100/metrics\n")
+               "    environment:\n" + ("      USERS_URL: http://users:8000\n" if app_url else "")
+               + "      USERS_METRICS_URL: http://users:9100/metrics\n")
     files = {"docker-compose.yml": compose, "users/Dockerfile": USERS.format(expose=expose),
              "users/app/__init__.py": "", "users/app/main.py": METRICS_MAIN.format(port=port)}
     found = check(files, select="P001")

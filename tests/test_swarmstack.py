@@ -50,6 +50,41 @@ def test_the_files_a_stack_deploy_names(script: str, body: str, expected: list[s
     assert deployed(script, body, FILES) == expected
 
 
+RENDER = ("#!/bin/sh\nset -e\nDOMAIN=${{DOMAIN?Variable not set}} \\\n{config}\n\n"
+          "docker stack deploy -c docker-stack.yml --with-registry-auth app\n")
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    pytest.param("docker-compose \\\n-f docker-compose.yml \\\nconfig > docker-stack.yml",
+                 ["docker-compose.yml"], id="continued-redirect"),
+    pytest.param("docker compose -f docker-compose.prod.yml config -o docker-stack.yml",
+                 ["docker-compose.prod.yml"], id="output-option"),
+    pytest.param("docker compose config --output=docker-stack.yml",
+                 ["docker-compose.yml"], id="default-files"),
+    pytest.param("docker compose -f docker-compose.yml config > other.yml", [],
+                 id="renders-another-file"),
+    pytest.param("docker compose -f docker-compose.yml up -d > docker-stack.log", [],
+                 id="no-config-command"),
+])
+def test_a_stack_file_a_config_command_renders_stands_for_its_compose_files(
+        config: str, expected: list[str]) -> None:
+    """`docker-compose -f docker-compose.yml config > docker-stack.yml`, then `docker stack
+    deploy -c docker-stack.yml`: the long form written in docker-compose.yml reaches the
+    deploy."""
+    assert deployed("deploy.sh", RENDER.format(config=config),
+                    FILES) == expected
+
+
+def test_the_reason_says_the_file_is_rendered() -> None:
+    ws = load({"docker-compose.yml": COMPOSE, "deploy.sh": RENDER.format(
+        config="docker-compose -f docker-compose.yml config > docker-stack.yml")})
+    assert list_only(ws, "docker-compose.yml") == (
+        "`docker stack deploy -c docker-stack.yml --with-registry-auth app` (deploy.sh:6) "
+        "deploys docker-compose.yml through the file a `config` command renders from it as a "
+        "Swarm stack, whose schema takes `depends_on` only as a list of names: the long form "
+        "would stop that deploy (Swarm ignores `depends_on`)")
+
+
 def test_the_reason_names_the_command_and_its_line() -> None:
     ws = load({"docker-compose.yml": COMPOSE,
                "Makefile": "build:\n\tdocker compose build\n\n"

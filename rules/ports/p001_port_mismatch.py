@@ -52,6 +52,9 @@ Dockerfile built here, which another compose file builds for the same service). 
 `ports` and `expose` of a service with `network_mode: host` claim nothing: Docker ignores
 them, and the app is reached on the host's port it listens on.
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
+So is, where another claim reaches the app on its port (a traefik label, a peer's URL), a
+port the container's environment or code starts a second server on (`JUPYTER: jupyter lab
+--ip=0.0.0.0` beside `8888:8888`, `start_http_server(9100)`).
 Where compose also names a published image beside `build:` (`image: ghcr.io/acme/api:1.4`,
 not with `pull_policy: build`), a deployment may run the image as released: with no peer
 deciding, the compose side moves (`"8000:8080"`); where peers would move the app, the fix
@@ -457,6 +460,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
         debugging = debugger_ports(ws, service, [p.effective for p in wrong
                                                  if p.effective is not None])
         wrong = [p for p in wrong if p.effective not in debugging]
+    if wrong and any(p.effective == listen for p in judged):
+        wrong = [p for p in wrong if not _second_server(ws, service, p)]
     if not wrong:
         return _range_only(ws, service, run, claims, ranges, other)
     first = wrong[0]
@@ -523,6 +528,16 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                              "port", fix, reason, causes=causes, keeps_port=keeps)
     return Violation(message, first.path, first.line, first.column, service.name, "port", fix,
                      reason, causes=causes)
+
+
+def _second_server(ws: Workspace, service: BuiltService, claim: ContainerPort) -> bool:
+    """Whether a claim of another port than the one the stack also reaches the app on (a
+    traefik label, a peer's URL, a target) is a second server's that the container's code or
+    environment starts there (`JUPYTER: jupyter lab --ip=0.0.0.0` beside `8888:8888`): no
+    mismatch, as a debugger's port is none."""
+    port = claim.effective
+    return port is not None and (opened_in_code(ws, service, [port]) is not None or
+                                 named_in_environment(ws, service, [port]) is not None)
 
 
 def _unserved_call(ws: Workspace, service: BuiltService,

@@ -355,6 +355,30 @@ def _compose_command(path: str, text: str, start: int, end: int) -> ComposeComma
     return ComposeCommand(folder, named, tuple(written))
 
 
+# `config > docker-stack.yml`, `config -o stack.yml`, `config --output=stack.yml`: the file a
+# Compose `config` command writes the model it merged to
+_CONFIG_OUTPUT = lazy_compile(r"""(?:^|\s)config\b[^\n;&|`]*?"""
+                              r"""(?:\s(?:-o|--output)(?:=|[ \t]+)|>{1,2}[ \t]*)"""
+                              r"""["']?([^\s"';&|`)]+)""")
+
+
+def rendered_by(path: str, text: str, written: str) -> ComposeCommand | None:
+    """The Compose `config` command of the script at `path` (its text) that writes the file a
+    command of that script names as `written` (`docker-compose -f docker-compose.yml config >
+    docker-stack.yml` before `docker stack deploy -c docker-stack.yml`): what that file
+    holds comes from the compose files the command loads. None where no command writes it."""
+    if "config" not in text:
+        return None
+    joined = _JOINED.sub(" ", text)
+    target = posixpath.normpath(written)
+    for match in _CONFIG_OUTPUT.finditer(joined):
+        if posixpath.normpath(match.group(1)) == target:
+            command = _compose_command(path, joined, match.start(), match.end())
+            if command is not None:
+                return command
+    return None
+
+
 def line_start(text: str, at: int) -> int:
     """Where the command line that holds text[at] starts, with the lines before it that a
     trailing backslash continues."""

@@ -11,10 +11,11 @@ The facts below are data, read from the image's name and tag only:
   `debian:buster-slim`) is the release;
 - `debian:N` tags name the release by its version number;
 - a `python:` tag tells it by its version: the official python images moved their
-  default from buster to bullseye in August 2021, so `python:3.9.4-slim` is buster
-  although its name does not say so, and so is every tag of a series that stopped
-  being built before the move (`python:3.5-slim`, `python:2.7`). An unpinned tag of a
-  series built since (`python:3.9-slim`, `python:3.12`) is a current image.
+  default from buster to bullseye in August 2021 and to bookworm in June 2023, so
+  `python:3.9.4-slim` is buster and `python:3.11.2-slim` bullseye although their names
+  do not say so, and every tag of a series that stopped being built before the first
+  move (`python:3.5-slim`, `python:2.7`) is buster or older. An unpinned tag of a series
+  built since (`python:3.9-slim`, `python:3.12`) is a current image.
 
 Not judged here (out of scope so far): Alpine branches whose repositories are gone (an
 `apk add` is offered on every Alpine image the known-images table names), Ubuntu releases
@@ -43,10 +44,15 @@ SUPPORT_ENDED: dict[str, str] = {"bullseye": "August 2026"}
 # boundary release counts as the older one: fixing less is better than fixing wrong).
 PYTHON_LAST_ON_BUSTER: dict[tuple[int, int], int] = {
     (3, 9): 6, (3, 8): 11, (3, 7): 11, (3, 6): 15}
+# The same for bullseye: the default moved to bookworm in June 2023, a week after the
+# releases named here, whose tags were built on both (read in docker-library/python).
+PYTHON_LAST_ON_BULLSEYE: dict[tuple[int, int], int] = {
+    (3, 11): 4, (3, 10): 12, (3, 9): 17, (3, 8): 17, (3, 7): 17}
 # Series older than this stopped being built before the move: every tag of them, pinned
 # to a patch version or not, is buster or older.
 PYTHON_OLDEST_REBUILT = (3, 6)
 _PYTHON_MOVED = "the official python images moved to bullseye in August 2021"
+_PYTHON_MOVED_AGAIN = "the official python images moved to bookworm in June 2023"
 _VERSION = lazy_compile(r"(\d+)(?:\.(\d+)(?:\.(\d+)(?:(?:a|b|rc)\d+)?)?)?")
 
 
@@ -91,7 +97,12 @@ def _python_release(version: str) -> Release | None:
     if (major, minor if minor >= 0 else 99) < PYTHON_OLDEST_REBUILT:
         return Release("buster", True, f"python {version} images stopped being built before "
                                        f"{_PYTHON_MOVED}")
-    last = PYTHON_LAST_ON_BUSTER.get((major, minor), -1)
-    if not 0 <= patch <= last:   # unpinned, or released after the move
-        return None
-    return Release("buster", True, f"{_PYTHON_MOVED}, after python {major}.{minor}.{last}")
+    if patch < 0:
+        return None   # unpinned: rebuilt on the current default
+    for suite, lasts, moved in (("buster", PYTHON_LAST_ON_BUSTER, _PYTHON_MOVED),
+                                ("bullseye", PYTHON_LAST_ON_BULLSEYE, _PYTHON_MOVED_AGAIN)):
+        last = lasts.get((major, minor), -1)
+        if patch <= last:
+            return Release(suite, suite == "buster",
+                           f"{moved}, after python {major}.{minor}.{last}")
+    return None   # released after the last move

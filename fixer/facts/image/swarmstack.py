@@ -11,7 +11,10 @@ runs `docker stack deploy` (or its alias `docker stack up`) and names it with `-
 `--compose-file`, resolved from the folder the command runs in. Where the command names its
 file through a variable (`-c $(STACK_FILE)`), every compose file of the repository may be
 the one; where fixer cannot tell the folder (a shell script that changed folder on an
-earlier line), each compose file with the name it gives.
+earlier line), each compose file with the name it gives. A file the same script renders
+first (`docker-compose -f docker-compose.yml config > docker-stack.yml`, then `docker stack
+deploy -c docker-stack.yml`) stands for the compose files that `config` command loads: the
+long form written there reaches the deploy.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.image.buildscripts import is_build_script, line_start, placed_folder
+from fixer.facts.image.buildscripts import (
+    ComposeCommand,
+    is_build_script,
+    line_start,
+    placed_folder,
+    rendered_by,
+)
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
@@ -38,15 +47,19 @@ _COMMAND_END = lazy_compile(r"&&|\|\||[;|`\n]")
 class StackDeploy:
     """A `docker stack deploy` line of a build script and the compose files it deploys
     (None: any file of the repository may be the one, `-c $(STACK_FILE)`); `named` are the
-    names it gives where fixer cannot tell the folder it runs in."""
+    names it gives where fixer cannot tell the folder it runs in; `rendered` the `config`
+    commands that wrote the files it names, whose own compose files it deploys."""
 
     script: str
     line: int
     command: str
     files: tuple[str, ...] | None
     named: tuple[str, ...] = ()
+    rendered: tuple[ComposeCommand, ...] = ()
 
-    def deploys(self, path: str) -> bool:
+    def deploys(self, ws: Workspace, path: str) -> bool:
+        if any(config.may_load(ws, path) for config in self.rendered):
+            return True
         if self.files is None:
             return not self.named or posixpath.basename(path) in self.named
         return path in self.files
@@ -60,7 +73,7 @@ def swarm_deploy(ws: Workspace, path: str) -> StackDeploy | None:
     """The first `docker stack deploy` of the build scripts that may deploy the compose
     file at `path`, or None."""
     found = ws.derived.get(_DEPLOYS, lambda: _read(ws))
-    return next((deploy for deploy in found if deploy.deploys(path)), None)
+    return next((deploy for deploy in found if deploy.deploys(ws, path)), None)
 
 
 def list_only(ws: Workspace, path: str) -> str | None:
@@ -69,9 +82,11 @@ def list_only(ws: Workspace, path: str) -> str | None:
     deploy = swarm_deploy(ws, path)
     if deploy is None:
         return None
-    return (f"`{deploy.command}` ({deploy.script}:{deploy.line}) deploys {path} as a Swarm "
-            "stack, whose schema takes `depends_on` only as a list of names: the long form "
-            "would stop that deploy (Swarm ignores `depends_on`)")
+    through = " through the file a `config` command renders from it" if any(
+        config.may_load(ws, path) for config in deploy.rendered) else ""
+    return (f"`{deploy.command}` ({deploy.script}:{deploy.line}) deploys {path}{through} as a "
+            "Swarm stack, whose schema takes `depends_on` only as a list of names: the long "
+            "form would stop that deploy (Swarm ignores `depends_on`)")
 
 
 def _read(ws: Workspace) -> list[StackDeploy]:
@@ -101,9 +116,14 @@ def _deploy(path: str, text: str, match: re.Match[str]) -> StackDeploy | None:
     line = text.count("\n", 0, match.start()) + 1
     if not written or any("$" in w or "`" in w for w in written):
         return StackDeploy(path, line, command, None)
+    rendered = {w: config for w in written if (config := rendered_by(path, text, w))}
+    written = [w for w in written if w not in rendered]
+    if rendered and not written:
+        return StackDeploy(path, line, command, (), rendered=tuple(rendered.values()))
     folder = placed_folder(path, text, first, line_before)
     if folder is None:
         return StackDeploy(path, line, command, None,
-                           tuple(posixpath.basename(w) for w in written))
+                           tuple(posixpath.basename(w) for w in written),
+                           tuple(rendered.values()))
     files = tuple(posixpath.normpath(posixpath.join(folder, w)) for w in written)
-    return StackDeploy(path, line, command, files)
+    return StackDeploy(path, line, command, files, rendered=tuple(rendered.values()))

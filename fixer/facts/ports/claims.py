@@ -322,7 +322,10 @@ def _collect_url_scalars(value: Value, text: str, found: list[Value]) -> None:
             _collect_url_scalars(item, text, found)
 
 
-_TRAEFIK = lazy_compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
+# the service's name may be interpolated, with words in its message:
+# `traefik.http.services.${STACK_NAME?Variable not set}-backend.loadbalancer.server.port`
+_TRAEFIK = lazy_compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\."
+                        r"(?:\$\{[^}\n]*\}|[^.=\s$]|\$(?!\{))+"
                         r"\.loadbalancer\.server\.port")
 
 
