@@ -33,7 +33,10 @@ file of that name, for the stacks there), or by stopping unless its caller sets 
 (`: "${RDS_ENDPOINT:?}"`), or a Makefile's that exports every variable (a bare `export`,
 `.EXPORT_ALL_VARIABLES:`, `export $(shell sed 's/=.*//' env.app)`): those it assigns and
 those of the files it includes (`-include env.app`); a Makefile that runs only a sibling
-project's stack sets them for that stack alone. Nor one that a Python script that runs Compose
+project's stack sets them for that stack alone; a Jenkins pipeline's `environment`
+block sets them for its steps' Compose commands and for each compose file it names
+(`composeFile: 'deploy/docker-compose.prod.yml'` handed to a shared library's deploy).
+Nor one that a Python script that runs Compose
 (`["docker", "compose", "up"]`) sets in `os.environ` (`os.environ["TEST_PATH"] = ...`,
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. Nor one a build
 script or CI workflow writes by name into the stack's `.env` (`echo "IMAGE_TAG=$(TAG)" >

@@ -495,6 +495,8 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
                        and not is_compose_name(p)):
         file = ws.scan(path)
+        if file is not None and path.endswith("Jenkinsfile"):
+            found += _jenkins_variables(ws, path, file.text)
         if file is None or not _RUNS_COMPOSE.search(file.text):
             continue
         for match in _INLINE.finditer(file.text):
@@ -512,6 +514,32 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
             found.append(VariablesSet(exported, commands))
         found += _sourced_variables(ws, path, file.text, commands)
     return found
+
+
+# a Jenkins pipeline's `environment { IMAGE_TAG = "${BUILD_NUMBER}" }`, of the pipeline or
+# of a stage: set for each of its steps, a shared library's calls included
+_JENKINS_ENVIRONMENT = lazy_compile(r"\benvironment\s*\{((?:[^{}]|\$\{[^{}\n]*\})*)\}")
+_JENKINS_ASSIGNED = lazy_compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=", re.M)
+# a quoted path of a YAML file: a compose file the pipeline hands to a step or a library
+# call (`composeFile: 'deploy/docker-compose.prod.yml'`)
+_QUOTED_YAML = lazy_compile(r"""["']\.?/?([\w./-]+\.ya?ml)["']""")
+
+
+def _jenkins_variables(ws: Workspace, path: str, text: str) -> list[VariablesSet]:
+    """The variables a Jenkins pipeline's `environment` blocks set, for the Compose commands
+    of its steps and for each compose file of the repository the pipeline names, which a
+    shared library fixer cannot read may deploy with them (`deployWithCompose(composeFile:
+    'deploy/docker-compose.prod.yml', ...)`)."""
+    names = frozenset(name for block in _JENKINS_ENVIRONMENT.findall(text)
+                      for name in _JENKINS_ASSIGNED.findall(block))
+    if not names:
+        return []
+    folder = script_folder(path)
+    named = dict.fromkeys(resolved for written in _QUOTED_YAML.findall(text)
+                          if (resolved := _resolved(folder, written)) in ws.compose_docs)
+    commands = _compose_commands(path, text) + tuple(
+        ComposeCommand(folder, (named_path,), (named_path,)) for named_path in named)
+    return [VariablesSet(names, commands)] if commands else []
 
 
 # `source ./set_env.sh`, `. env.sh`: a script that sets variables in the shell that runs it
