@@ -270,6 +270,29 @@ def test_apply_writes_atomically_and_keeps_the_mode(tmp_path: Path) -> None:
     assert "Applied 1 fix" in err
 
 
+REBUILD = "Rebuild the images before starting the stack (`docker compose up --build`)"
+REBUILD_LINE = (f"{REBUILD}: the fixes changed files they are built from, and `docker compose "
+                "up` alone runs the images built before them.")
+
+
+@pytest.mark.parametrize(("source", "changed", "hinted"), [
+    pytest.param("compose", "web/Dockerfile", True, id="a-dockerfile-changed"),
+    pytest.param("dockerfile", "compose.yaml", False, id="compose-alone-changed"),
+])
+def test_apply_says_to_rebuild_when_an_image_s_files_changed(
+        tmp_path: Path, source: str, changed: str, hinted: bool) -> None:
+    """`docker compose up` recreates a container whose compose entry changed, on the image it
+    built before: a new healthcheck may probe a tool or route that image lacks."""
+    repo = service_tree(tmp_path)
+    before = snapshot(repo)
+    code, _out, err = run_cli("fix", "--apply", repo, "--select", "P001", "--port-source",
+                              source)
+    assert code == 1 and "Applied 1 fix." in err, err
+    assert [path for path, data in snapshot(repo).items() if before[path] != data] == [changed]
+    assert (REBUILD in err) is hinted, err
+    assert REBUILD not in run_cli("fix", service_tree(tmp_path / "dry"), "--select", "P001")[2]
+
+
 def test_apply_deletes_files_and_a_second_run_is_clean(tmp_path: Path) -> None:
     repo = service_tree(tmp_path, port=8001)
     write_tree(repo, {"web/app/Dockerfile": dockerfile(8001)})
@@ -320,7 +343,7 @@ def test_fix_summary_counts_and_names_the_fixes_of_revealed_findings(tmp_path: P
     assert code == 1 and out == "", err
     applied = REVEALED_LINE.search(err)
     assert applied and not applied["once_fixed"], err
-    assert err.splitlines()[-1] == f"Applied {REVEALED_COUNT}"
+    assert err.splitlines()[-2:] == [f"Applied {REVEALED_COUNT}", REBUILD_LINE]
     assert "curl" in (repo / "api/Dockerfile").read_text()
 
 

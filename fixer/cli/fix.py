@@ -36,6 +36,7 @@ from fixer.formats import diff as diff_output
 from fixer.formats.findings import after_unsafe_fixes, display_path, error_lines
 from fixer.formats.report.fixrun import FixLine, revealed, settled_by_others
 from fixer.model.rule import Finding, Safety
+from fixer.model.stacks import is_compose_name
 
 
 
@@ -232,6 +233,10 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
     summary += [f"{plural(len(manual), 'finding')} to fix by hand."] if manual else []
     if summary:
         echo_err(" ".join(summary))
+    if any(built_from(path) for path in done.written):
+        echo_err("Rebuild the images before starting the stack (`docker compose up --build`): "
+                 "the fixes changed files they are built from, and `docker compose up` alone "
+                 "runs the images built before them.")
     if done.blocked:
         echo_err("Nothing was written: fix the input errors above first.")
     elif done.would_block:
@@ -240,6 +245,14 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         refusing = done.would_refuse
         echo_err(f"`fixer fix --apply` would write nothing: "
                  f"{refusing.shown(display_path(path, refusing.path))}.")
+
+
+def built_from(path: str) -> bool:
+    """Whether a written file may be one an image is built from (a Dockerfile, the app's
+    code), which `docker compose up` does not rebuild: not a compose file or an env file,
+    which Compose reads each time."""
+    name = path.rsplit("/", 1)[-1]
+    return not is_compose_name(name) and not name.startswith(".env")
 
 
 def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
