@@ -94,6 +94,10 @@ in a template env file), nor say to go without one (`POSTGRES_HOST_AUTH_METHOD`,
 `/var/lib/postgresql/data`, as C005 judges its own probe: the image stops at its first
 start, and its healthcheck never passes. So is a gate on an app that depends on such a
 database: it stops or waits with it, its healthcheck failing.
+Unsafe too when the service is a database or broker and every URL of its kind the
+waiting service's environment holds names a host outside the stack and none the service
+(`DATABASE_URL=postgresql://app@orders.c1x2ab.eu-west-1.rds.amazonaws.com/orders`): it
+may not call the service it names, and a gate would hold it back for nothing.
 Unsafe too when the waiting file relies on the service without defining it and another
 compose file of its folder (or of its stack's base) defines a service of that name with no
 healthcheck that runs (a prod file's `db`, a proxy to a managed database, beside the dev
@@ -324,7 +328,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, target: Ser
     # a short list is written out whole: the findings of its other entries go with this one
     settles = (("C003", service.name),) if len(listed.conditions) > 1 else ()
     doubt = (why if verdict is Verdict.UNKNOWN else listed.doubt) or \
-        slow_first_probe(target)
+        slow_first_probe(target) or depends_plan.called_outside(ws, service, target)
     if doubt:
         return found(relies_on=relies_on, settles=settles,
                      fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)

@@ -184,6 +184,10 @@ another server.
 Display-only when a build script deploys the file of a short list to edit as a Swarm stack
 (`docker stack deploy -c docker-compose.yml`): that schema takes `depends_on` only as a
 list, and the long form would stop the deploy; the reason names the command and its line.
+Unsafe where every URL of the database's kind an app service's environment holds names a
+host outside the stack and none the database (`MONGO_URL=mongodb+srv://app@cluster0.ab1cd.
+mongodb.net`): it may not call the service it names in `depends_on`, and a gate would hold
+it back on a server it does not use.
 Unsafe when an app service's list is written in a file that relies on the database
 without defining it, and another compose file of its folder (or of the stack's base)
 defines the database with no healthcheck that runs: `-f` with that file instead, Compose
@@ -197,6 +201,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from fixer.core.wording import how_loaded, names
+from fixer.facts.database.elsewhere import OutsideCall, called_elsewhere, outside_doubt
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
@@ -292,6 +297,8 @@ class Plan:
     c003_owners: set[str] = field(default_factory=set)
     c003_gated: set[str] = field(default_factory=set)
     doubts: list[str] = field(default_factory=list)
+    # per database, the gated services whose URLs call a server outside the stack instead
+    outside: dict[str, list[OutsideCall]] = field(default_factory=dict)
     follow_on: str | None = None
 
 
@@ -353,8 +360,9 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     own = depends_plan.database_doubt(ws, target)
     # its own probe's doubt once, though a list another database's plan reads names it too
     said = depends_plan.its_probe_doubt(target.service.name, own) if own else None
+    outside = [outside_doubt(name, calls) for name, calls in sorted(plan.outside.items())]
     doubt = "; ".join(dict.fromkeys([*filter(None, [own]),
-                                     *(d for d in plan.doubts if d != said)])) \
+                                     *(d for d in plan.doubts if d != said), *outside])) \
         or plan.follow_on
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
@@ -544,6 +552,11 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
             raise Unfixable(refused)
         plan.steps.append(partial(_conditions, doc, dependency.definition, listed.conditions))
         plan.doubts += _rivals(ws, dependency, listed, targets)
+        database = targets.get(dependency.name)
+        outside = called_elsewhere(ws, owner, database.service, database.probe.family) \
+            if database is not None else None
+        if outside is not None:
+            plan.outside.setdefault(dependency.name, []).append(outside)
         plan.gated.add(owner.name)
         plan.healthy.update(listed.healthy)
         plan.waits.setdefault(owner.name, set()).update(listed.healthy)

@@ -50,6 +50,8 @@ from fixer import stackcheck
 from fixer.core.derived import Memo
 from fixer.core.envfile import parse_env
 from fixer.core.wording import names
+from fixer.facts.database.elsewhere import called_elsewhere, outside_doubt
+from fixer.facts.database.images import family
 from fixer.facts.database.unchecked import Unchecked, password_names, probe_doubt, will_probe
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.envvars.examples import examples
@@ -225,14 +227,19 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         # that also runs without the file that sets the healthcheck
         elsewhere = healthcheck_elsewhere(target, doc)
         cycle = health_cycle(owner, target)   # a gate it calls back into never opens
-        return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target, doc)
+        if c003_off or elsewhere or cycle:
+            return _Entry(STARTED)
+        gate = _gate(ws, target, doc)
+        return replace(gate, why=gate.why or called_outside(ws, owner, target)) \
+            if gate.condition == HEALTHY else gate
     database = will_probe(ws, target)
     if database is not None:
         if no_wait_asked(ws, doc, line):   # not to wait for it, whichever fix converts
             return _Entry(STARTED)
         if probes:   # C005's own change: the probe and its gate, no safer than its own fix
             doubt = database_doubt(ws, database)
-            return _Entry(HEALTHY, doubt and its_probe_doubt(name, doubt), probed=True)
+            return _Entry(HEALTHY, doubt and its_probe_doubt(name, doubt) or
+                          called_outside(ws, owner, target), probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)", follows=(("C005", name),))
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off \
             and not _no_healthcheck_asked(ws, target):
@@ -242,6 +249,14 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
                                   "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
+
+
+def called_outside(ws: Workspace, owner: Service, target: Service) -> str | None:
+    """Why a gate of `owner` on the database `target` may hold it back for nothing: its
+    URLs of that database's kind all call a server outside the stack (`elsewhere.py`)."""
+    kind = family(target.scalar("image") or "")
+    call = called_elsewhere(ws, owner, target, kind) if kind is not None else None
+    return outside_doubt(target.name, [call]) if call is not None else None
 
 
 def its_probe_doubt(name: str, doubt: str) -> str:

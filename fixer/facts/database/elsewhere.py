@@ -1,0 +1,99 @@
+"""Whether a service calls the database it names in `depends_on`, or one outside the stack.
+
+A service whose every connection URL of the database's kind names a host outside the stack
+(a managed server: `mongodb+srv://app@cluster0.ab1cd.mongodb.net`,
+`postgresql://app@orders.c1x2.eu-west-1.rds.amazonaws.com/orders`) and none the database's
+service does not call that service: its `depends_on` entry is a leftover or a choice for
+local runs. A gate on it would hold the service back on a server it does not use, and stop
+it for good when that server never turns healthy: no fix fixer can vouch for.
+
+Only a host fixer can read counts: an interpolated one (`${DB_HOST}`) may be the service, a
+loopback one or a single-word name (`db`, `postgres`) may be reached otherwise (a network
+alias, `network_mode`); a dotted name that is none of the service's names is outside.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import names
+from fixer.facts.database.dburl import LOOPBACK
+from fixer.facts.database.dbusage import raw_environment
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+
+# the URL schemes a client of each server kind connects with (a driver after `+`:
+# `postgresql+asyncpg`, `mysql+aiomysql`; `mongodb+srv` names a DNS seed list)
+_SCHEMES: dict[str, frozenset[str]] = {
+    "postgres": frozenset({"postgres", "postgresql"}),
+    "mysql": frozenset({"mysql", "mariadb"}),
+    "mariadb": frozenset({"mysql", "mariadb"}),
+    "mongo": frozenset({"mongodb"}),
+    "redis": frozenset({"redis", "rediss"}),
+    "valkey": frozenset({"redis", "rediss", "valkey"}),
+    "rabbitmq": frozenset({"amqp", "amqps"}),
+}
+# `scheme://user:password@host1:port,host2/rest`: the scheme and the hosts part
+_URL = lazy_compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#]*@)?([^/?#]*)")
+_IPV4 = lazy_compile(r"^\d+(?:\.\d+){3}$")
+
+
+class OutsideCall(NamedTuple):
+    """A service's URL that names a server outside the stack instead of the database."""
+
+    service: str
+    variable: str
+    host: str
+
+
+def called_elsewhere(ws: Workspace, service: Service, database: Service,
+                     kind: str) -> OutsideCall | None:
+    """Where `service` may not use `database` (a server of `kind`, `family()`'s word):
+    every URL of that kind its environment holds names a host outside the stack (the first
+    one); None where one names the database, fixer cannot read a host, or no such URL is
+    there."""
+    schemes = _SCHEMES.get(kind)
+    if schemes is None:
+        return None
+    called: list[tuple[str, str]] = []
+    for variable, raw in raw_environment(ws, service).items():
+        match = _URL.match(raw.value.strip()) if raw is not None else None
+        if match is None or match.group(1).lower().split("+")[0] not in schemes:
+            continue
+        for hostport in match.group(2).split(","):
+            host = _host(hostport)
+            if not host or "$" in host:
+                return None   # a host each deployment decides may be the database
+            called.append((variable, host))
+    if not called or not all(_outside(host, database) for _variable, host in called):
+        return None
+    return OutsideCall(service.name, *called[0])
+
+
+def outside_doubt(database: str, calls: list[OutsideCall]) -> str:
+    """`api's MONGO_URL calls cluster0.ab1cd.mongodb.net, outside the stack, not db: ...`,
+    one sentence for every service that does."""
+    first = calls[0]
+    others = f" (and so do those of {names([c.service for c in calls[1:]])})" \
+        if len(calls) > 1 else ""
+    who = names([call.service for call in calls])
+    them, they = ("them", "they do") if len(calls) > 1 else ("it", "it does")
+    return (f"{first.service}'s {first.variable} calls {first.host}, outside the stack, not "
+            f"{database}{others}: {who} may not use {database}, and a gate would hold {them} "
+            f"back on a server {they} not call")
+
+
+def _host(hostport: str) -> str:
+    """`cluster0.ab1cd.mongodb.net:27017` -> `cluster0.ab1cd.mongodb.net`; `[::1]:5432` ->
+    `[::1]`."""
+    if hostport.startswith("["):
+        return hostport[:hostport.find("]") + 1]
+    return hostport.rsplit(":", 1)[0] if ":" in hostport else hostport
+
+
+def _outside(host: str, database: Service) -> bool:
+    """A DNS name of more than one label that none of the database's names is."""
+    lowered = host.lower()
+    return "." in lowered and lowered not in LOOPBACK and not _IPV4.match(lowered) \
+        and lowered not in {name.lower() for name in database.names()}
