@@ -13,6 +13,7 @@ from fixer.app import branch as branch_mode
 from fixer.app.registry import choose, discover
 from fixer.core.config import Config
 from fixer.git import prbody
+from kit import check
 from support import REPO, SEED_FLEET, copy_tree, git, init_repo, make_repo, run_cli, write_tree
 from test_branch import SELECT, commits, touched
 from test_report import NO_DOCKERFILE, curl_on_slim
@@ -352,13 +353,17 @@ def test_c005_claims_the_race_only_where_the_app_names_the_database(
 def test_c005_a_variable_named_as_the_database_is_no_host(
         tmp_path: Path, code: str, connects: bool) -> None:
     """`db = SessionLocal()` in the app's code names no host: an app whose database URL
-    points elsewhere (a managed database) never connects to the compose service `db`."""
+    points elsewhere (a managed database) never connects to the compose service `db`, and
+    the gate is unsafe (it would hold the app back on a server it does not call); where its
+    code names `db` it may call it, and the gate is safe."""
     files = {**WAITS_TO_START, "compose.yaml": (
         "services:\n  api:\n    build: ./api\n    depends_on: [db]\n    environment:\n"
         "      DATABASE_URL: postgresql://app:pw@pg.example.com/app\n  db:\n"
         "    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: pw\n"),
         "api/app/db.py": code}
-    why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
+    [finding] = check(files, select="C005")
+    assert (finding.safety.value == "safe") is connects, finding.reason
+    why = why_of(pr_body(tmp_path, files, "--select", "C005", "--unsafe-fixes"), "C005")
     assert ("the app's first connection may find it not ready" in why) is connects, why
     assert ("Nothing fixer reads of `api` names `db`: the wait may only order their start."
             in why) is not connects, why

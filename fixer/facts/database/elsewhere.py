@@ -7,6 +7,8 @@ service does not call that service: its `depends_on` entry is a leftover or a ch
 local runs. A gate on it would hold the service back on a server it does not use, and stop
 it for good when that server never turns healthy: no fix fixer can vouch for.
 
+Nor where anything else fixer reads of the service names the database as a host (its code's
+`HOST = "db"`, a URL in a file its build context holds): it may call that one too.
 Only a host fixer can read counts: an interpolated one (`${DB_HOST}`) may be the service, a
 loopback one or a single-word name (`db`, `postgres`) may be reached otherwise (a network
 alias, `network_mode`); a dotted name that is none of the service's names is outside.
@@ -20,6 +22,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
 from fixer.facts.database.dburl import LOOPBACK
 from fixer.facts.database.dbusage import raw_environment
+from fixer.facts.database.naming import names_dependency
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 
@@ -68,6 +71,8 @@ def called_elsewhere(ws: Workspace, service: Service, database: Service,
             called.append((variable, host))
     if not called or not all(_outside(host, database) for _variable, host in called):
         return None
+    if names_dependency(ws, service, database.name):
+        return None   # its code or a file it reads names the database: it may call both
     return OutsideCall(service.name, *called[0])
 
 

@@ -20,6 +20,7 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
+from fixer.facts.database.naming import names_dependency
 from fixer.facts.database.selfwait import waits_on_its_own
 from fixer.facts.envvars.examples import documented_values
 from fixer.facts.database.unchecked import unchecked
@@ -33,7 +34,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services, is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
-from fixer.model.services import Service, bind_mounts, locate_build, runs_the_image
+from fixer.model.services import Service, locate_build, runs_the_image
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, items, scalar
 
@@ -551,7 +552,7 @@ def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
         # a finding an earlier commit of the branch revealed: that commit adds the healthcheck
         text = text.replace(_ALREADY_THERE, "The healthcheck an earlier commit of this branch "
                                             "adds says when the dependency is ready.")
-    if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
+    if not pairs or any(names_dependency(facts.ws, owner, name) for owner, name in pairs):
         return text
     owners = sorted({owner.name for owner, _name in pairs})
     deps = sorted({name for _owner, name in pairs})
@@ -573,69 +574,8 @@ def _checked_in(ws: Workspace, owner: Service, name: str) -> bool:
 
 # C003's claim that the dependent calls the dependency, up to the end of its sentence
 _CALLS = lazy_compile(r": its first calls to the dependency may fail,.*?crash(?: \([^)]*\))?\.")
-# package managers' lock files: large, and no part of what a service runs
-_LOCK_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
-                         "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "Cargo.lock",
-                         "composer.lock", "Gemfile.lock", "go.sum"})
-# what is read for a name of the dependency: files of the build context and of mounts
-_NAME_SCAN_LIMIT = 400
-_NAME_SCAN_BYTES = 200_000
-
-
 def _listed(names: list[str]) -> str:
     return ", ".join(f"`{n}`" for n in names)
-
-
-def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
-    """Whether anything fixer reads of the service names the dependency as a host: its
-    compose definition (other than `depends_on`), its env files, the files its bind mounts
-    and its build context hold. Unknown counts as named."""
-    target = owner.stack.services.get(name)
-    hosts = target.names() if target is not None else frozenset({name})
-    # a host, not a segment of a URL's path (`localhost:8000/api/items`): a `/` before the
-    # name is the `//` of a URL's authority or none
-    word = re.compile("|".join(rf"(?<![\w.-])(?<![^/]/){re.escape(h)}(?![\w-])"
-                               for h in sorted(hosts)))
-    texts = [doc.file.text[v.node.start_mark.index:v.node.end_mark.index]
-             for doc, definition in owner.definitions for key, v in items(definition)
-             if key != "depends_on"]
-    texts += [file.text for path in owner.env_files() if (file := ws.read(path)) is not None]
-    if any(word.search(text) for text in texts):
-        return True
-    # in code and the files it reads, a host as a host is written (`db` there is as often a
-    # variable: `db = SessionLocal()`)
-    word = re.compile("|".join(_AS_HOST.format(name=re.escape(h)) for h in sorted(hosts)))
-    texts = []
-    paths = [p for source, _target in bind_mounts(owner)
-             for p in files_under(ws.tree, source) or [source]]
-    if owner.app is not None:
-        paths += files_under(ws.tree, owner.app.folder)
-    # a build context both services share holds the dependency's own module too, which
-    # names its service (`producer = Producer()` in producer.py): not the owner's naming it
-    theirs = _entry_files(ws, target) - _entry_files(ws, owner) if target is not None else set()
-    paths = [p for p in paths if p not in theirs]
-    for path in paths[:_NAME_SCAN_LIMIT]:
-        if posixpath.basename(path) in _LOCK_FILES:
-            continue   # names packages and their sources, never a host the service calls
-        file = ws.read(path)   # None for no text (an image, a font)
-        if file is not None and len(file.text) > _NAME_SCAN_BYTES:
-            return True   # a bundle fixer does not read may name it
-        texts.append(file.text if file is not None else "")
-    return any(word.search(text) for text in texts)
-
-
-# a host name where code or a configuration file writes it as one: in a URL (`//db`,
-# `@db`), before a port (`db:5432`), quoted whole (`"db"`), or as a setting's value
-# (`HOST=db`, `host: db`)
-_AS_HOST = (r"(?<=//){name}(?![\w-])|(?<=@){name}(?![\w-])|(?<![\w.-]){name}:\d|"
-            r"[\"']{name}[\"']|(?<==){name}(?![\w.-])|(?<=: ){name}(?![\w.-])")
-
-
-def _entry_files(ws: Workspace, service: Service) -> set[str]:
-    """The files a service's command runs first: its app module, and the script that
-    serves it by name."""
-    module = appmodule.find(ws, service) if service.app is not None else None
-    return {p for p in (module.path, module.runner) if p} if module is not None else set()
 
 
 def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
@@ -656,7 +596,7 @@ def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
                          "starts (fixer does not tell for what): a healthcheck lets Compose "
                          "hold it back instead.", inline(doc_impact(rule)), count=1)
     text = _restart_claim(rule, list(apps or waiting) or [None])   # the apps that connect
-    if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
+    if not pairs or any(names_dependency(facts.ws, owner, name) for owner, name in pairs):
         return text
     owners = _listed(sorted({owner.name for owner, _name in pairs}))
     return _RACE_CLAIMED.sub(f". Nothing fixer reads of {owners} names "
