@@ -15,6 +15,7 @@ from fixer import engine
 from fixer.app.registry import discover
 from fixer.core import edits as edit_types
 from fixer.core.config import Config
+from fixer.core.generated import generated_by
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
 
@@ -35,11 +36,19 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _trees() -> list[Path]:
-    """The seed fleet and every golden case but those with a compose file written as JSON
-    or a symbolic link, where the check judges a fix by the files its edits write
-    (`engine/writable.py`)."""
+    """The seed fleet and every golden case but those with a compose file written as JSON,
+    a symbolic link, or a file whose header says a tool of the repository writes it, where
+    the check judges a fix by the files its edits write (`engine/writable.py`)."""
     return [SEED_FLEET, *sorted(p for p in GOLDEN.glob("*/*/before") if p.is_dir()
-                                and not _json_compose(p) and not _linked(p))]
+                                and not _json_compose(p) and not _linked(p)
+                                and not _generated(p))]
+
+
+def _generated(root: Path) -> bool:
+    tree = Tree(FolderSource(root))
+    return any(generated_by(tree, path, text.text) is not None for path in tree.paths()
+               if ("compose" in path or "Dockerfile" in path)
+               and (text := tree.read(path)) is not None)
 
 
 def _linked(root: Path) -> bool:

@@ -1,0 +1,1 @@
+"""Writes each service's Dockerfile from one template."""
