@@ -29,6 +29,8 @@ def call(environment: str, kind: str = "mongo", extra: str = "") -> tuple[str, s
     pytest.param("      MONGO_URL: mongodb://app:secret@db:27017/app\n", None, id="the-service"),
     pytest.param(f"      MONGO_URL: {ATLAS}\n      CACHE_DB: mongodb://db:27017/cache\n", None,
                  id="one-url-names-the-service"),
+    pytest.param("      MONGO_URL: mongodb://app:pa#ss@rs0.example.net:27017/app\n",
+                 ("MONGO_URL", "rs0.example.net"), id="a-password-holding-a-hash"),
     pytest.param("      MONGO_URL: mongodb://app@${DB_HOST}:27017/app\n", None,
                  id="an-interpolated-host-may-be-the-service"),
     pytest.param("      MONGO_URL: mongodb://localhost:27017/app\n", None, id="loopback"),

@@ -103,12 +103,12 @@ def parse(value: str) -> DbUrl | None:
     if scheme is None:
         return None
     masked, found = _mask(text[scheme.end():])
-    netloc, path = _split_netloc(masked)
+    netloc, path = split_netloc(masked)
     userinfo, at, hostport = netloc.rpartition("@")
     if not at:
         userinfo = ""
     user, colon, password = userinfo.partition(":")
-    host, port = _split_host_port(hostport)
+    host, port = split_host_port(hostport)
     if host is None or "," in hostport or not host:
         return None
     database = path.split("?", 1)[0].split("#", 1)[0] if path else ""
@@ -141,7 +141,8 @@ def _mask(text: str) -> tuple[str, list[str]]:
     return _DOLLAR_OR_INTERPOLATION.sub(hide, text), found
 
 
-def _split_netloc(rest: str) -> tuple[str, str]:
+def split_netloc(rest: str) -> tuple[str, str]:
+    """A URL's text after `scheme://` split into its authority and the rest after its `/`."""
     # the credentials end at the last `@` before any `/`, as libpq and SQLAlchemy read them:
     # a `#` or `?` in a password (`p%40ss#word`) is the password's, not a fragment or query
     slash = rest.find("/")
@@ -153,7 +154,8 @@ def _split_netloc(rest: str) -> tuple[str, str]:
     return rest[:index], (rest[index + 1:] if rest[index] == "/" else "")
 
 
-def _split_host_port(hostport: str) -> tuple[str | None, str | None]:
+def split_host_port(hostport: str) -> tuple[str | None, str | None]:
+    """`host:port` (`[::1]:5432`) split; (None, None) where the port is no number."""
     if hostport.startswith("["):  # IPv6 literal
         end = hostport.find("]")
         if end < 0:

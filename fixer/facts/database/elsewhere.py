@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
-from fixer.facts.database.dburl import LOOPBACK
+from fixer.facts.database.dburl import LOOPBACK, split_host_port, split_netloc
 from fixer.facts.database.dbusage import raw_environment
 from fixer.facts.database.naming import names_dependency
 from fixer.model.services import Service
@@ -37,8 +37,8 @@ _SCHEMES: dict[str, frozenset[str]] = {
     "valkey": frozenset({"redis", "rediss", "valkey"}),
     "rabbitmq": frozenset({"amqp", "amqps"}),
 }
-# `scheme://user:password@host1:port,host2/rest`: the scheme and the hosts part
-_URL = lazy_compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#]*@)?([^/?#]*)")
+# `scheme://`: the scheme a URL starts with
+_SCHEME = lazy_compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _IPV4 = lazy_compile(r"^\d+(?:\.\d+){3}$")
 
 
@@ -61,11 +61,14 @@ def called_elsewhere(ws: Workspace, service: Service, database: Service,
         return None
     called: list[tuple[str, str]] = []
     for variable, raw in raw_environment(ws, service).items():
-        match = _URL.match(raw.value.strip()) if raw is not None else None
+        value = raw.value.strip() if raw is not None else ""
+        match = _SCHEME.match(value)
         if match is None or match.group(1).lower().split("+")[0] not in schemes:
             continue
-        for hostport in match.group(2).split(","):
-            host = _host(hostport)
+        # the credentials end at the last `@` of the authority, as dburl reads them
+        authority, _rest = split_netloc(value[match.end():])
+        for hostport in authority.rpartition("@")[2].split(","):
+            host, _port = split_host_port(hostport)
             if not host or "$" in host:
                 return None   # a host each deployment decides may be the database
             called.append((variable, host))
@@ -87,14 +90,6 @@ def outside_doubt(database: str, calls: list[OutsideCall]) -> str:
     return (f"{first.service}'s {first.variable} calls {first.host}, outside the stack, not "
             f"{database}{others}: {who} may not use {database}, and a gate would hold {them} "
             f"back on a server {they} not call")
-
-
-def _host(hostport: str) -> str:
-    """`cluster0.ab1cd.mongodb.net:27017` -> `cluster0.ab1cd.mongodb.net`; `[::1]:5432` ->
-    `[::1]`."""
-    if hostport.startswith("["):
-        return hostport[:hostport.find("]") + 1]
-    return hostport.rsplit(":", 1)[0] if ":" in hostport else hostport
 
 
 def _outside(host: str, database: Service) -> bool:
