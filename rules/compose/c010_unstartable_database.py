@@ -58,12 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.facts.database.probes import (
-    data_moved,
-    database_kind,
-    no_superuser_password,
-    resolved_image,
-)
+from fixer.facts.database.probes import first_start_stop, resolved_image
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
 
@@ -91,13 +86,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if place in seen:
                 continue
             # as `stops_at_first_start` judges it, each cause with its own reason
-            kind = database_kind(service)
-            moved = data_moved(ws, service) if kind == "postgres" else None
-            why = moved or no_superuser_password(ws, service, kind)
-            if why is None:
+            stop = first_start_stop(ws, service)
+            if stop is None:
                 continue
             seen.add(place)
-            reason = _MOVED if moved is not None else _PASSWORD
-            yield Violation(message=why, path=doc.path, line=place[1],
+            reason = _MOVED if stop.data_moved else _PASSWORD
+            yield Violation(message=stop.why, path=doc.path, line=place[1],
                             column=doc.column(image.node), service=service.name,
                             subject=f"start of {service.name}", reason=reason)

@@ -17,6 +17,8 @@ ping` exit 0 on an access error).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import posixpath
 import re
 import shlex
@@ -632,9 +634,27 @@ def stops_at_first_start(ws: Workspace, service: Service,
     (`data_moved`, `no_superuser_password`): the server never runs, and a service that
     waits for it never starts (before the gate, it started). Whether the probe is C005's
     or the author's. `kind`: the image's family, else read from its image."""
+    found = first_start_stop(ws, service, kind)
+    return found.why if found is not None else None
+
+
+class FirstStartStop(NamedTuple):
+    """Why a database image's entrypoint stops at its first start, and which cause it is:
+    its data folder moved (`data_moved`), else no superuser password."""
+
+    why: str
+    data_moved: bool
+
+
+def first_start_stop(ws: Workspace, service: Service,
+                     kind: str | None = None) -> FirstStartStop | None:
+    """The cause `stops_at_first_start` names, or None."""
     kind = kind if kind is not None else database_kind(service)
     moved = data_moved(ws, service) if kind == "postgres" else None
-    return moved or no_superuser_password(ws, service, kind)
+    if moved is not None:
+        return FirstStartStop(moved, True)
+    password = no_superuser_password(ws, service, kind)
+    return FirstStartStop(password, False) if password is not None else None
 
 
 def database_kind(service: Service) -> str | None:
