@@ -324,7 +324,10 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
 
     body, tail = _split_blank_tail(text)
     try:
-        return MetadataWrapper(cst.parse_module(body)).visit(Absolutize()).code + tail
+        # the module is parsed here and used nowhere else: no copy of it for the metadata
+        # (copying every node was a fifth of the rewrite's time)
+        wrapper = MetadataWrapper(cst.parse_module(body), unsafe_skip_copy=True)
+        return wrapper.visit(Absolutize()).code + tail
     except cst.ParserSyntaxError as exc:
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
 

@@ -69,6 +69,7 @@ from functools import partial
 from typing import NamedTuple
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
@@ -269,15 +270,34 @@ def _imported_as(ws: Workspace, root: str, own: str,
     """(`path:line`, dotted name) of the first import in a Python file of the import root
     of the package `own` or a module below it (`from app import models` for `app`), of
     those `meant` takes."""
+    for path, dotted, line in _imports_by_top(ws, root).get(own.split(".")[0], ()):
+        if (dotted == own or dotted.startswith(own + ".")) and meant(dotted):
+            return f"{path}:{line}", dotted
+    return None
+
+
+_IMPORTS: Memo[dict[str, dict[str, list[tuple[str, str, int]]]]] = \
+    Memo("imports of a folder's Python files by top-level name")
+
+
+def _imports_by_top(ws: Workspace, root: str) -> dict[str, list[tuple[str, str, int]]]:
+    """What the first Python files under `root` import, by the dotted name's first part:
+    (path, dotted name, line), in the files' order and each file's. Every service asks of
+    the repository's root (`_root_as_package`): read once a run, not once a service."""
+    return ws.derived.keyed(_IMPORTS, root, partial(_read_imports, ws, root))
+
+
+def _read_imports(ws: Workspace, root: str) -> dict[str, list[tuple[str, str, int]]]:
+    found: dict[str, list[tuple[str, str, int]]] = {}
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
-        hit = next(((dotted, at) for dotted, at in _names_in(file.text)
-                    if (dotted == own or dotted.startswith(own + ".")) and meant(dotted)),
-                   None) if file is not None else None
-        if file is not None and hit is not None:
-            return f"{path}:{file.line_of(hit[1])}", hit[0]
-    return None
+        if file is None:
+            continue
+        for dotted, at in _names_in(file.text):
+            found.setdefault(dotted.split(".")[0], []).append(
+                (path, dotted, file.line_of(at)))
+    return found
 
 
 # a relative import statement: `from .config import x`, `from . import models`
