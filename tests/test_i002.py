@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import fixer_rules.imports.i002_relative_import as i002
+from fixer.model.workspace import Workspace
 from kit import catalogue, check, codes, fix
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -128,3 +130,36 @@ def test_i002_unsafe_where_the_project_sorts_its_imports() -> None:
     assert found.safety.value == "unsafe", found
     assert (found.reason or "").startswith(
         "svc/pyproject.toml (`[tool.ruff]`) has ruff's I001 sort the imports"), found.reason
+
+
+def two_services_named_app() -> dict[str, str]:
+    """Two services whose import root is a folder named `app`, and a test of the repository
+    importing `app.main` through that folder's name."""
+    files = {"tests/test_main.py": "from app.main import app\n"}
+    compose = "services:\n"
+    for name in ("orders", "users"):
+        compose += f"  {name}:\n    build: ./{name}\n"
+        files |= {f"{name}/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY app/ .\n'
+                                        'CMD ["uvicorn", "main:app"]\n',
+                  f"{name}/app/main.py": APP + "from .db import x\n", f"{name}/app/db.py": "x = 1\n"}
+    return {"docker-compose.yml": compose, **files}
+
+
+def test_i002_reads_what_the_repository_imports_once_for_every_service(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each service asks whether code of the repository imports its import root's folder by
+    name: what the repository's files import is read once a run, not once a service (1,000
+    services named `app` took 25 s to check)."""
+    read: list[str] = []
+    original = i002._read_imports
+
+    def noting(ws: Workspace, root: str) -> dict[str, list[tuple[str, str, int]]]:
+        read.append(root)
+        return original(ws, root)
+
+    monkeypatch.setattr(i002, "_read_imports", noting)
+    found = check(two_services_named_app(), select="I002")
+    assert sorted(f.path for f in found) == ["orders/app/main.py", "users/app/main.py"]
+    assert all(f.safety.value == "display-only" and "tests/test_main.py:1 imports `app.main`"
+               in f.reason for f in found), found
+    assert read.count("") == 1
