@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fixer.core.textfile import TextFile
+from fixer.sources import statement_pieces
 from fixer.sources.python import absolute_module, every_statement, parse
 
 if TYPE_CHECKING:
@@ -271,11 +272,16 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
     from libcst.helpers import get_full_name_for_node
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    tree = ast.parse(text) if failing else None
-    guarded = guarded_lines(tree, main_runs) - silent if tree is not None else set()
+    tree = ast.parse(text) if failing else _parsed(text)
+    guarded = guarded_lines(tree, main_runs) - silent if failing and tree is not None \
+        else set()
 
     class Absolutize(cst.CSTTransformer):
         METADATA_DEPENDENCIES = (PositionProvider,)
+
+        def __init__(self, offset: int = 0) -> None:
+            super().__init__()
+            self.offset = offset   # a line of the module rewritten, to a line of the file
 
         def leave_ImportFrom(
                 self, original: cst.ImportFrom, updated: cst.ImportFrom
@@ -283,7 +289,8 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
             level = len(updated.relative)
             if not level or (failing and not fails_at_import(level, package)):
                 return updated
-            if self.get_metadata(PositionProvider, original).start.line in guarded:
+            if self.get_metadata(PositionProvider, original).start.line + self.offset \
+                    in guarded:
                 return updated   # `except ImportError:` takes over: nothing stops
             written = get_full_name_for_node(updated.module) if updated.module else None
             target = target_module(package, level, written, failing)
@@ -322,14 +329,34 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
                 return updated   # beside other statements (`x = 1; from . import a, b`)
             return cst.FlattenSentinel(_own_lines(updated))
 
-    body, tail = _split_blank_tail(text)
-    try:
+    def rewritten(module: str, offset: int = 0) -> str:
         # the module is parsed here and used nowhere else: no copy of it for the metadata
         # (copying every node was a fifth of the rewrite's time)
-        wrapper = MetadataWrapper(cst.parse_module(body), unsafe_skip_copy=True)
-        return wrapper.visit(Absolutize()).code + tail
+        wrapper = MetadataWrapper(cst.parse_module(module), unsafe_skip_copy=True)
+        return wrapper.visit(Absolutize(offset)).code
+
+    def piece_rewritten(module: str, offset: int) -> str | None:
+        try:
+            return rewritten(module, offset)
+        except cst.ParserSyntaxError:
+            return None   # not on its own: the whole module is rewritten
+
+    found = statement_pieces.pieces(text, relative_imports(tree)) if tree is not None else None
+    by_pieces = statement_pieces.rewrite(text, found, piece_rewritten) if found else None
+    if by_pieces is not None:
+        return by_pieces
+    body, tail = _split_blank_tail(text)
+    try:
+        return rewritten(body) + tail
     except cst.ParserSyntaxError as exc:
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None   # libcst says why, as it did
 
 
 # the blank lines ending a file after its last line break that follows text
