@@ -43,6 +43,7 @@ def spans(text: str) -> list[str] | None:
                  ["from .b import (c,\n               d);\n"], id="over-lines-with-a-semicolon"),
     pytest.param("from . import a\r\nfrom .. import b", ["from . import a\r\n", "from .. import b"],
                  id="crlf-and-no-line-break-at-the-end"),
+    pytest.param("x = 1\rfrom . import a\r", None, id="old-mac-line-breaks"),
     pytest.param("x = 1; from . import a\n", None, id="after-another-statement"),
     pytest.param("from . import a; x = 1\n", None, id="before-another-statement"),
     pytest.param("try: from . import a\nexcept ImportError: pass\n", None, id="after-a-try"),
@@ -68,6 +69,7 @@ CASES = [
     "x = 1; from . import a, b\nfrom .c import d\n",
     "# é\nfrom .é import ü  # ß\n",
     "from . import a, b",
+    "x = 1\rfrom . import a, b\rdef f():\r    from .c import d\r",
 ]
 
 
@@ -128,8 +130,11 @@ def modules(draw: st.DrawFn) -> str:
             lines.append("y = 2; " + statement)
         else:
             lines.append(statement)
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
-    text = newline.join(line.replace("\n", newline) for line in lines)
+    physical = "\n".join(lines).split("\n")
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    mixed = draw(st.booleans())   # line breaks that differ from line to line
+    breaks = [draw(st.sampled_from(["\n", "\r\n"])) if mixed else newline for _ in physical]
+    text = "".join(line + end for line, end in zip(physical[:-1], breaks)) + physical[-1]
     return text + draw(st.sampled_from(["", newline, newline * 2, newline + "  "]))
 
 

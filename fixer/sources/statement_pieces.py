@@ -23,6 +23,7 @@ from typing import NamedTuple
 _AFTER = re.compile(r"[ \t]*(?:;[ \t]*)?(?:#[^\r\n]*)?(?:\r\n|\r|\n)?")
 # the first line break of a text: the one libcst takes for the module's own
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class Piece(NamedTuple):
@@ -36,6 +37,8 @@ class Piece(NamedTuple):
 def pieces(text: str, nodes: Sequence[ast.stmt]) -> list[Piece] | None:
     """The lines of each statement, in order; None where one shares a line with other code
     (`x = 1; from . import y`, `try: from . import y`) or two share lines."""
+    if _LONE_CR.search(text):
+        return None   # old Mac line breaks: libcst drops one that ends a module
     starts = _line_starts(text)
     found: list[Piece] = []
     for node in nodes:
