@@ -146,3 +146,13 @@ def test_any_module_is_written_alike(text: str) -> None:
     except SyntaxError:
         return   # the shapes combined into what Python refuses: not a module fixer rewrites
     assert rewritten(text, "app.api") == whole_module(text, "app.api")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("x = 1\rfrom . import a, b\r", "x = 1\rimport a\rimport b\r", id="one"),
+    pytest.param("from .c import d\r\r  ", "from c import d\r\r  ", id="blank-lines-after-it"),
+    pytest.param("from . import x\r\n\r\n", "import x\r\n\r\n", id="crlf-unchanged"),
+])
+def test_old_mac_line_breaks_ending_a_file_are_kept(text: str, expected: str) -> None:
+    # libcst drops a lone CR that ends a module: the rewrite keeps it apart and puts it back
+    assert absolutize_imports(text, "") == expected

@@ -346,6 +346,9 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
     if by_pieces is not None:
         return by_pieces
     body, tail = _split_blank_tail(text)
+    old_mac = _CR_TAIL.search(body)   # old Mac line breaks end it: libcst drops them
+    if old_mac is not None:
+        body, tail = body[:old_mac.start()], old_mac.group() + tail
     try:
         return rewritten(body) + tail
     except cst.ParserSyntaxError as exc:
@@ -361,6 +364,8 @@ def _parsed(text: str) -> ast.Module | None:
 
 # the blank lines ending a file after its last line break that follows text
 _BLANK_TAIL = re.compile(r"(?<=\n)[ \t\f\r\n]*\Z")
+# old Mac line breaks (a lone CR) ending a file, and the blank lines among them
+_CR_TAIL = re.compile(r"\r[ \t\f\r]*\Z")
 
 
 def _split_blank_tail(text: str) -> tuple[str, str]:

@@ -38,7 +38,7 @@ def pieces(text: str, nodes: Sequence[ast.stmt]) -> list[Piece] | None:
     """The lines of each statement, in order; None where one shares a line with other code
     (`x = 1; from . import y`, `try: from . import y`) or two share lines."""
     if _LONE_CR.search(text):
-        return None   # old Mac line breaks: libcst drops one that ends a module
+        return None   # old Mac line breaks: the whole module is rewritten, as it was
     starts = _line_starts(text)
     found: list[Piece] = []
     for node in nodes:
