@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from fixer.sources.python import LineIndex
+
 # what may follow a statement on its last line: a `;` closing it, a comment, the line break
 _AFTER = re.compile(r"[ \t]*(?:;[ \t]*)?(?:#[^\r\n]*)?(?:\r\n|\r|\n)?")
 # the first line break of a text: the one libcst takes for the module's own
@@ -39,18 +41,17 @@ def pieces(text: str, nodes: Sequence[ast.stmt]) -> list[Piece] | None:
     (`x = 1; from . import y`, `try: from . import y`) or two share lines."""
     if _LONE_CR.search(text):
         return None   # old Mac line breaks: the whole module is rewritten, as it was
-    starts = _line_starts(text)
+    lines = LineIndex(text)   # a line ends at `\n` alone now, as `ast` counts them
     found: list[Piece] = []
     for node in nodes:
         end_line, end_col = node.end_lineno, node.end_col_offset
         if end_line is None or end_col is None:
             return None
-        first = starts[node.lineno - 1]
-        last = starts[end_line - 1]
-        if text[first:first + node.col_offset].strip(" \t\f"):
+        first = lines.starts[node.lineno - 1]
+        if text[first:lines.offset(node.lineno, node.col_offset)].strip(" \t\f"):
             return None   # a `try:` or an `else:` before it on its line
-        after = _AFTER.match(text, _byte_column(text, last, end_col))
-        if after is None or after.end() != _line_end(text, starts, end_line):
+        after = _AFTER.match(text, lines.offset(end_line, end_col))
+        if after is None or after.end() != lines.line_end(end_line):
             return None   # another statement after it on its last line
         if found and found[-1].end > first:
             return None
@@ -73,22 +74,3 @@ def rewrite(text: str, found: Sequence[Piece],
             return None
         text = text[:piece.start] + out[len(context):] + text[piece.end:]
     return text
-
-
-def _line_starts(text: str) -> list[int]:
-    """The offset each line starts at, as `ast` counts lines (\\r\\n, \\r and \\n end one)."""
-    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-
-
-def _line_end(text: str, starts: list[int], line: int) -> int:
-    return starts[line] if line < len(starts) else len(text)
-
-
-def _byte_column(text: str, line_start: int, column: int) -> int:
-    """The text offset of `ast`'s column, which counts UTF-8 bytes of the line."""
-    end = _NEWLINE.search(text, line_start)
-    line = text[line_start:end.start() if end else len(text)]
-    if line.isascii():
-        return line_start + column
-    return line_start + len(line.encode("utf-8", "surrogatepass")[:column]
-                            .decode("utf-8", "surrogatepass"))
