@@ -6,7 +6,9 @@ start-up function itself does; one that only route handlers or middleware reach 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
+from fixer.facts.health.startup_requests import _MAY_WAIT, _MAY_WAIT_WORDS, may_wait
 from kit import check
 
 COMPOSE = 'services:\n  api:\n    build: .\n    ports: ["8000:8000"]\n'
@@ -291,3 +293,23 @@ def test_a_plain_wait_in_a_loop_is_a_slow_start_whatever_compose_gates() -> None
     safety, reason = c004({**files, "compose.yaml": gated})
     assert safety == "unsafe" and "sleeps in a loop (`time.sleep`) in `startup()`" in \
         (reason or ""), reason
+
+
+# texts built of the words in any case, with letters the case-insensitive pattern folds into
+# ASCII ones (`ſ`, the Kelvin sign) and others it does not
+_PIECES = st.sampled_from([*_MAY_WAIT_WORDS, "Sleep", "REQUESTS", "cLiEnT", "seſſion",
+                           "\u212alient", "ßleep", "urlLib", "http", "x", " ", "\n", "é"])
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=12).map("".join))
+def test_the_words_are_found_as_the_case_insensitive_pattern_finds_them(text: str) -> None:
+    assert may_wait(text) == (_MAY_WAIT.search(text) is not None)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("import HTTPX\n", True), ("time.Sleep(1)\n", True), ("x = 1\n", False),
+    # `ſ` folds to `s`: the text is not ASCII, so the pattern reads it
+    ("r = requeſts.get(url)\n", True),
+    ("\u212aeep = 1\nclient = None\n", True), ("café = 1\n", False)])
+def test_the_words_are_found_in_any_case(text: str, found: bool) -> None:
+    assert may_wait(text) is found
