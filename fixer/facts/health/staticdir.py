@@ -11,9 +11,13 @@ string, or a path: `UPLOAD_DIR = Path("uploads")` and `str(UPLOAD_DIR)`), resolv
 the container's working directory through the image's COPY instructions, or a folder
 named beside the module's own file (`Path(__file__).parent / "static"`,
 `os.path.join(os.path.dirname(__file__), "static")`), resolved from where the image puts
-that module. One a volume, a `RUN`, an `ADD` or another stage may provide is unknown, never
-a crash. The code may make the folder itself (`os.makedirs`, `Path.mkdir`): a call that runs
-as the module is imported or the factory runs, before the StaticFiles and naming the folder,
+that module. One a volume may provide (a mount at the folder, above it or inside it, which
+Docker makes the folder for; a mount whose target fixer cannot read; `tmpfs`,
+`volumes_from`, configs and secrets), or a `RUN`, `VOLUME`, `WORKDIR`, an `ADD` or another
+stage, is unknown, never a crash: a service's volumes that mount elsewhere
+(`./config.py:/app/config.py`) leave the folder as missing as without them. The code may
+make the folder itself (`os.makedirs`, `Path.mkdir`): a call that runs as the module is
+imported or the factory runs, before the StaticFiles and naming the folder,
 provides it; one in a route's handler runs on a request, long after the app raised, and
 counts for nothing; any other (a helper, a `__main__` block, a call naming the folder by a
 variable) is a doubt. So is a folder a setting or a variable names. A doubt makes a gate on
@@ -30,8 +34,8 @@ from typing import NamedTuple
 from fixer.core.derived import Memo
 from fixer.model import appmodule
 from fixer.model.appservice import is_app_service
-from fixer.model.image_paths import folder_in_image, image_path_of
-from fixer.model.services import BuiltService, Service
+from fixer.model.image_paths import folder_in_image, image_path_of, workdir
+from fixer.model.services import BuiltService, Service, volume_targets
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.file_relative import folder_beside
@@ -74,9 +78,11 @@ def _judged(ws: Workspace, service: Service) -> _Judged:
 
 
 def _judge(ws: Workspace, service: Service) -> _Judged:
-    if not isinstance(service, BuiltService) or not is_app_service(ws, service) or \
-            service.get("volumes") is not None or not _image_read(service, ""):
-        return _Judged()   # a volume may hold the folder; so may what fixer does not read
+    if not isinstance(service, BuiltService):
+        return _Judged()
+    mounts = _mount_targets(service)
+    if mounts is None or not is_app_service(ws, service) or not _image_read(service, ""):
+        return _Judged()   # a mount may hold the folder; so may what fixer does not read
     module = appmodule.find(ws, service)
     if module is None:
         return _Judged()
@@ -92,17 +98,17 @@ def _judge(ws: Workspace, service: Service) -> _Judged:
             served += _static_dirs(tree, factory, path, file.text)
         if any(word in file.text for word in _MAKES_FOLDERS):
             makers += _makers(tree, factory, path, file.text)
-    verdicts = [_verdict(ws, service, folder, makers) for folder in served]
+    verdicts = [_verdict(ws, service, folder, makers, mounts) for folder in served]
     crash = next((why for kind, why in verdicts if kind == "crash"), None)
     doubt = next((why for kind, why in verdicts if kind == "doubt"), None)
     return _Judged(crash) if crash is not None else _Judged(doubt=doubt)
 
 
-def _verdict(ws: Workspace, service: BuiltService, folder: _Served,
-             makers: list[_Maker]) -> tuple[str, str | None]:
+def _verdict(ws: Workspace, service: BuiltService, folder: _Served, makers: list[_Maker],
+             mounts: list[str]) -> tuple[str, str | None]:
     """("crash", why) where the app raises for want of the folder, ("doubt", why) where fixer
     cannot tell, ("", None) where it does not raise."""
-    missing = _missing(ws, service, folder) if folder.unread is None else None
+    missing = _missing(ws, service, folder, mounts) if folder.unread is None else None
     if folder.unread is None and missing is None:
         return "", None   # in the image, or put there by what fixer does not follow
     named = folder.unread or folder.name
@@ -229,10 +235,13 @@ class _Served(NamedTuple):
         return posixpath.basename(posixpath.normpath(written)) if written else ""
 
 
-def _missing(ws: Workspace, service: BuiltService, folder: _Served) -> str | None:
-    """Why the image lacks the folder, when fixer can show it does."""
+def _missing(ws: Workspace, service: BuiltService, folder: _Served,
+             mounts: list[str]) -> str | None:
+    """Why the container lacks the folder, when fixer can show it does: the image lacks it,
+    and no mount of the service is at it, above it or inside it."""
     if folder.literal is not None:
-        if _image_read(service, folder.name) and \
+        at = posixpath.normpath(posixpath.join(workdir(service), folder.literal))
+        if _image_read(service, folder.name) and not _mounted(at, mounts) and \
                 not folder_in_image(ws.tree, service, folder.literal):
             return (f'the app raises at start-up: StaticFiles(directory="{folder.literal}") '
                     f"and the image has no {posixpath.normpath(folder.literal)}/")
@@ -243,21 +252,30 @@ def _missing(ws: Workspace, service: BuiltService, folder: _Served) -> str | Non
     repo_folder = posixpath.normpath(posixpath.join(posixpath.dirname(folder.module),
                                                     folder.beside))
     name = posixpath.basename(repo_folder)
-    if module_at is None or not _image_read(service, name) or folder_in_image(
-            ws.tree, service, posixpath.join(posixpath.dirname(module_at), folder.beside)):
+    at = posixpath.normpath(posixpath.join(posixpath.dirname(module_at or ""), folder.beside))
+    if module_at is None or not _image_read(service, name) or _mounted(at, mounts) or \
+            folder_in_image(ws.tree, service, at):
         return None
     return (f"the app raises at start-up: StaticFiles in {folder.module} checks "
             f"{repo_folder}/, which the image does not have")
 
 
+# instructions that may make a folder they name: `RUN mkdir -p static`, `WORKDIR
+# /app/static` and `VOLUME /app/static` (a mount point) make the folder in the image
+_MAKE_PATHS = frozenset({"RUN", "WORKDIR", "VOLUME"})
+# service keys that put something into the container at a path fixer does not read here
+_OTHER_MOUNTS = ("tmpfs", "volumes_from", "configs", "secrets")
+
+
 def _image_read(service: BuiltService, name: str) -> bool:
     """Whether the Dockerfile puts nothing in the image that fixer cannot follow: no `ADD`
     (an archive or a URL), no COPY from another stage or of a pattern or a variable, no
-    `RUN` that names the folder (`mkdir -p static`), and a COPY of the build context."""
+    `RUN`, `WORKDIR` or `VOLUME` that names the folder (`mkdir -p static`), and a COPY of
+    the build context."""
     copies = False
     for stage in service.app.dockerfile.stages:
         for ins in stage.instructions:
-            if ins.cmd == "ADD" or (ins.cmd == "RUN" and name and
+            if ins.cmd == "ADD" or (ins.cmd in _MAKE_PATHS and name and
                                     name in " ".join(ins.value)):
                 return False
             if ins.cmd == "COPY":
@@ -312,3 +330,23 @@ def _checks(call: ast.Call) -> bool:
 
 def _is_true(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
+
+
+def _mount_targets(service: BuiltService) -> list[str] | None:
+    """The container paths the service's `volumes:` mount at, normalized; None where
+    something else may put a folder into the container (`tmpfs`, `volumes_from`, configs,
+    secrets) or a mount's target is not a plain absolute path (a variable, an entry fixer
+    cannot read)."""
+    if any(service.get(key) is not None for key in _OTHER_MOUNTS):
+        return None
+    targets = volume_targets(service) if service.get("volumes") is not None else []
+    if targets is None or any(not t.startswith("/") or "$" in t for t in targets):
+        return None
+    return [posixpath.normpath(target) for target in targets]
+
+
+def _mounted(path: str, mounts: list[str]) -> bool:
+    """A mount at the folder, above it (a host folder or a volume that may hold it), or
+    inside it (Docker makes the folders a mount point needs)."""
+    return any(path == target or path.startswith(target.rstrip("/") + "/")
+               or target.startswith(path + "/") for target in mounts)

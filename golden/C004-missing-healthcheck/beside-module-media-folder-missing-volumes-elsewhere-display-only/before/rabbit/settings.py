@@ -1,0 +1,1 @@
+amqp_url = "amqp://guest:guest@rabbitmq:5672/"
