@@ -23,7 +23,7 @@ the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory", or under a heading that names its folder: "### Backend
 setup", then "Create `.env.dev` from `.env.template`"), or that renames files by a
 pattern that makes it from one beside it ("Change all the dev.*.env files to *.env" beside
-`dev.redis.env`), or that
+`dev.redis.env`, or `dev.env` for a `.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
@@ -605,19 +605,34 @@ _PATTERN_RENAME = lazy_compile(r"(?im)^[^\n]*\b(?:cp|cop(?:y|ies)|mv|move|renam(
 def _renamed_by_pattern(ws: Workspace, path: str, text: str) -> bool:
     """A guide line renames files by a pattern, and one of the repository's files beside the
     missing one becomes it (`dev.auth-redis.env` to `auth-redis.env` by "Change all the
-    dev.*.env files to *.env")."""
+    dev.*.env files to *.env", and `dev.env` to `.env`: the star between two dots read as
+    nothing and one dot, as the guide's reader reads it)."""
     folder, name = posixpath.split(path)
     renames = ws.derived.keyed(_RENAMES, text, lambda: [
         (match.group(1), match.group(2)) for match in _PATTERN_RENAME.finditer(text)])
-    for source, target in renames:
-        head, _star, tail = source.partition("*")
-        for other in files_in(ws.tree, folder):
-            base = posixpath.basename(other)
-            if len(base) > len(head) + len(tail) and base.startswith(head) and \
-                    base.endswith(tail) and target.replace(
-                        "*", base[len(head):len(base) - len(tail)], 1) == name:
-                return True
-    return False
+    bases = [posixpath.basename(other) for other in files_in(ws.tree, folder)]
+    return any(_filled(target, stem) == name for source, target in renames
+               for base in bases if (stem := _stem(source, base)) is not None)
+
+
+def _stem(pattern: str, base: str) -> str | None:
+    """What the pattern's star stands for in the file name (`auth-redis` of
+    `dev.auth-redis.env` for `dev.*.env`); "" for the name with the star and a dot beside
+    it left out (`dev.env`); None where the name does not match."""
+    head, _star, tail = pattern.partition("*")
+    if len(base) > len(head) + len(tail) and base.startswith(head) and base.endswith(tail):
+        return base[len(head):len(base) - len(tail)]
+    return "" if head.endswith(".") and tail.startswith(".") and base == head + tail[1:] \
+        else None
+
+
+def _filled(pattern: str, stem: str) -> str:
+    """The pattern with its star standing for `stem`; for nothing, between two dots, one dot
+    of them left (`prod.*.env` to `prod.env`)."""
+    head, _star, tail = pattern.partition("*")
+    if not stem and head.endswith(".") and tail.startswith("."):
+        return head + tail[1:]
+    return head + stem + tail
 
 
 # per workspace and guide text: the patterns its lines rename files by (source, target)
