@@ -313,3 +313,45 @@ def test_the_words_are_found_as_the_case_insensitive_pattern_finds_them(text: st
     ("\u212aeep = 1\nclient = None\n", True), ("café = 1\n", False)])
 def test_the_words_are_found_in_any_case(text: str, found: bool) -> None:
     assert may_wait(text) is found
+
+
+# app/main.py's top level hands the app to a function of app/pages.py that defines more
+# functions: {inner} (each calls register_service), then {then}
+PAGES = ("from app.sd import register_service\n\n\ndef setup(app) -> None:\n{inner}\n"
+         "    {then}\n")
+ROUTE = '    @app.get("/register")\n    async def register() -> None:\n' \
+        '        await register_service()\n'
+PAGE = '    @ui.page("/register")\n    def register_page() -> None:\n' \
+       '        register_service()\n'
+HELPER = '    async def register() -> None:\n        await register_service()\n'
+
+
+def set_up(inner: str, then: str) -> dict[str, str]:
+    pages = PAGES.format(inner=inner, then=then)
+    if "ui." in pages:
+        pages = "from nicegui import ui\n" + pages
+    return app("pass", "from app.pages import setup", "\nsetup(app)\n", pages=pages)
+
+
+@pytest.mark.parametrize(("inner", "then"), [
+    pytest.param(ROUTE, "return None", id="a-route-handler-the-function-registers"),
+    pytest.param(PAGE, "return None", id="a-page-a-decorator-registers"),
+])
+def test_a_function_that_only_registers_another_does_not_run_it(inner: str, then: str) -> None:
+    """Running `setup(app)` at import registers the inner function; its request runs on a
+    request, after the app listens."""
+    assert c004(set_up(inner, then)) == ("safe", None)
+
+
+@pytest.mark.parametrize(("inner", "then"), [
+    pytest.param(HELPER, 'app.add_event_handler("startup", register)',
+                 id="handed-on-as-a-start-up-handler"),
+    pytest.param(HELPER, "app.router.on_startup.append(register)", id="appended-to-start-up"),
+    pytest.param(HELPER.replace("async def", "def").replace("await ", ""),
+                 "register()", id="called-by-the-function"),
+    pytest.param(ROUTE, "app.state.warm = register", id="a-route-handler-it-names-too"),
+])
+def test_a_function_that_names_the_function_it_defines_runs_its_request(inner: str,
+                                                                        then: str) -> None:
+    safety, reason = c004(set_up(inner, then))
+    assert safety == "unsafe" and "app/sd.py:6 calls `client.put`" in (reason or "")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
@@ -149,13 +150,43 @@ def loop_wait(function: Function) -> LoopWait | None:
 
 def _startup_nodes(function: Function) -> list[ast.AST]:
     """The function's nodes in the order `ast.walk` gives them, those after its first
-    `yield` left out: a lifespan's code after it runs as the app shuts down."""
-    nodes = list(ast.walk(function))
+    `yield` left out (a lifespan's code after it runs as the app shuts down), and those of
+    the bodies of `_deferred` functions it defines."""
+    deferred = _deferred(function)
+    nodes = [node for node in ast.walk(function) if id(node) not in deferred]
     ends = [node.lineno for node in nodes if isinstance(node, ast.Yield)]
     if not ends:
         return nodes
     end = min(ends)
     return [node for node in nodes if getattr(node, "lineno", 0) < end]
+
+
+def _deferred(function: Function) -> set[int]:
+    """The ids of the nodes of the bodies of functions the function defines and never names
+    (by a name, an attribute or a string): running the function only registers them, with
+    a decorator (`@app.get(...)` in an app factory, `@ui.page(...)`), to run later, on a
+    request or an event. One it names may run then (`await inner()`, `on_startup=[inner]`,
+    `loop.run_in_executor(None, inner)`): its body counts as the function's own, as before.
+    Their decorators and defaults run with the function, and stay."""
+    nested = [node for node in ast.walk(function)
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+              and node is not function]
+    if not nested:
+        return set()
+    named = set(_names_written(function))
+    return {id(inner) for node in nested if node.name not in named
+            for stmt in node.body for inner in ast.walk(stmt)}
+
+
+def _names_written(function: Function) -> Iterator[str]:
+    """Every name, attribute and string the function's code writes."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
 
 
 def _first_request(nodes: list[ast.AST]) -> ast.Call | None:
