@@ -66,7 +66,9 @@ just before the CMD/ENTRYPOINT in force (not before a CMD a later one replaces, 
 ["alembic", "upgrade", "head"]` above the server's; above the comment lines that introduce
 it, in a paragraph of its own where a blank line sets that comment apart: between two such
 blank lines, else
-followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`; in a
+followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`, or
+under such a heading left over a blank line above the CMD's paragraph (`# Expose port`,
+whose EXPOSE was taken out); in a
 paragraph of its own above a bare CMD where a blank line sets every instruction of the file
 apart), or after
 the stage's last instruction when compose `command:` starts the app (a blank line between
@@ -789,6 +791,9 @@ def _added(app: App, listen: int) -> TextEdit:
     line = f"{indentation(text, anchor.start)}{app.dockerfile.keyword('EXPOSE')} {listen}"
     if _speaks_of_exposing(text[at:start]):   # `# Expose 8000 and run`: EXPOSE below it
         return TextEdit(app.dockerfile.path, start, start, line + newline)
+    heading = _empty_exposing_heading(app, anchor, at)
+    if heading is not None:   # `# Expose port` over a blank line: EXPOSE under it
+        return TextEdit(app.dockerfile.path, heading, heading, line + newline)
     # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
     # to the comment, it would read as part of what the comment introduces. Where several
     # blank lines set the comment apart, EXPOSE goes between them; else one is added below.
@@ -801,6 +806,24 @@ def _added(app: App, listen: int) -> TextEdit:
                                          and _every_instruction_apart(app))
     return TextEdit(app.dockerfile.path, at, at,
                     line + newline + (newline if own_paragraph else ""))
+
+
+def _empty_exposing_heading(app: App, anchor: Instruction, at: int) -> int | None:
+    """Where the line below a heading that speaks of exposing and heads nothing starts
+    (`# Expose port`, then a blank line), among the comments between the stage's last
+    instruction above the CMD and the comment lines that introduce the CMD: the EXPOSE that
+    was once there goes back under it. None where there is no such heading."""
+    text = app.dockerfile.file.text
+    above = [i for i in app.stage.instructions if i.end <= anchor.start]
+    if not above:
+        return None
+    offset = text.find("\n", above[-1].end) + 1
+    lines = text[offset:at].splitlines(keepends=True)
+    for line, below in zip(lines, [*lines[1:], ""]):
+        offset += len(line)
+        if line.lstrip().startswith("#") and _speaks_of_exposing(line) and not below.strip():
+            return offset
+    return None
 
 
 def _every_instruction_apart(app: App) -> bool:
