@@ -742,14 +742,23 @@ def run_words(dockerfile: Dockerfile, stage: Stage,
                ) -> tuple[str, list[str]] | None:
     """The kind of region the container's command is written in, and its words: compose's
     `entrypoint:` with `command:` as its arguments (never the image's CMD then), else
-    compose's `command:`, else the image's CMD or ENTRYPOINT. None when fixer cannot read
-    compose's `entrypoint:`."""
+    compose's `command:` (behind the image's exec-form ENTRYPOINT where it only gives
+    options, `--reload`), else the image's CMD or ENTRYPOINT (the ENTRYPOINT alone under a
+    `CMD []`). None when fixer cannot read compose's `entrypoint:`."""
     if given is not None:
         words = _entrypoint_words(*given, command)
         return ("entrypoint", words) if words is not None else None
     if command is not None:
-        return "command", _unescaped(as_run(command[1], command[2]))
-    run = cmd_in_force(dockerfile, stage) or entrypoint(dockerfile, stage)
+        words = _unescaped(as_run(command[1], command[2]))
+        image_entry = entrypoint(dockerfile, stage)
+        if words and words[0].startswith("-") and image_entry is not None and image_entry.json:
+            # `command: ["--reload"]`: options the image's ENTRYPOINT gets as arguments
+            return "ENTRYPOINT", [*image_entry.value, *words]
+        return "command", words
+    cmd = cmd_in_force(dockerfile, stage)
+    if cmd is not None and cmd.json and not cmd.value:
+        cmd = None   # `CMD []` hands the ENTRYPOINT no arguments: it alone runs
+    run = cmd or entrypoint(dockerfile, stage)
     if run is None:
         return None
     return run.cmd, list(run.value) if run.json else _split(" ".join(run.value))
