@@ -171,7 +171,9 @@ committed, and a run that skips ignored files would write it again. Display-only
 ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
 as its `env_file` (C007), a service of this stack or of another whose compose file sits in
 the same folder (the dev stack beside `docker-compose.prod.yml`), or bind-mounts it into
-a container (`./.env:/app/.env`, which the app's settings read): a new example file
+a container (`./.env:/app/.env`, which the app's settings read), or a folder holding it
+into the container of an app whose code reads a `.env` (`./:/usr/src/app` beside pydantic's
+`env_file=".env"`, `load_dotenv()`): a new example file
 would list what the compose files read, not what the services read from that file, which only their authors know (and it would pass
 for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
@@ -268,7 +270,7 @@ from fixer.facts.image.buildscripts import (
     project_directories,
 )
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import Service, Stack, relative_bind_mounts
+from fixer.model.services import BuiltService, Service, Stack, relative_bind_mounts
 from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import (
@@ -870,7 +872,7 @@ def _dotenv_required(ws: Workspace, folder: str) -> tuple[Stack, str] | None:
     sits beside it, the dev stack's file beside a `docker-compose.prod.yml`) that loads it
     as an env_file, or a stack of another folder that loads it (`env_file: ../.env`):
     C007's error, which a new example file there would pass for the answer to; or a stack
-    that bind-mounts it into a container (`./.env:/app/.env`, read by the app's settings)."""
+    that bind-mounts it into a container (`_dotenv_mounted`)."""
     dotenv = posixpath.join(folder, ".env")
     loading = next((each for each in ws.stacks
                     if each.folder == folder and each.requires_missing_dotenv(ws.tree)),
@@ -878,15 +880,46 @@ def _dotenv_required(ws: Workspace, folder: str) -> tuple[Stack, str] | None:
         next((each for each in ws.stacks if each.requires_missing(ws.tree, dotenv)), None)
     if loading is not None:
         return loading, "loads the .env, which the repository does not hold, as its env_file"
-    wanted = posixpath.normpath(dotenv)
-    mounted = next(((each, f"{written}:{target}") for each in ws.stacks
-                    for service in each.services.values()
-                    for written, path, target in relative_bind_mounts(service)
-                    if path == wanted), None)
-    if mounted is None:
+    return next(_dotenv_mounted(ws, posixpath.normpath(dotenv)), None)
+
+
+def _dotenv_mounted(ws: Workspace, dotenv: str) -> Iterator[tuple[Stack, str]]:
+    """Each stack that bind-mounts the `.env` into a container, and how: the file itself
+    (`./.env:/app/.env`, read by the app's settings), or a folder holding it (`./:/app`)
+    into the container of an app whose code reads a `.env` (`env_file=".env"`)."""
+    for stack in ws.stacks:
+        for service in stack.services.values():
+            for written, path, target in relative_bind_mounts(service):
+                if path == dotenv:
+                    yield stack, (f"mounts the .env, which the repository does not hold, "
+                                  f"into its container (`{written}:{target}`)")
+                elif within(dotenv, "" if path == "." else path) and \
+                        (reader := _reads_a_dotenv(ws, service)) is not None:
+                    yield stack, (f"mounts the folder of the .env, which the repository does "
+                                  f"not hold, into a container (`{written}:{target}`) whose "
+                                  f"app reads a .env ({reader})")
+
+
+# Python code that reads a `.env` file: pydantic's `env_file=".env"`, python-dotenv's
+# `load_dotenv(...)` and `dotenv_values(...)`
+_READS_DOTENV = lazy_compile(r"""\benv_file\s*=\s*\(?\s*["'][^"'\n]*\.env["']|"""
+                             r"\b(?:load_dotenv|dotenv_values)\s*\(")
+# the most files of a build context read for it
+_DOTENV_READERS_READ = 500
+
+
+def _reads_a_dotenv(ws: Workspace, service: Service) -> str | None:
+    """The first Python file of the service's build context that reads a `.env` file, as
+    `path:line`; None for a service fixer builds no image of, or whose code reads none."""
+    if not isinstance(service, BuiltService):
         return None
-    return mounted[0], (f"mounts the .env, which the repository does not hold, into its "
-                        f"container (`{mounted[1]}`)")
+    python = [p for p in files_under(ws.tree, service.app.folder) if p.endswith(".py")]
+    for path in python[:_DOTENV_READERS_READ]:
+        file = ws.scan(path)
+        found = _READS_DOTENV.search(file.text) if file is not None else None
+        if file is not None and found is not None:
+            return f"{path}:{file.text.count(chr(10), 0, found.start()) + 1}"
+    return None
 
 
 def _also_at(first: Use, uses: list[Use]) -> str:
