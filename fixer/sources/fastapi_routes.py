@@ -311,16 +311,19 @@ class AppRoutes:
         return refusal(self.modules, route.module, route.call, route.function)
 
     def prefixed_may_answer(self, wanted: str) -> bool:
-        """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)
-        may answer `wanted`: a prefix is a whole number of path segments, so `…/health`
-        answers only paths that end in `/health`; one whose own part is unread or has
-        parameters may answer anything. So may a router fixer could not follow, included
-        under a literal prefix, answer the paths under it (`/auth` and `/auth/...`)."""
+        """A GET route under a prefix fixer cannot read (`include_router(r, prefix=
+        settings.API)`) may answer a GET of `wanted` (a probe's): a prefix is a whole number
+        of path segments, so `…/health` answers only paths that end in `/health`; one whose
+        own part is unread or has parameters may answer anything. A route that answers no
+        GET (`@router.post("/")`) answers none: Starlette passes a request whose method a
+        route does not take to the next route that does. A router fixer could not follow,
+        included under a literal prefix, may answer the paths under it (`/auth` and
+        `/auth/...`)."""
         if any(wanted == fence or wanted.startswith(fence.rstrip("/") + "/")
                for fence in self.fenced):
             return True
         for route in self.routes:
-            if not route.path.startswith(UNKNOWN):
+            if not route.path.startswith(UNKNOWN) or not route.get:
                 continue
             tail = route.path[len(UNKNOWN):].rstrip("/")
             if not tail or UNKNOWN in tail or "{" in tail or not tail.startswith("/") or \
