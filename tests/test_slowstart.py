@@ -282,3 +282,14 @@ def test_a_load_in_a_route_handler_or_a_helper_only_handlers_call_runs_per_reque
     found: list[Load] = _loads(TextFile("api/app/main.py", text))
     assert [(load[0], load[1], helper) for load, helper in found] == [
         (12, "_model.load_model", "get_model")]
+
+
+def test_a_debugger_wait_is_one_the_app_may_make() -> None:
+    """`debugpy.wait_for_client()` under an `if` on the environment waits only in a debugging
+    run, which fixer does not tell from others: the reason says the app may wait."""
+    head = ('import os\n\nif os.getenv("DEBUGGER") == "1":\n    import debugpy\n'
+            '    debugpy.wait_for_client()\n')
+    [finding] = check(stack(head), select="C003")
+    assert finding.safety.value == "unsafe", finding.reason
+    assert "api/app/main.py:6 may wait for a debugger to attach (`debugpy.wait_for_client`) " \
+        "before the app listens" in (finding.reason or ""), finding.reason

@@ -190,7 +190,9 @@ def described(load: ModelLoad) -> str:
         return (f"{load.path}:{load.line} {does}{where}, and fixer cannot tell how long it "
                 "takes (a model pulled, a service awaited)")
     if load.call.endswith("wait_for_client"):
-        return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
+        # most often under an `if` on the environment (a debugging run), which fixer does
+        # not evaluate: "may"
+        return (f"{load.path}:{load.line} may wait for a debugger to attach (`{load.call}`) "
                 "before the app listens")
     if load.call.startswith(_FETCHED):
         return (f"{load.path}:{load.line} downloads the data file it opens where the image "
