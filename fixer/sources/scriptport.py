@@ -113,14 +113,14 @@ def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Modu
     if keyword is None:
         return ScriptPort(DEFAULT_PORT, "uvicorn.run default", (), _addition(path, source, call),
                           loopback=loopback)
-    dotenv = _loaded_dotenv(tree, folder) if loads_dotenv or _LOADS_DOTENV.search(source) \
+    dotenv = _loaded_dotenv(tree, folder) if loads_dotenv or LOADS_DOTENV.search(source) \
         else None
     return replace(_read_port(path, source, module, keyword.value, env, dotenv),
                    loopback=loopback)
 
 
 # python-dotenv's loaders: the app reads a `.env` file into its own environment
-_LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
+LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
 
 
 def _served(call: ast.Call, module: ast.Module,

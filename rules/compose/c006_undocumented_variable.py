@@ -280,6 +280,7 @@ from fixer.sources.compose import (
     mapping_or_list,
 )
 from fixer.sources.portsites import run_env
+from fixer.sources.scriptport import LOADS_DOTENV
 
 
 CODE = "C006"
@@ -900,10 +901,9 @@ def _dotenv_mounted(ws: Workspace, dotenv: str) -> Iterator[tuple[Stack, str]]:
                                   f"app reads a .env ({reader})")
 
 
-# Python code that reads a `.env` file: pydantic's `env_file=".env"`, python-dotenv's
-# `load_dotenv(...)` and `dotenv_values(...)`
-_READS_DOTENV = lazy_compile(r"""\benv_file\s*=\s*\(?\s*["'][^"'\n]*\.env["']|"""
-                             r"\b(?:load_dotenv|dotenv_values)\s*\(")
+# pydantic settings that read a `.env` file (`env_file=".env"`); python-dotenv's loaders
+# are `LOADS_DOTENV`
+_SETTINGS_DOTENV = lazy_compile(r"""\benv_file\s*=\s*\(?\s*["'][^"'\n]*\.env["']""")
 # the most files of a build context read for it
 _DOTENV_READERS_READ = 500
 
@@ -916,9 +916,11 @@ def _reads_a_dotenv(ws: Workspace, service: Service) -> str | None:
     python = [p for p in files_under(ws.tree, service.app.folder) if p.endswith(".py")]
     for path in python[:_DOTENV_READERS_READ]:
         file = ws.scan(path)
-        found = _READS_DOTENV.search(file.text) if file is not None else None
-        if file is not None and found is not None:
-            return f"{path}:{file.text.count(chr(10), 0, found.start()) + 1}"
+        found = [m for pattern in (_SETTINGS_DOTENV, LOADS_DOTENV)
+                 if file is not None and (m := pattern.search(file.text)) is not None]
+        if file is not None and found:
+            first = min(m.start() for m in found)
+            return f"{path}:{file.text.count(chr(10), 0, first) + 1}"
     return None
 
 
