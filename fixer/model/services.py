@@ -408,21 +408,33 @@ def volume_mounts(service: Service) -> list[tuple[str, str]]:
 def _volume_entries(service: Service) -> Iterator[tuple[str, str, str]]:
     """(type, source as written, container path) of each `volumes:` entry: the short
     syntax's typed by its source (a host path binds, a name is a volume, none an anonymous
-    one), the long syntax's by its `type:`."""
+    one), the long syntax's by its `type:`. The container path as Compose cleans it
+    (`container_path`)."""
     for _doc, volumes in service.all("volumes"):
         for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
             if isinstance(entry.node, yaml.ScalarNode):
                 first, _, rest = (scalar(entry) or "").partition(":")
-                target = rest.split(":", 1)[0]
+                target = container_path(rest.split(":", 1)[0])
                 if not rest:
-                    yield "volume", "", first
+                    yield "volume", "", container_path(first)
                 elif first.startswith((".", "/", "~", "$")):
                     yield "bind", first, target
                 else:
                     yield "volume", first, target
             elif isinstance(entry.node, yaml.MappingNode):
                 yield (scalar(get(entry, "type")) or "", scalar(get(entry, "source")) or "",
-                       scalar(get(entry, "target")) or "")
+                       container_path(scalar(get(entry, "target")) or ""))
+
+
+def container_path(written: str) -> str:
+    """A mount's container path as Compose cleans it (Go's `path.Clean`): `//var/lib/x/`
+    is `/var/lib/x`, as `pgdata://var/lib/x` (a slash too many after the colon) mounts
+    there. Python's normpath keeps a leading `//` (POSIX leaves its meaning open); Go's
+    does not. An empty path stays empty (an entry with no target)."""
+    if not written:
+        return written
+    cleaned = posixpath.normpath(written)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
 
 
 def volume_targets(service: Service) -> list[str] | None:

@@ -146,6 +146,10 @@ one (`/healthcheck`) sits in a router the app includes with `dependencies=`
 (`include_router(core, dependencies=[Depends(current_user)])`, an API guarded as a whole):
 a probe with no credentials may never pass, and H001's unsafe fix adds an unguarded
 `/health` beside it, which the healthcheck probes once it is there.
+Unsafe, with the reason, where the route this fix adds would stand beside one that reads as
+the health route but lacks its leading `/` (`@router.get("auth/healthcheck")`, which
+never matches a request): the missing `/` may be all its author meant, and a second
+health route is the author's call (as H001 says).
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget nor the `python3` package (the probe then runs `python3`,
 as the app does; on
@@ -312,7 +316,7 @@ from fixer.facts.health.pulled import pulled_without_app_route
 from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
     middleware_side_effect, other_framework, plan, refused_probe, route_doubt, served_app,
-    several_doubt)
+    several_doubt, unanchored_doubt)
 from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
@@ -918,7 +922,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     return Choice((path,), partial(route_edits, routes, path, python),
                   f"the GET {path} route it probes ({routes.sites[0].path})",
                   doubt=late_health(routes, [path]) or health_plan.gated or pulled
-                  or served_as_tools(routes) or annotation_doubt(routes, python))
+                  or served_as_tools(routes) or annotation_doubt(routes, python)
+                  or unanchored_doubt(health_plan.unanchored))
 
 
 def _unknown_base(image: str, python: str) -> str:

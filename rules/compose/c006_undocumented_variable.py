@@ -41,7 +41,9 @@ Nor one that a Python script that runs Compose
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. Nor one a build
 script or CI workflow writes by name into the stack's `.env` (`echo "IMAGE_TAG=$(TAG)" >
 .env` in a Makefile's target, `printf 'ACME_MAIL=%s\n' ... > .env` or a heredoc `cat > .env
-<<EOF` in a deploy step; from the script's folder, a workflow's from the root). A file
+<<EOF` in a deploy step, `>> $ENV_FILE` after `ENV_FILE=".env"`; from the script's
+folder, a workflow's from the root, and a script's from the root too where the repository
+runs it by its path from there: `./scripts/gen_env.sh` in the README or a script). A file
 another compose file `include:`s is also
 documented by the including project's `.env` and example files: Compose interpolates it
 with that project's variables. So is a variable that a Markdown file of the project folder,

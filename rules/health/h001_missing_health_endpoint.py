@@ -172,7 +172,9 @@ runs (`if settings.PROBES:` or a `try` body around `@app.get("/healthz")`): a se
 one served on every run beside it is the author's call (so is C004's probe of it). So
 when a route that reads as the health route answers other methods only
 (`@app.post("/healthz", tags=["Health"])` with `def healthz()`): a probe's GET gets 405
-from it, and making it a GET route may be what its author meant.
+from it, and making it a GET route may be what its author meant. So too when one lacks
+its leading `/` (`@router.get("auth/healthcheck")`): Starlette matches no request to it,
+as the message says, and the missing `/` may be all its author meant.
 
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
@@ -255,7 +257,7 @@ from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.pulled import pulled_without_route
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, \
-    like_router_guard, plan, probe_paths, served_app, several_doubt
+    like_router_guard, plan, probe_paths, served_app, several_doubt, unanchored_doubt
 from fixer.core.wording import names
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -362,7 +364,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             # any service that runs the app: the prod stack's beside the dev stack's
             doubt = next((why for each in running if (why := pulled_without_route(ws, each))),
                          None) or _probed_past_unseen(service, health.path, health.why) or \
-                served_as_tools(routes) or annotation_doubt(routes, python)
+                served_as_tools(routes) or annotation_doubt(routes, python) or \
+                unanchored_doubt(health.unanchored)
             yield replace(violation, reason=doubt,
                           fix=Fix(f"{added} ({doubt})" if doubt else added,
                                   Safety.UNSAFE if doubt else Safety.SAFE, build))

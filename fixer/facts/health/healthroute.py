@@ -694,6 +694,17 @@ def unanchored_health(routes: AppRoutes, wanted: list[str]) -> tuple[str, ...]:
                          _health_path("/" + r.path, normal)}))
 
 
+def unanchored_doubt(paths: tuple[str, ...]) -> str | None:
+    """Why a route added beside a health route that lacks its leading `/` is a second one:
+    `/` before `auth/healthcheck` is the one-character change its author meant, and which
+    of the two to keep is the author's call."""
+    if not paths:
+        return None
+    shown = " and ".join(f"`{p}`" for p in paths)
+    return (f"the app's {shown} never matches a request for want of a leading `/`, which "
+            "may be all its author meant: a second health route beside it is the author's call")
+
+
 def _health_path(path: str, normal: set[str]) -> bool:
     """A path that reads as a health route's, whatever its handler."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]

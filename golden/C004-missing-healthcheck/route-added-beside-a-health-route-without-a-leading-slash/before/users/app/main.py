@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from app.routers import auth
+
+app = FastAPI(title="users")
+app.include_router(auth.router)
