@@ -892,6 +892,34 @@ def test_p001_a_shared_image_names_the_compose_side_as_the_way_out() -> None:
         "; compose's side may move instead (`--port-source dockerfile`)")
 
 
+@pytest.mark.parametrize(("mounted", "own"), [
+    pytest.param("./admin:/srv/admin", True, id="its-own-server-in-the-folder-it-mounts"),
+    pytest.param("./admin/static:/srv/static", False, id="a-folder-without-it"),
+])
+def test_p001_a_shared_image_with_the_services_own_server_in_a_mount(mounted: str,
+                                                                    own: bool) -> None:
+    """Where the service mounts a folder whose module serves on the port compose expects
+    (`uvicorn.run(app, port=8001)`), the image's command runs another service's app: the
+    service may lack a `command:` of its own, and moving compose's side would make a
+    healthcheck of the wrong app pass, so the reason names that module instead."""
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nEXPOSE 8000\n"
+                  'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+    app = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    admin = app + ('\n\nif __name__ == "__main__":\n    import uvicorn\n\n'
+                   '    uvicorn.run(app, host="0.0.0.0", port=8001)\n')
+    compose = ("services:\n  public-api:\n    build: .\n    ports: [\"8000:8000\"]\n"
+               f"  admin-api:\n    build: .\n    ports: [\"8001:8001\"]\n"
+               f"    volumes:\n      - {mounted}\n")
+    [p001] = check({"docker-compose.yml": compose, "Dockerfile": dockerfile,
+                    "app/__init__.py": "", "app/main.py": app, "admin/main.py": admin,
+                    "admin/static/.keep": ""}, select="P001")
+    reason = p001.violation.reason or ""
+    assert p001.service == "admin-api" and p001.fix_title is None
+    said = ("admin/main.py, in a folder admin-api mounts, serves on 8001 itself "
+            "(`uvicorn.run`): admin-api may lack a `command:` that runs it")
+    assert (said in reason, "--port-source" in reason) == (own, not own), reason
+
+
 SSH_APP_COMPOSE = "services:\n  web:\n    build: .\n    ports:\n      - \"2201:2200\"\n"
 SSH_APP_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n{run}"
                       "COPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n"

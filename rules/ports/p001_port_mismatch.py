@@ -262,7 +262,11 @@ is a Dockerfile that other services build and the edit would be wrong for one of
 a service that runs the same CMD (it moves too) but is called on another port as well
 (its own healthcheck on the port the app leaves, beside a `ports` entry on the new one), or a
 service with its own compose `command:` or `environment` that listens on the port the
-app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-only too
+app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). The reason names
+compose's side as the way out (`--port-source dockerfile`), except where a folder the
+service mounts holds a module that serves on the port compose expects
+(`uvicorn.run(app, port=8002)` in services/task-service/main.py): the service may lack a
+`command:` of its own, and the reason names that module. Display-only too
 when the port is the default of a global `ARG` (before the first FROM) that a FROM line
 or another stage reads as well (a `docs` stage's own `ARG PORT`, a `dev` stage built
 FROM the app's): the rewritten default would change that image too. Display-only as well

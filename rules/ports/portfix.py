@@ -9,6 +9,7 @@ edits only when the engine applies it.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from fixer.facts.ports.references import service_claims
 from fixer.model.listen import COMPOSE_KINDS, ListenPort, Region
 from fixer.model.listen import resolve as resolve_listen
 from fixer.model.rule import Location
-from fixer.model.services import BuiltService, Service
+from fixer.model.services import BuiltService, Service, bind_mount_folders
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, mapping_or_list, scalar, string_list
 from fixer.sources.dockerfile import (
@@ -38,6 +39,8 @@ from fixer.sources.dockerfile import (
     stage_at,
 )
 from fixer.sources.portsites import Addition, Site, number_sites
+from fixer.sources.python import parse
+from fixer.sources.scriptport import uvicorn_runs
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,37 @@ def app_side_move(ws: Workspace, service: BuiltService, target: int,
     shared = _other_target(service, move) or \
         _sharing(ws, builders or list(ws.apps()), service, target, move)
     if shared is not None:   # the app's side is another image's too; compose's is its own
-        return None, f"{shared}; compose's side may move instead (`--port-source dockerfile`)"
+        # where the service's own server is in a folder it mounts, moving compose's side
+        # would make a healthcheck of the image's other app pass
+        way_out = _own_server(ws, service, target) or \
+            "compose's side may move instead (`--port-source dockerfile`)"
+        return None, f"{shared}; {way_out}"
     return move, None
+
+
+def _own_server(ws: Workspace, service: BuiltService, target: int) -> str | None:
+    """Why the service may lack a `command:` of its own: a module in a repository folder it
+    mounts serves on `target`, the port compose expects (`uvicorn.run(app, port=8002)` in
+    services/task-service/main.py), while the image's command runs another service's app.
+    Moving compose's side would then make a healthcheck of the wrong app pass."""
+    for folder in bind_mount_folders(service) or []:
+        if not folder:
+            continue   # the whole repository: its modules say nothing of this service's own
+        for path in tree_index.files_under(ws.tree, folder):
+            file = ws.scan(path) if path.endswith(".py") else None
+            module = parse(file) if file is not None and "uvicorn" in file.text else None
+            if module is not None and any(_serves_on(call, target)
+                                          for call in uvicorn_runs(module)):
+                return (f"{path}, in a folder {service.name} mounts, serves on {target} itself "
+                        f"(`uvicorn.run`): {service.name} may lack a `command:` that runs it")
+    return None
+
+
+def _serves_on(call: ast.Call, port: int) -> bool:
+    """The call's `port=` is `port`, written as a number or a string of digits."""
+    given = next((k.value for k in call.keywords if k.arg == "port"), None)
+    return isinstance(given, ast.Constant) and given.value in (port, str(port)) and \
+        not isinstance(given.value, bool)
 
 
 def python_source_doubt(ws: Workspace, spans: Sequence[Site]) -> str | None:
