@@ -32,6 +32,7 @@ from fixer.sources.python import (
     bound_names,
     called_name,
     compile_problem,
+    dict_keywords,
     dotted_name,
     own_names,
     statements,
@@ -2159,7 +2160,7 @@ def _spread_options(site: AppSite,
     """The keywords a `**` spread may give, one list per binding of its name (with where
     that binding is); None when fixer cannot read them all."""
     if isinstance(spread, ast.Dict):
-        written = _dict_keywords(spread)
+        written = dict_keywords(spread)
         return None if written is None else [(written, ())]
     if not isinstance(spread, ast.Name):
         return None
@@ -2170,7 +2171,7 @@ def _spread_options(site: AppSite,
         return None
     options: list[tuple[list[ast.keyword], Taken]] = []
     for stmt in bindings:
-        given = _dict_keywords(assigned_value(stmt))
+        given = dict_keywords(assigned_value(stmt))
         if given is None:
             return None
         options.append((given, ((spread.id, stmt.lineno),)))
@@ -2190,23 +2191,6 @@ def _holder(site: AppSite, name: str) -> Scope | None:
     if any(a.arg == name for a in parameters):
         return None
     return scope if name in bound_names(scope.body) else site.tree
-
-
-def _dict_keywords(value: ast.expr | None) -> list[ast.keyword] | None:
-    """The keywords a dict spells out: a literal with string keys, or `dict(k=v, ...)`;
-    None for any other value (`dict(base)`, `{**base}`, `settings.kwargs`)."""
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-            value.func.id == "dict" and not value.args and \
-            all(k.arg is not None for k in value.keywords):
-        return list(value.keywords)
-    if not isinstance(value, ast.Dict):
-        return None
-    written: list[ast.keyword] = []
-    for key, item in zip(value.keys, value.values):
-        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-            return None
-        written.append(ast.keyword(arg=key.value, value=item))
-    return written
 
 
 def _keywords_doubt(calls: list[SpreadCall]) -> str | None:

@@ -224,6 +224,23 @@ def called_name(call: ast.Call) -> str | None:
         func.id if isinstance(func, ast.Name) else None
 
 
+def dict_keywords(value: ast.expr | None) -> list[ast.keyword] | None:
+    """The keywords a dict spells out: a literal with string keys, or `dict(k=v, ...)`;
+    None for any other value (`dict(base)`, `{**base}`, `settings.kwargs`)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id == "dict" and not value.args and \
+            all(k.arg is not None for k in value.keywords):
+        return list(value.keywords)
+    if not isinstance(value, ast.Dict):
+        return None
+    written: list[ast.keyword] = []
+    for key, item in zip(value.keys, value.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        written.append(ast.keyword(arg=key.value, value=item))
+    return written
+
+
 def bound_names(body: list[ast.stmt]) -> set[str]:
     """Names a body binds: defs, classes, assignments to plain names and imports."""
     names: set[str] = set()

@@ -19,7 +19,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT, TARGET
 from fixer.sources.portsites import Addition, Site
-from fixer.sources.python import parse
+from fixer.sources.python import dict_keywords, parse
 from fixer.sources.python_modules import assigned_value, binding
 
 
@@ -71,14 +71,35 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     call = _the_run(module, calls)
     beside = partial(_beside, tree, path)
     if call is None and calls:
+        spelled = [spelled_out(module, c) for c in calls]
         each = [_call_port(tree, folder, path, source, module, c, env, loads_dotenv)
-                for c in calls]
-        return _agreed(each, [_served(c, module, beside) for c in calls]) or \
+                for c in spelled]
+        return _agreed(each, [_served(c, module, beside) for c in spelled]) or \
             ScriptPort(None, "script", reason=_several(path, calls))
     if call is None:
         return ScriptPort(None, "script", reason=f"no uvicorn.run(...) in {path}")
+    call = spelled_out(module, call)
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
     return replace(found, serves=_served(call, module, beside))
+
+
+def spelled_out(module: ast.Module, call: ast.Call) -> ast.Call:
+    """The call with a `**NAME` spread written out as the keywords it gives, where NAME is
+    bound once, to a dict literal with string keys or `dict(k=v)`, at the module's top level
+    or that of its `if __name__ == "__main__":` block, and read only there
+    (`uvicorn.Config(**uvicorn_config)` below `uvicorn_config = {"port": 40111, ...}`);
+    else the call as written. The values are the dict's own nodes: a port read there is
+    edited there."""
+    spread = [k for k in call.keywords if k.arg is None]
+    if len(spread) != 1 or not isinstance(spread[0].value, ast.Name):
+        return call
+    name = spread[0].value.id
+    given = dict_keywords(_module_constant(module, name))
+    uses = sum(1 for node in ast.walk(module) if isinstance(node, ast.Name) and node.id == name)
+    if given is None or uses != 2:   # read or changed elsewhere (`config["port"] = ...`)
+        return call
+    keywords = [k for k in call.keywords if k.arg is not None] + given
+    return ast.copy_location(ast.Call(func=call.func, args=call.args, keywords=keywords), call)
 
 
 def _agreed(each: list[ScriptPort], served: list[Served | None]) -> ScriptPort | None:
