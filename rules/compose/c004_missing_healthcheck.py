@@ -14,7 +14,10 @@ docker-compose.dev.yml up`) gets none either: the merge keeps the base's, which 
 written into the file would replace. The healthcheck
 it adds probes a route the app serves: its own GET health route (the one H001
 accepts: `/api/health` behind a router prefix, `/healthz`, ...; `/health` first when
-there are several), else the `/health` route H001 adds. The finding is about the whole
+there are several; where a liveness route stands below it, `/api/v1/health/live` beside
+`/api/v1/health/`, that one: the health route may ask the database or a cloud API, which
+may fail or outlast the probe's timeout, and the liveness route answers while the app
+does), else the `/health` route H001 adds. The finding is about the whole
 service, so it is reported at the service's key (`api:`), where a
 `# fixer: ignore[C004]` comment goes (at the end of its line, or alone above it).
 

@@ -7,7 +7,8 @@ Compose requires (every entry but one marked `required: false`) and that the rep
 does not hold, when no example of it documents what it sets: for a `.env`, an example file
 (see C006: `.env.example`, `.env.sample`, `example.env`, ...) in its folder; for any, a
 file beside it named after it with a word that says it is a template (`notes.env.example`,
-`app.env.sample`, `develop-demo.env` for `develop.env`; a `.env.example` says to write a
+`app.env.sample`, `develop-demo.env` for `develop.env`, `env.pgadmin.example` for
+`.env.pgadmin`, its leading dot dropped as in `env.example`; a `.env.example` says to write a
 `.env`, not the `.env.dev` a service loads, and a `.env.prod.template`, or an example whose
 first lines say "Copy this file to .env.prod", a `.env.prod`, not the `.env`), and when
 nothing tells a checkout to write
@@ -689,7 +690,12 @@ _COPY_TARGET = lazy_compile(r"(?i)\b(?:cp|copy|mv|move|renam(?:e|ed))\b[^\n]*?\b
 
 def _names_template_of(candidate: str, name: str) -> bool:
     """`notes.env.example` and `notes.env-sample` name templates of `notes.env`; so do
-    `notes-demo.env` and `notes.example.env`, the word before its `.env`."""
+    `notes-demo.env` and `notes.example.env`, the word before its `.env`; and for a hidden
+    file, the same names without its leading dot (`env.pgadmin.example` for `.env.pgadmin`,
+    as `env.example` is the template of `.env`)."""
+    if name.startswith(".") and not candidate.startswith(".") and len(name) > 1 and \
+            _names_template_of(candidate, name[1:]):
+        return True
     rest = candidate[len(name):] if candidate.startswith(name) else ""
     if rest[:1] in (".", "-", "_") and EXAMPLE_WORD.search(rest) and \
             not _DEPLOYMENT_WORD.match(rest[1:]):

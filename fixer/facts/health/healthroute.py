@@ -220,6 +220,22 @@ def health_route(routes: AppRoutes, wanted: list[str]) -> Route | None:
     return min(found, key=lambda r: _preference(r.path, wanted)) if found else None
 
 
+# the last part of a liveness route: the process answers, its dependencies unasked
+_LIVENESS = ("live", "livez", "liveness")
+
+
+def liveness_below(routes: AppRoutes, health: Route) -> Route | None:
+    """The app's GET liveness route below its health route (`/api/v1/health/live` beside
+    `/api/v1/health/`), where the app splits its checks as Kubernetes does: the health
+    route asks the database, the cache or a cloud API, which may fail or outlast a probe's
+    timeout, and the liveness route answers as long as the app does. A healthcheck probes
+    that one (not where the service's own healthcheck probes the health route)."""
+    base = health.path.rstrip("/")
+    wanted = {f"{base}/{word}" for word in _LIVENESS}
+    return next((r for r in routes.routes if r.get and r.path.rstrip("/") in wanted
+                 and _PROBEABLE.fullmatch(r.path)), None)
+
+
 def _normalized(wanted: list[str]) -> set[str]:
     """The wanted paths as `is_health` compares them: without a trailing slash."""
     return {p.rstrip("/") or "/" for p in wanted}
@@ -261,6 +277,8 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     others = _probed_elsewhere(ws, found[0].path) if found else []
     wanted = wanted_paths(ws.config, [*probes, *others])
     route = health_route(found[1], wanted) if found else None
+    if found and route is not None and route.path not in probes:
+        route = liveness_below(found[1], route) or route
     if found and route is not None and _PROBEABLE.fullmatch(route.path):
         return HealthPlan(Source.SERVED, route.path, noted=found[1].doubt_for(route.path) or "",
                           served=route, refused=found[1].refusal_for(route.path) or "")
