@@ -108,6 +108,10 @@ def unfound_module(ws: Workspace, service: Service) -> str | None:
     if not isinstance(service, BuiltService) or find(ws, service) is not None:
         return None
     launch = service.app.listen.launch
+    moved = next((folder for folder in _words(service, _resolved_target(ws, service, launch))[1]
+                  if "$" in folder or "`" in folder), None) if launch is not None else None
+    if moved is not None:   # `cd "$PROJECT_ROOT"` before the server: where it runs is unknown
+        return f"the server starts after `cd {moved}`, a folder fixer cannot tell"
     named = _module_named(launch) if launch is not None and launch.server else None
     if launch is None or named is None or "$" in named:
         return None
@@ -387,7 +391,8 @@ def served_file(ws: Workspace, service: BuiltService) -> str | None:
 
 
 def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> Launch:
-    """The launch with a target read from a variable resolved (`exec uvicorn "$APP_MODULE"`):
+    """The launch with a target read from a variable resolved (`exec uvicorn "$APP_MODULE"`,
+    `exec fastapi dev "$APP_PATH"`):
     the start script's own value (`APP_MODULE=app.main:app`), else the container's
     (compose's `environment`, then the image's ENV), else the default the script gives
     (`APP_MODULE=${APP_MODULE:-app.main:app}`), else the command's own
@@ -402,9 +407,15 @@ def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> La
         matches = [m for m in map(_VARIABLE_TARGET.match, line) if m is not None]
     for match in matches:
         value = _value_of(ws, service, match)
-        if value and TARGET.fullmatch(value):
+        if value and (TARGET.fullmatch(value) or launch.server == "fastapi" and
+                      _FASTAPI_PATH.fullmatch(value)):
             return replace(launch, target=value)
     return launch
+
+
+# what the `fastapi` CLI takes for its app: a file's path (`src/app/main.py`) or a package
+# folder's (`app/`)
+_FASTAPI_PATH = lazy_compile(r"[\w.-]+(?:/[\w.-]+)*(?:\.py|/)")
 
 
 def variable_value(ws: Workspace, service: BuiltService, word: str) -> str | None:
@@ -879,6 +890,7 @@ def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list
     it (`popd` back to where its `pushd` was)."""
     cds: list[str] = []
     pushed: list[list[str]] = []
+    at_server: tuple[list[str], list[str]] | None = None
     for segment in segments:
         if segment[0] in ("cd", "pushd") and len(segment) == 2:
             if segment[0] == "pushd":
@@ -886,10 +898,19 @@ def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list
             cds.append(segment[1])
         elif segment[0] == "popd" and len(segment) == 1:
             cds = pushed.pop() if pushed else [*cds, "$OLDPWD"]   # unknown: found nowhere
+        elif all(_ASSIGNS.match(word) for word in segment):
+            continue   # `APP_PATH=src/app/main.py`: the value a later command reads
         elif launch.target and any(launch.target in word for word in segment) or \
                 not launch.target and launch.server in segment:
             return segment, cds
-    return [], cds
+        elif at_server is None and launch.server in segment:
+            at_server = (segment, list(cds))
+    # a target read from a variable (`exec fastapi dev "$APP_PATH"`): the server's own line
+    return at_server if at_server is not None else ([], cds)
+
+
+# a shell assignment word: `NAME=value`
+_ASSIGNS = lazy_compile(r"[A-Za-z_]\w*=")
 
 
 def _split(text: str) -> list[str]:
