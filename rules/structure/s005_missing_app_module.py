@@ -198,7 +198,13 @@ def _runs_a_mover(ins: Instruction, text: str) -> bool:
     if ins.json:
         return bool(ins.value) and re.fullmatch(_MOVERS, ins.value[0].rsplit("/", 1)[-1]) \
             is not None
-    return _MOVES_CODE.search(text[ins.start:ins.end]) is not None
+    # a continued line goes on the command before it: `\` then `    curl \` in an install's
+    # package list names a package, not a program run
+    return _MOVES_CODE.search(_CONTINUED.sub(" ", text[ins.start:ins.end])) is not None
+
+
+# a line continuation: a backslash at the end of a line (before a CRLF too)
+_CONTINUED = lazy_compile(r"\\\r?\n")
 
 
 def _line_of(ws: Workspace, path: str, offset: int) -> int:

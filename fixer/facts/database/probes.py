@@ -731,6 +731,9 @@ def data_moved(ws: Workspace, service: Service) -> str | None:
                for target in volume_targets(service) or []):
         return None
     shown = image.rsplit("/", 1)[-1]
-    return (f"{service.name} mounts a volume at {_OLD_PGDATA}, which the postgres image from 18 "
+    bound = next((source for source, target in mount_entries(service)
+                  if target == _OLD_PGDATA), None)
+    mounts = f"bind-mounts {bound} at" if bound is not None else "mounts a volume at"
+    return (f"{service.name} {mounts} {_OLD_PGDATA}, which the postgres image from 18 "
             f"on (`{shown}`) refuses at its first start, its data having moved to "
             "/var/lib/postgresql/18/docker")
