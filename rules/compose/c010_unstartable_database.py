@@ -49,13 +49,16 @@ services:
 or, for a fresh volume on 18, `pgdata:/var/lib/postgresql`.
 
 ## Fix safety
-Display-only: whether to pin the release the volume's data was written by or move the
-mount (a volume written by 17 needs `pg_upgrade` first), and which password the database
-gets, need a person. fixer never invents a secret.
+Display-only: whether to pin the release the volume's data was written by (the reason
+names the pin in the image's own variant, `postgres:17-alpine` for `postgres:18-alpine`,
+and the volume's PG_VERSION file that tells the release) or move the mount (a volume an
+older release wrote needs `pg_upgrade` first), and which password the database gets, need
+a person. fixer never invents a secret.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from fixer.facts.database.probes import first_start_stop, resolved_image
@@ -68,10 +71,22 @@ CATEGORY = Category.COMPOSE
 SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
 
-_MOVED = ("whether to pin the release the volume's data was written by (`postgres:17`) or "
-          "mount the volume at /var/lib/postgresql (a fresh one: data 17 wrote needs "
-          "`pg_upgrade` first) needs a person")
 _PASSWORD = "which password the database gets needs a person: fixer never invents a secret"
+
+
+def _moved(image: str) -> str:
+    """Why the fix needs a person, with the pin written in the image's own variant
+    (`postgres:17-alpine` for `postgres:18-alpine`): which release wrote the data only the
+    volume tells (its PG_VERSION file)."""
+    head, slash, last = image.split("@", 1)[0].rpartition("/")
+    base, _, tag = last.partition(":")
+    name = head + slash + base
+    variant = re.sub(r"^[\d.]*", "", tag) if tag and tag[0].isdigit() else \
+        ("-" + tag if tag and tag != "latest" else "")
+    return (f"whether to pin the major release that wrote the data (its PG_VERSION file says "
+            f"which: `{name}:17{variant}` where 17 did) or mount the volume at "
+            "/var/lib/postgresql (a fresh one: data an older release wrote needs `pg_upgrade` "
+            "first) needs a person")
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -90,7 +105,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if stop is None:
                 continue
             seen.add(place)
-            reason = _MOVED if stop.data_moved else _PASSWORD
+            reason = _moved(resolved_image(service) or "postgres") if stop.data_moved \
+                else _PASSWORD
             yield Violation(message=stop.why, path=doc.path, line=place[1],
                             column=doc.column(image.node), service=service.name,
                             subject=f"start of {service.name}", reason=reason)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
-from fixer.facts.database.images import family, image_version
+from fixer.facts.database.images import family, image_version, postgres_major
 from fixer.facts.image.images import base_image
 from fixer.model.depends import dependencies
 from fixer.model.services import (
@@ -702,20 +702,16 @@ _OLD_PGDATA = "/var/lib/postgresql/data"
 
 
 def _postgres_major(image: str) -> int | None:
-    """The PostgreSQL major version the image runs: its tag's for the official image, 18 for
-    `latest` or no tag (the newest); a `pg16` in another image's tag (`pgvector/pgvector:pg16`,
-    `postgis/postgis:16-3.4` reads 16); None where the tag does not say."""
+    """The PostgreSQL major version the image runs: its tag's for the official image and
+    postgis's (`images.postgres_major`: the newest for `latest`, `alpine`, a codename or no
+    tag; none for a digest alone); a `pg16` in another image's tag (`pgvector/pgvector:pg16`);
+    None where the tag does not say."""
+    if image_name(image) in ("postgres", "postgis/postgis"):
+        return postgres_major(image)   # `latest`, `alpine`, `bookworm`: the newest release
     name = posixpath.basename(image.split("@", 1)[0])
     tag = name.rsplit(":", 1)[1] if ":" in name else ""
-    if tag in ("", "latest"):
-        return 18 if image_name(image) == "postgres" else None
     named = re.search(r"(?:^|[-_])pg(\d+)", tag)
-    if named is not None:
-        return int(named.group(1))
-    version = image_version(image)
-    return version[0] if version is not None and image_name(image) in ("postgres",
-                                                                       "postgis/postgis") \
-        else None
+    return int(named.group(1)) if named is not None else None
 
 
 def data_moved(ws: Workspace, service: Service) -> str | None:
