@@ -34,6 +34,7 @@ from fixer.sources.python import (
     compile_problem,
     dict_keywords,
     dotted_name,
+    name_uses,
     own_names,
     statements,
 )
@@ -2119,7 +2120,7 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
                      and s.name == "__init__"):
             _scan(mods, path, tree, init, "self", "", result, False, 0)
             passed = init.args.kwarg.arg if init.args.kwarg is not None else None
-            if passed is not None and _uses(init, passed) > 1:
+            if passed is not None and name_uses(init, passed) > 1:
                 passed = None   # `kwargs.setdefault(...)` first: not its caller's as given
             text = mods.read(path)
             result.doubt = result.doubt or _router_settings(text.text if text else "", init,
@@ -2167,7 +2168,7 @@ def _spread_options(site: AppSite,
     holder = _holder(site, spread.id)
     bindings = [stmt for _top, stmt in statements(holder.body)
                 if spread.id in own_names(stmt)] if holder is not None else []
-    if holder is None or not bindings or _uses(holder, spread.id) != len(bindings) + 1:
+    if holder is None or not bindings or name_uses(holder, spread.id) != len(bindings) + 1:
         return None
     options: list[tuple[list[ast.keyword], Taken]] = []
     for stmt in bindings:
@@ -2236,11 +2237,6 @@ def _unique_id_doubt(mods: Modules, site: AppSite, calls: list[SpreadCall]) -> s
 def _root_path(tree: ast.Module, created: ast.Call) -> str | None:
     given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
     return string_value(tree, given) if given is not None else None
-
-
-def _uses(node: ast.AST, name: str) -> int:
-    """How often `name` is written as a name under `node` (bound or read)."""
-    return sum(1 for found in ast.walk(node) if isinstance(found, ast.Name) and found.id == name)
 
 
 def _super_inits(init: ast.FunctionDef) -> list[ast.Call]:

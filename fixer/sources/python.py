@@ -241,6 +241,11 @@ def dict_keywords(value: ast.expr | None) -> list[ast.keyword] | None:
     return written
 
 
+def name_uses(node: ast.AST, name: str) -> int:
+    """How often `name` is written as a name under `node` (bound or read)."""
+    return sum(1 for found in ast.walk(node) if isinstance(found, ast.Name) and found.id == name)
+
+
 def bound_names(body: list[ast.stmt]) -> set[str]:
     """Names a body binds: defs, classes, assignments to plain names and imports."""
     names: set[str] = set()

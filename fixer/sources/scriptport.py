@@ -19,7 +19,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT, TARGET
 from fixer.sources.portsites import Addition, Site
-from fixer.sources.python import dict_keywords, parse
+from fixer.sources.python import dict_keywords, name_uses, parse
 from fixer.sources.python_modules import assigned_value, binding
 
 
@@ -95,8 +95,7 @@ def spelled_out(module: ast.Module, call: ast.Call) -> ast.Call:
         return call
     name = spread[0].value.id
     given = dict_keywords(_module_constant(module, name))
-    uses = sum(1 for node in ast.walk(module) if isinstance(node, ast.Name) and node.id == name)
-    if given is None or uses != 2:   # read or changed elsewhere (`config["port"] = ...`)
+    if given is None or name_uses(module, name) != 2:   # read or changed elsewhere (`config["port"] = ...`)
         return call
     keywords = [k for k in call.keywords if k.arg is not None] + given
     return ast.copy_location(ast.Call(func=call.func, args=call.args, keywords=keywords), call)
@@ -385,7 +384,7 @@ def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and \
             expr.func.id == "int" and len(expr.args) == 1:
         expr = expr.args[0]
-    literal = _digits(expr)
+    literal = port_digits(expr)
     if literal is not None:
         return ScriptPort(int(literal), origin, (_site(path, source, expr, literal),))
     lookup = _env_lookup(expr)
@@ -398,7 +397,7 @@ def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
     if dotenv is not None and name in dotenv:   # `load_dotenv()`, `pipenv run`: a `.env`
         return ScriptPort(None, origin, reason=f"{name} may be set by a `.env` file the app "
                                                f"loads ({dotenv[name] or 'empty'} there)")
-    found = _digits(default) if default is not None else None
+    found = port_digits(default) if default is not None else None
     if found is None or default is None:
         return ScriptPort(None, origin, reason=f"{name} is not set and has no default")
     return ScriptPort(int(found), origin, (_site(path, source, default, found),), reads=name)
@@ -428,7 +427,9 @@ def _assigned(node: ast.stmt, name: str) -> ast.expr | None:
     return None
 
 
-def _digits(expr: ast.expr | None) -> str | None:
+def port_digits(expr: ast.expr | None) -> str | None:
+    """The digits of a port written as a number or a string of digits (`8000`, `"8000"`);
+    None for anything else (a bool, a name, a call)."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and \
             not isinstance(expr.value, bool):
         return str(expr.value)

@@ -40,7 +40,7 @@ from fixer.sources.dockerfile import (
 )
 from fixer.sources.portsites import Addition, Site, number_sites
 from fixer.sources.python import parse
-from fixer.sources.scriptport import uvicorn_runs
+from fixer.sources.scriptport import port_digits, uvicorn_runs
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,7 @@ def _own_server(ws: Workspace, service: BuiltService, target: int) -> str | None
 def _serves_on(call: ast.Call, port: int) -> bool:
     """The call's `port=` is `port`, written as a number or a string of digits."""
     given = next((k.value for k in call.keywords if k.arg == "port"), None)
-    return isinstance(given, ast.Constant) and given.value in (port, str(port)) and \
-        not isinstance(given.value, bool)
+    return port_digits(given) == str(port)
 
 
 def python_source_doubt(ws: Workspace, spans: Sequence[Site]) -> str | None:
