@@ -337,3 +337,29 @@ def test_code_the_image_installs_as_a_package_may_bring_the_module(install: str)
 def test_requirements_from_an_index_do_not_bring_the_module(install: str) -> None:
     dockerfile = MISSING_MODULE["api/Dockerfile"].replace("COPY . .\n", f"COPY . .\n{install}\n")
     assert _s005({**MISSING_MODULE, "api/Dockerfile": dockerfile}) != []
+
+
+START_SCRIPT_IMAGE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                      "RUN chmod +x start.sh\nCMD [\"./start.sh\"]\n")
+
+
+@pytest.mark.parametrize(("script", "found"), [
+    pytest.param("cd /app/api\nexec uvicorn main:app --host 0.0.0.0\n", "svc/api/main.py",
+                 id="a-literal-folder"),
+    pytest.param("DIR=$PWD\ncd /tmp\ncd $DIR\nexec uvicorn main:app --host 0.0.0.0\n",
+                 "svc/main.py", id="back-to-where-pwd-was-read"),
+    pytest.param("cd api\nHERE=$(pwd)\ncd /\ncd \"$HERE\"\nexec uvicorn main:app\n",
+                 "svc/api/main.py", id="pwd-read-after-a-move"),
+    pytest.param("ROOT=/app/api\ncd ${ROOT}\nexec uvicorn main:app --host 0.0.0.0\n",
+                 "svc/api/main.py", id="a-variable-set-to-a-folder"),
+    pytest.param("ROOT=\"$(dirname \"$0\")/api\"\ncd \"$ROOT\"\nexec uvicorn main:app\n",
+                 None, id="a-folder-fixer-cannot-tell"),
+    pytest.param("APP_PATH=main.py\ncd /tmp\nexec fastapi run \"$APP_PATH\" --host 0.0.0.0\n",
+                 None, id="the-server-line-runs-after-the-move-not-the-assignment"),
+])
+def test_a_start_script_moves_to_the_folder_its_variables_hold(script: str,
+                                                               found: str | None) -> None:
+    files = {"svc/start.sh": "#!/bin/sh\nset -e\n" + script, "svc/main.py": APP,
+             "svc/api/main.py": APP}
+    module = resolve(START_SCRIPT_IMAGE, files)
+    assert (module.path if module is not None else None) == found

@@ -891,19 +891,21 @@ def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list
     cds: list[str] = []
     pushed: list[list[str]] = []
     at_server: tuple[list[str], list[str]] | None = None
-    folders: dict[str, str] = {}   # variables set to a folder: `DIR=$PWD`, `ROOT=/srv`
+    # variables set to a folder: `ROOT=/srv` as written, `DIR=$PWD` as the moves made so far
+    folders: dict[str, str | list[str]] = {}
     for segment in segments:
         if segment[0] in ("cd", "pushd") and len(segment) == 2:
             if segment[0] == "pushd":
                 pushed.append(list(cds))
-            cds.append(_folder_of(segment[1], folders))
+            held = _folder_of(segment[1], folders)
+            cds = list(held) if isinstance(held, list) else [*cds, held]
         elif segment[0] == "popd" and len(segment) == 1:
             cds = pushed.pop() if pushed else [*cds, "$OLDPWD"]   # unknown: found nowhere
         elif all(_ASSIGNS.match(word) for word in segment):
             # `APP_PATH=src/app/main.py`: the value a later command reads
             for word in segment:
                 name, _, value = word.partition("=")
-                folders[name] = _HERE.get(value, value)
+                folders[name] = list(cds) if value in _HERE else value
             continue
         elif launch.target and any(launch.target in word for word in segment) or \
                 not launch.target and launch.server in segment:
@@ -917,17 +919,19 @@ def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list
 # a shell assignment word: `NAME=value`
 _ASSIGNS = lazy_compile(r"[A-Za-z_]\w*=")
 # what names the folder the script is in when it runs (`DIR=$PWD`, `HERE=$(pwd)`)
-_HERE = {"$PWD": ".", "${PWD}": ".", "$(pwd)": ".", "`pwd`": "."}
-# a word that is one variable: `$DIR`, `${DIR}`
-_ONE_VARIABLE = lazy_compile(r"\$(?:(\w+)|\{(\w+)\})")
+_HERE = frozenset({"$PWD", "${PWD}", "$(pwd)", "`pwd`"})
 
 
-def _folder_of(word: str, folders: dict[str, str]) -> str:
-    """A `cd` word with a variable the script set to a folder before it read as that folder
-    (`DIR=$PWD` then `cd $DIR` moves nowhere); the word as written otherwise."""
-    found = _ONE_VARIABLE.fullmatch(word)
+def _folder_of(word: str, folders: dict[str, str | list[str]]) -> str | list[str]:
+    """Where a `cd` word goes: a variable the script set to a folder before it, as that
+    folder (`ROOT=/srv` then `cd $ROOT`), or as the moves made when it was set (`DIR=$PWD`
+    then `cd $DIR` goes back there); the word as written otherwise (unknown where it holds
+    a `$`)."""
+    found = _VARIABLE_TARGET.match(word)
     value = folders.get(found.group(1) or found.group(2)) if found is not None else None
-    return value if value is not None and "$" not in value and "`" not in value else word
+    if isinstance(value, list) or value is not None and "$" not in value and "`" not in value:
+        return value
+    return word
 
 
 def _split(text: str) -> list[str]:
