@@ -363,3 +363,20 @@ def test_a_start_script_moves_to_the_folder_its_variables_hold(script: str,
              "svc/api/main.py": APP}
     module = resolve(START_SCRIPT_IMAGE, files)
     assert (module.path if module is not None else None) == found
+
+
+@pytest.mark.parametrize(("script", "why"), [
+    pytest.param('if [ "$ENV" = dev ]; then\n  cd /app/api\nfi\nexec uvicorn main:app\n',
+                 "the server starts in a folder a branch of its start script decides",
+                 id="a-move-in-a-branch"),
+    pytest.param("ROOT=\"$(dirname \"$0\")/api\"\ncd \"$ROOT\"\nexec uvicorn main:app\n",
+                 "the server starts after `cd $ROOT`, a folder fixer cannot tell",
+                 id="a-variable-fixer-cannot-read"),
+])
+def test_why_the_module_a_start_script_serves_is_unknown(script: str, why: str) -> None:
+    files = {"svc/start.sh": "#!/bin/sh\nset -e\n" + script, "svc/main.py": APP}
+    ws = Workspace.load(tree({"docker-compose.yml": "services:\n  api:\n    build: ./svc\n",
+                              "svc/Dockerfile": START_SCRIPT_IMAGE, **files}))
+    [api] = list(ws.apps())
+    assert appmodule.find(ws, api) is None
+    assert (appmodule.unfound_module(ws, api) or "").startswith(why)

@@ -164,6 +164,13 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("services:\n  api:\n    build: ./api\n",
                  {"api/Containerfile": DOCKERFILE, "api/main.py": MAIN},
                  "holds api/Containerfile", id="containerfile"),
+    # variants written with a dash or an underscore (`Dockerfile-dev`, `Dockerfile_prod`)
+    # beside where the missing file would be: the author's recipes, as `Dockerfile.dev` is
+    pytest.param("services:\n  api:\n    build: .\n",
+                 {"Dockerfile-dev": DOCKERFILE, "Dockerfile_prod": DOCKERFILE,
+                  "main.py": "from internal.app import create_app\n\napp = create_app()\n"},
+                 "the build context holds 2 Dockerfiles (Dockerfile-dev, Dockerfile_prod)",
+                 id="dash-and-underscore-variants"),
     # a leading `/` typo: the file it meant is in the context, not the root Dockerfile
     pytest.param("services:\n  api:\n    build:\n      context: .\n"
                  "      dockerfile: /dev/Dockerfile\n",
@@ -489,3 +496,28 @@ def test_s001_a_missing_dockerfile_folder_beside_the_code_does_not_say_the_code_
     assert "docker/prod/, the folder of its Dockerfile, is not in the repository" in \
         (left.reason or "")
     assert "code is not there" not in (left.reason or ""), left.reason
+
+
+@pytest.mark.parametrize(("files", "base"), [
+    ({"billing/pyproject.toml": "[project]\nname = 'billing'\nrequires-python = '>=3.13'\n"},
+     "python:3.13-slim"),
+    ({"billing/.python-version": "3.14\n"}, "python:3.14-slim"),
+    # an older floor keeps the stock base
+    ({"billing/pyproject.toml": "[project]\nname = 'billing'\nrequires-python = '>=3.9'\n"},
+     "python:3.12-slim"),
+])
+def test_generated_dockerfile_runs_the_python_the_project_asks_for(
+        files: dict[str, str], base: str) -> None:
+    outcome = fix({**generated_repo(8010), **files}, select="S001", unsafe=True)
+    assert outcome.clean and outcome.applied, outcome
+    assert outcome.tree["billing/Dockerfile"].decode().startswith(f"FROM {base}\n")
+
+
+def test_a_command_run_through_a_project_runner_gets_no_stock_dockerfile() -> None:
+    compose = ("services:\n  api:\n    build: ./api\n    command: >\n      bash -lc \"\n"
+               "      uv run uvicorn app.main:app --host 0.0.0.0 --port 8000\n      \"\n")
+    files = repo(compose, {"api/app/__init__.py": "", "api/app/main.py": MAIN,
+                           "api/pyproject.toml": "[project]\nname = 'api'\n"})
+    [left] = unchanged(files, unsafe=True)
+    assert "its compose `command:` runs `uv run`, which a stock Dockerfile's image" in \
+        (left.reason or "")

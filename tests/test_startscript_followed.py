@@ -102,6 +102,14 @@ def test_a_python_program_the_script_ends_in_is_read(script: str) -> None:
     pytest.param('if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
                  "else\n  exec uvicorn main:app --port 8006\nfi\n", None,
                  id="branches-on-different-ports"),
+    # the front end's assets built, or its dev server run beside, in each branch: steps and
+    # a job beside the server, not another program instead of it
+    pytest.param('if [ "$ENV" = dev ]; then\n  npm run dev -- --host 0.0.0.0 &\n'
+                 "  exec uvicorn main:app --port 8005 --reload\nelse\n  npm ci\n"
+                 "  npm run build\n  exec uvicorn main:app --port 8005 --workers 4\nfi\n",
+                 8005, id="the-same-server-in-each-branch-beside-the-front-end"),
+    pytest.param('if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
+                 "else\n  exec npm start\nfi\n", None, id="a-branch-running-node-instead"),
     # the shell decides whether it runs
     pytest.param('if [ -n "$SERVE" ]; then\n  python run.py\nfi\n', None, id="in-a-branch"),
     # another branch runs a worker through `uv run`: which program starts is the shell's

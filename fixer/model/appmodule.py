@@ -36,7 +36,7 @@ from fixer.model.basestart import start_words
 from fixer.model.listen import run_words
 from fixer.model.committed import not_committed
 from fixer.model.services import BuiltService, Service, bind_mounts, volume_targets
-from fixer.model.startscript import script_value
+from fixer.model.startscript import UNKNOWN_FOLDER, script_value
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import scalar
 from fixer.sources.dockerfile import chain
@@ -110,6 +110,9 @@ def unfound_module(ws: Workspace, service: Service) -> str | None:
     launch = service.app.listen.launch
     moved = next((folder for folder in _words(service, _resolved_target(ws, service, launch))[1]
                   if "$" in folder or "`" in folder), None) if launch is not None else None
+    if moved == UNKNOWN_FOLDER[1]:   # a `cd` in a branch, a loop or a function
+        return "the server starts in a folder a branch of its start script decides (a `cd` " \
+            "in an `if`, a loop or a function), which fixer cannot tell"
     if moved is not None:   # `cd "$PROJECT_ROOT"` before the server: where it runs is unknown
         return f"the server starts after `cd {moved}`, a folder fixer cannot tell"
     named = _module_named(launch) if launch is not None and launch.server else None

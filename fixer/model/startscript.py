@@ -229,7 +229,19 @@ def _runs_a_program(words: list[str]) -> bool:
     # `python -c "..."`: a line of code run and done (a setup step), no program of its own
     inline = len(rest) > 1 and posixpath.basename(rest[0]).startswith("python") and \
         rest[1] == "-c"
-    return bool(rest) and rest[0] not in _STEPS and not inline
+    return bool(rest) and rest[0] not in _STEPS and not inline and not _builds_assets(rest)
+
+
+# a JavaScript package manager's commands that install or build and end (`npm ci`, `npm run
+# build`, `yarn build`): a step before the server (the front end's assets), no program
+_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
+_BUILDS = frozenset({"ci", "install", "i", "build"})
+
+
+def _builds_assets(words: list[str]) -> bool:
+    task = words[2:3] if words[1:2] == ["run"] else words[1:2]
+    return words[0] in _PACKAGE_MANAGERS and bool(task) and \
+        (task[0] in _BUILDS or task[0].startswith("build:"))
 
 
 def _server_line(text: str) -> _Start | None:
@@ -272,7 +284,8 @@ def _server_line(text: str) -> _Start | None:
         waited = started is not None and started[1]
         if started is not None:
             found.append(((end, started[0], tuple(commands)), enclosed, started[2]))
-        elif enclosed and any(_runs_a_program(words) for words, _background in jobs):
+        elif enclosed and any(_runs_a_program(words) for words, background in jobs
+                              if not background):   # one run beside the server replaces none
             branches_run_others = True
     if any(enclosed for _start, enclosed, _background in found):
         # which server starts, if any, is the shell's decision; unless each branch starts

@@ -44,7 +44,7 @@ _USER_SWITCHERS = frozenset({"gosu", "su-exec", "s6-setuidgid"})
 # scripts that wait for a host's port, then run what follows their `--`
 _WAITERS = frozenset({"wait-for-it.sh", "wait-for-it", "wait-for", "wait-for.sh",
                       "wait_for_it.sh", "wait-for-postgres.sh"})
-_RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
+PROJECT_RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
 # `conda run -n geo uvicorn ...`: the runners of an environment, with the options of their
 # `run` that take a value and those that take none; any other option is one fixer cannot
 # read (it may take the next word), and the command is then unknown
@@ -361,7 +361,7 @@ def prefix_length(argv: list[str]) -> int | None:
             if end is None:
                 return None
             i = end
-        elif name in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
+        elif name in PROJECT_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             i += 2   # by its path too (`/opt/poetry/bin/poetry run`, `$POETRY_HOME/bin/...`)
         elif name in _ENV_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             end = _ENV_RUN.end(argv, i + 2)

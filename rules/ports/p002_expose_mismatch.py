@@ -90,7 +90,9 @@ and its base image's own start is one fixer does not know
 (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn on port 80; official python, Debian
 or Alpine images only a shell or interpreter): a compose `command:` port is one
 deployment's, not the image's. A service's `command:` is not the image's business, so an
-`EXPOSE` that names the image's own port is no finding; but when it names another, no rewrite is
+`EXPOSE` that names the image's own port is no finding (nor the base's own `EXPOSE 80`
+where the image starts what its base runs, its sample app when the build copies in no
+app, and each service runs a `command:` of its own); but when it names another, no rewrite is
 right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An
 `EXPOSE $PORT` is not judged. A stage built `FROM` another stage of the file keeps that
@@ -400,6 +402,15 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
     return None
 
 
+def _started_by_base(ws: Workspace, services: list[BuiltService]) -> bool:
+    """The image starts what its base image runs (no CMD or ENTRYPOINT of its own; its sample
+    app where the build puts none of the service's), and every service runs a compose
+    `command:` of its own over it: their ports are deployments', not the image's."""
+    return _unread_base_start(services[0].app) is not None and all(
+        s.app.listen.region is not None and s.app.listen.region.kind in COMPOSE_KINDS and
+        image_listen(ws, s).launch is None for s in services)
+
+
 def _unread_base_start(app: App) -> str | None:
     """The base image, when the stage and those it is built from set no CMD or ENTRYPOINT
     and the base is one whose own start fixer does not know (`tiangolo/uvicorn-gunicorn-
@@ -526,6 +537,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     written = [p for _, p in ports + inherited] + list(from_base)
     if not listens or any(str(listen) in written for listen in listens):
         return None
+    if not ports and not inherited and from_base and _started_by_base(ws, services):
+        return None   # the base's EXPOSE documents the start the image takes from it
     if {str(p) for s in services for p in nginx_beside_listens(ws, s)} & set(written):
         return None   # the image exposes the port of the nginx it runs in front of the app
     if any(not p.isdigit() for p in written):

@@ -61,6 +61,20 @@ def fleet_base(ws: Workspace) -> str:
     return bases.most_common(1)[0][0] if bases else DEFAULT_BASE
 
 
+# a python image's version and what follows it (`python:3.12-slim`, `python:3.11.7-bookworm`)
+_PYTHON_TAG = lazy_compile(r"python:(\d+)\.(\d+)(?:\.\d+)?(.*)")
+
+
+def for_python(base: str, wanted: tuple[int, int] | None) -> str:
+    """The base, on the Python the project asks for where its own is older (a
+    `requires-python = ">=3.13"` project on `python:3.12-slim`, which pip refuses to
+    install): the same variant of that version (`python:3.13-slim`)."""
+    tag = _PYTHON_TAG.fullmatch(base)
+    if tag is None or wanted is None or (int(tag[1]), int(tag[2])) >= wanted:
+        return base
+    return f"python:{wanted[0]}.{wanted[1]}{tag[3]}"
+
+
 def render(base: str, app: AppTarget, port: int, install: str, newline: str,
            workdir: str = "/app") -> str:
     """The Dockerfile text. `install` is "requirements", "pyproject" or "packages"."""

@@ -49,7 +49,8 @@ services:
 Safe when one file in the context differs from the expected name only in case: the
 compose reference is corrected to it (the `dockerfile:` value, or a `build:` string
 turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
-Dockerfile is written (the repository's python slim base, requirements installed,
+Dockerfile is written (the repository's python slim base, on the Python the context's
+`requires-python` or `.python-version` asks for where that is newer, requirements installed,
 `uvicorn` in exec form on the container port compose expects, the app module found at
 `app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
 be built; its WORKDIR is the service's `working_dir:`, else where compose bind-mounts the
@@ -73,7 +74,8 @@ alias, there is no app module (the reason names a `package.json`, `go.mod` or ot
 manifest of another language at the context's root), the module builds no FastAPI app (no
 `FastAPI(...)`, no `fastapi` import: Flask, Streamlit), the service's compose `command:`
 is arguments only (`command: ["--reload"]`, for an ENTRYPOINT the missing file had: a
-stock CMD would be replaced by them and start nothing), the context has no
+stock CMD would be replaced by them and start nothing) or runs a project runner (`uv run`,
+`poetry run`: the stock image installs with pip and has none), the context has no
 requirements.txt or pyproject.toml while the app imports packages a stock install of
 fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), its
 requirements.txt installs a package pip builds from source (`psycopg2`, `mysqlclient`: no
@@ -82,7 +84,9 @@ requirements.txt) says the project is no package (`[tool.uv]` `package = false`:
 `pip install .` would not build), or a
 Dockerfile sits in a folder of
 the context
-(`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
+(`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for),
+or variants sit beside it (`Dockerfile-dev` and `Dockerfile-prod`: the reason names them
+all, none as the one):
 the author's recipe exists, only not where compose looks, and a stock
 file beside it would replace it (D001 would then delete theirs as a stray copy); so does a
 Dockerfile a build script or CI file builds the context from (`context: services/api` with
@@ -139,6 +143,7 @@ from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.pydeps.requirements import read_requirements_file
 from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
+from fixer.facts.health.pythonfloor import declared_floor
 from fixer.facts.ports.claims import container_ports
 from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
@@ -147,14 +152,14 @@ from fixer.model.services import Build, Service, bind_mounts, case_variants, loc
 from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, elements, get, scalar, string_list
-from fixer.sources.launch import find_launch
+from fixer.sources.launch import PROJECT_RUNNERS, find_launch
 from fixer.sources.python_modules import Modules
 
-from .dockerfile_template import AppTarget, find_app, fleet_base, render
+from .dockerfile_template import AppTarget, find_app, fleet_base, for_python, render
 
 # Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case), and
 # Podman's `Containerfile` (Docker's builders look for `Dockerfile` only)
-_DOCKERFILE_NAME = lazy_compile(r"(?i)[\w.-]*(?:dockerfile|containerfile)(?:\.[\w.-]+)?")
+_DOCKERFILE_NAME = lazy_compile(r"(?i)[\w.-]*(?:dockerfile|containerfile)(?:[._-][\w.-]+)?")
 
 CODE = "S001"
 NAME = "missing-dockerfile"
@@ -178,6 +183,20 @@ def _arguments_only(service: Service) -> str | None:
     found = service.command()
     words = found[2] if found is not None else None
     return " ".join(words) if words and words[0].startswith("-") else None
+
+
+# a project runner after a shell operator or at the start: `uv run uvicorn ...`, `bash -lc
+# "poetry run alembic upgrade head && ..."`, `/root/.local/bin/uv run ...`
+_RUNNER_WORD = lazy_compile(r"(?:^|[\s;&|(])(?:[\w./$-]*/)?(" + "|".join(PROJECT_RUNNERS) +
+                            r")\s+run\b")
+
+
+def _runner_in_command(service: Service) -> str | None:
+    """The project runner (`uv`, `poetry`, ...) the service's compose `command:` runs: a
+    stock Dockerfile's image installs with pip and has none of them."""
+    found = service.command()
+    matched = _RUNNER_WORD.search(" ".join(found[2])) if found is not None else None
+    return matched.group(1) if matched else None
 
 
 def _writer(services: list[Service]) -> Service:
@@ -458,11 +477,13 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
     if own:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
         # a stock file beside it would replace what they wrote, never a fix to vouch for.
-        # The one beside the missing file is the likely one; of several others, none is.
+        # The one beside the missing file is the likely one; of several (`Dockerfile-dev`
+        # and `Dockerfile-prod` beside it, or others elsewhere), none is.
         near = [path for path in own if posixpath.dirname(path) == folder]
-        likely = near[0] if near else own[0] if len(own) == 1 else None
-        held = likely or f"{len(own)} Dockerfiles ({', '.join(own[:3])}" + \
-            (", ..." if len(own) > 3 else "") + ")"
+        likely = near or own
+        held = likely[0] if len(likely) == 1 else \
+            f"{len(likely)} Dockerfiles ({', '.join(likely[:3])}" + \
+            (", ..." if len(likely) > 3 else "") + ")"
         return replace(base, reason=f"the build context holds {held}: point `build:` at the "
                                     "Dockerfile the service is meant to build")
     scripted = _scripted_dockerfile(ws, build)
@@ -493,6 +514,12 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
                                     "missing Dockerfile had: a stock file's CMD would be "
                                     "replaced by them and start nothing; write the "
                                     "Dockerfile with that ENTRYPOINT by hand")
+    runner = next((r for r in map(_runner_in_command, (service, writer)) if r), None)
+    if runner is not None:
+        return replace(base, reason=f"its compose `command:` runs `{runner} run`, which a "
+                                    "stock Dockerfile's image (pip installs, no "
+                                    f"{runner}) does not have: write the Dockerfile that "
+                                    f"installs {runner} and the project by hand")
     # the context's, whichever service writes the file: said to each that builds it
     unlisted = [] if _install(ws, build) != "packages" else _uninstalled(ws, build, app)
     if unlisted:
@@ -637,9 +664,26 @@ def _relative(build: Build, path: str) -> str:
 def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:
     app = find_app(ws.tree, build.context)
     assert app is not None
-    text = render(fleet_base(ws), app, _port(service), _install(ws, build),
-                  build.doc.file.newline, _workdir(service, build))
+    base = for_python(fleet_base(ws), _python_wanted(ws, build))
+    text = render(base, app, _port(service), _install(ws, build), build.doc.file.newline,
+                  _workdir(service, build))
     return [CreateFile(build.dockerfile, text)]
+
+
+# `.python-version`, as pyenv and uv write it: `3.13`, `3.13.1`, `cpython-3.13`
+_PINNED = lazy_compile(r"(?:cpython-)?(\d+)\.(\d+)")
+
+
+def _python_wanted(ws: Workspace, build: Build) -> tuple[int, int] | None:
+    """The newest of the oldest Python the context's project says it runs on
+    (`requires-python`) and the one its `.python-version` pins: the stock image must run it,
+    or `pip install .` refuses the project and its code may not parse."""
+    found = [declared_floor(ws.read, build.context)]
+    pinned = ws.read(posixpath.join(build.context, ".python-version") if build.context
+                     else ".python-version")
+    matched = _PINNED.match(pinned.text.strip()) if pinned is not None else None
+    found.append((int(matched[1]), int(matched[2])) if matched else None)
+    return max((v for v in found if v is not None), default=None)
 
 
 def _workdir(service: Service, build: Build) -> str:
