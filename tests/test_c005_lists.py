@@ -5,6 +5,7 @@ probe the first fix writes along is settled by it, in `check` as in `fix`."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from support import run_cli, write_tree
@@ -81,3 +82,21 @@ def test_every_database_probed_along_yields_to_the_first_fix(tmp_path: Path) -> 
     assert db["fix"] is not None and cache["fix"] is None and mq["fix"] is None
     assert "the C005 fix of db (compose.yaml:3) goes first" in str(mq["reason"]), mq
     assert "the C005 fix of db (compose.yaml:3) goes first" in str(cache["reason"]), cache
+
+
+def test_a_fix_that_waits_counts_as_unsafe_where_its_probes_stay_in_doubt(
+        tmp_path: Path) -> None:
+    """The fixes wait for the app's healthcheck (C004: the worker's list names the app and
+    redis), and once it is in, db's probe may not pass (its password documented empty): the
+    check counts them with the unsafe fixes, not as ones `fixer fix` makes after it."""
+    case = Path(__file__).parent.parent / "golden" / "C005-database-not-healthchecked" / \
+        "waiting-for-the-app-healthcheck-then-unsafe-for-a-password-left-empty" / "before"
+    root = tmp_path / "repo"
+    shutil.copytree(case, root)
+    code, out, err = run_cli("check", root, "--format", "json")
+    found = {f["service"]: f for f in json.loads(out)["findings"] if f["code"] == "C005"}
+    assert {name: f["fixed_later"] for name, f in found.items()} == \
+        {"db": "unsafe", "redis": "unsafe"}, found
+    assert "db may stop at start-up" in str(found["redis"]["reason"])
+    code, out, err = run_cli("check", root)
+    assert "(1 fixable with `fixer fix`, 2 more with `--unsafe-fixes`)." in err, err

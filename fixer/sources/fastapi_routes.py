@@ -2160,9 +2160,9 @@ def _spread_options(site: AppSite,
                     spread: ast.expr) -> list[tuple[list[ast.keyword], Taken]] | None:
     """The keywords a `**` spread may give, one list per binding of its name (with where
     that binding is); None when fixer cannot read them all."""
-    if isinstance(spread, ast.Dict):
-        written = dict_keywords(spread)
-        return None if written is None else [(written, ())]
+    if isinstance(spread, (ast.Dict, ast.IfExp)):
+        written = [dict_keywords(value) for value in _alternatives(spread)]
+        return None if None in written else [(given, ()) for given in written if given is not None]
     if not isinstance(spread, ast.Name):
         return None
     holder = _holder(site, spread.id)
@@ -2172,11 +2172,20 @@ def _spread_options(site: AppSite,
         return None
     options: list[tuple[list[ast.keyword], Taken]] = []
     for stmt in bindings:
-        given = dict_keywords(assigned_value(stmt))
-        if given is None:
-            return None
-        options.append((given, ((spread.id, stmt.lineno),)))
+        for value in _alternatives(assigned_value(stmt)):
+            given = dict_keywords(value)
+            if given is None:
+                return None
+            options.append((given, ((spread.id, stmt.lineno),)))
     return options
+
+
+def _alternatives(value: ast.expr | None) -> list[ast.expr | None]:
+    """The values a conditional expression may give (`{} if debug else {"docs_url": None}`:
+    both dicts), each a run may take; the value itself otherwise."""
+    if isinstance(value, ast.IfExp):
+        return [*_alternatives(value.body), *_alternatives(value.orelse)]
+    return [value]
 
 
 def _holder(site: AppSite, name: str) -> Scope | None:

@@ -151,7 +151,9 @@ healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
 applies C004 and D003 first, so the list is converted once they are in (the check counts
 it as waiting only while those fixes are there and safe; an unsafe one, named in the
-reason, or none leaves it a person's job); display-only
+reason, or none leaves it a person's job; where its own probe, or that of another database
+the lists it gates name, is already in doubt, it counts with the unsafe fixes, which
+`fixer fix --unsafe-fixes` makes after them); display-only
 for good when such an app service has `extends:` (C004 never gives it a healthcheck,
 fixer does not follow `extends:`). Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
@@ -222,6 +224,7 @@ from fixer.model.depends import (
     Dependency,
     conditions_refused,
     decided_elsewhere,
+    dependencies,
     entry_line,
     set_conditions,
 )
@@ -344,7 +347,10 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:
-        return exc.wait.on(base)
+        # what stays in doubt once the fixes it waits for are in: the check counts it with
+        # the unsafe fixes then, not as one that `fixer fix` makes after them
+        then = exc.wait.then or _probes_doubt(ws, target, targets) or ""
+        return replace(exc.wait, then=then).on(base)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     title = "Add " + names([f"a `{p.tool}` healthcheck to {n}"
@@ -367,6 +373,22 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _probes_doubt(ws: Workspace, target: Unchecked,
+                  targets: dict[str, Unchecked]) -> str | None:
+    """Why a probe the fix writes may not pass, as far as it is known while the fix waits:
+    the database's own probe, or that of another database a list it gates names (the fix
+    probes those too, `_probed_along`)."""
+    own = depends_plan.database_doubt(ws, target)
+    if own is not None:
+        return own
+    along = dict.fromkeys(d.name for owner, _d in target.dependents if owner.name in target.apps
+                          for d in dependencies(owner)
+                          if d.name in targets and d.name != target.service.name)
+    return next((depends_plan.its_probe_doubt(name, doubt) for name in along
+                 if (doubt := depends_plan.database_doubt(ws, targets[name])) is not None),
+                None)
 
 
 def _gates_title(plan: Plan) -> str:

@@ -200,12 +200,31 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
     # a blank line after it as the one above it is written (some files keep a space there)
     blank = above.rstrip("\r\n") + newline if not above.strip() else ""
     edits = [TextEdit(dockerfile.path, at, at, block + newline + blank)]
+    apart = _blank_line_at(text, at) if blank == "" and previous is not None and \
+        _stands_alone(text, previous) else ""
+    if apart:   # a file that writes each instruction apart: the layer too, after the gap
+        edits = [TextEdit(dockerfile.path, at + len(apart), at + len(apart),
+                          block + newline + apart)]
     if "DL3059" in hadolint and manager == "apk" and following is not None and \
             _single_command_run(dockerfile, following):
         # two one-command RUNs in a row: hadolint asks, on the second, to merge them
         merge = pragma_edit(dockerfile, following, "DL3059")
         edits = _merge(edits, [merge] if merge is not None else [])
     return edits
+
+
+def _blank_line_at(text: str, at: int) -> str:
+    """The blank line that starts at `at` (with its line end), else ""."""
+    end = text.find("\n", at)
+    line = text[at:end + 1] if end >= 0 else ""
+    return line if line and not line.strip() else ""
+
+
+def _stands_alone(text: str, instruction: Instruction) -> bool:
+    """A blank line above the instruction (and the comments right above it): a paragraph of
+    its own, as in a file that sets each instruction apart."""
+    top = comments_above(text, line_start(text, instruction.start))
+    return top > 0 and not text[line_start(text, top - 1):top].strip()
 
 
 def _previous(dockerfile: Dockerfile, at: int) -> Instruction | None:
