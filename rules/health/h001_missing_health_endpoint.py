@@ -231,7 +231,8 @@ that adds routes (`if DEBUG: return app`): a route added after it is never regis
 that path, and when some
 routes cannot be read (`route.include_routers(app)`) and the service's code names a path
 that reads as a health route (`APIRouter(prefix="/healthcheck")`, or any path under a
-`health` folder: `/device/health/check/`).
+`health` folder: `/device/health/check/`); a WebSocket route's path
+(`@router.websocket("/api/live")`) is none, as no HTTP probe is answered there.
 
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides

@@ -1011,11 +1011,18 @@ def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str],
     return found
 
 
+# `@router.websocket("/api/live")`: a WebSocket's path, which no HTTP probe is answered on
+_WEBSOCKET_BEFORE = lazy_compile(
+    r"(?:\.websocket|websocket_route|add_api_websocket_route|add_websocket_route)"
+    r"\(\s*(?:path\s*=\s*)?$")
+
+
 def _literals_of(file: TextFile, prefixes: bool) -> list[str]:
-    """`_path_literals` of one file."""
+    """`_path_literals` of one file: a WebSocket route's path is none."""
     return [m.group(1) for m in _PATH_LITERAL.finditer(file.text)
             if _PROBEABLE.fullmatch(m.group(1)) and (prefixes or not
-            _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start()))]
+            _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start())) and
+            not _WEBSOCKET_BEFORE.search(file.text, max(0, m.start() - 40), m.start())]
 
 
 def _service_files(ws: Workspace, folder: str, theirs: frozenset[str]) -> list[str]:
