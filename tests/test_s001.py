@@ -171,6 +171,17 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                   "main.py": "from internal.app import create_app\n\napp = create_app()\n"},
                  "the build context holds 2 Dockerfiles (Dockerfile-dev, Dockerfile_prod)",
                  id="dash-and-underscore-variants"),
+    # the dev file builds it from dev.Dockerfile, beside prod.Dockerfile: the dev file's
+    # recipe is no answer for the prod file, which names none of them
+    pytest.param("services:\n  api:\n    build:\n      context: ./api\n"
+                 "      dockerfile: Dockerfile\n",
+                 {"docker-compose.dev.yml": "services:\n  api:\n    build:\n"
+                  "      context: ./api\n      dockerfile: dev.Dockerfile\n",
+                  "api/dev.Dockerfile": DOCKERFILE, "api/prod.Dockerfile": DOCKERFILE,
+                  "api/main.py": MAIN},
+                 "docker-compose.dev.yml builds api from api/dev.Dockerfile, and the build "
+                 "context holds 2 Dockerfiles (api/dev.Dockerfile, api/prod.Dockerfile)",
+                 id="another-file-builds-one-of-several-variants"),
     # a leading `/` typo: the file it meant is in the context, not the root Dockerfile
     pytest.param("services:\n  api:\n    build:\n      context: .\n"
                  "      dockerfile: /dev/Dockerfile\n",

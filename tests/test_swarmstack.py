@@ -75,6 +75,16 @@ def test_a_stack_file_a_config_command_renders_stands_for_its_compose_files(
                     FILES) == expected
 
 
+def test_a_script_in_a_folder_renders_the_files_it_names_not_the_override() -> None:
+    """`scripts/deploy.sh` runs `-f docker-compose.yml config` from the root, where that
+    file is: it renders docker-compose.yml, and Compose, given `-f`, never loads the
+    override file beside it (whose long forms reach no Swarm)."""
+    files = (*FILES, "docker-compose.override.yml")
+    assert deployed("scripts/deploy.sh", RENDER.format(
+        config="docker-compose -f docker-compose.yml config > docker-stack.yml"),
+        files) == ["docker-compose.yml"]
+
+
 def test_the_reason_says_the_file_is_rendered() -> None:
     ws = load({"docker-compose.yml": COMPOSE, "deploy.sh": RENDER.format(
         config="docker-compose -f docker-compose.yml config > docker-stack.yml")})

@@ -33,8 +33,10 @@ docker-compose.yml`): leaving it out may be the author's choice (a commented-out
 8000` alone is uncommented instead).
 Display-only when a service that is no app builds the same image and runs another
 server on it (`mlflow server --port 5000`, `streamlit run`, or a script of the image that
-starts one, `/start-flower`; a worker listens on nothing and counts for nothing): EXPOSE
-documents every container built from the image.
+starts one, `/start-flower`, or a command fixer does not read whose `ports:` or `expose:`
+names a port the app does not listen on, `python app/ws_server.py` beside `3001:3001`; a
+worker listens on nothing and counts for nothing): EXPOSE documents every container built
+from the image.
 Display-only when the app reads its port from a variable that an `env_file` of the
 service the repository does not hold may set (`.env.local`): EXPOSE may name that port.
 Display-only when compose's `environment` sets the port variable and the image has a
@@ -116,12 +118,13 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.ports.checkout import unseen_port_env_file
+from fixer.facts.ports.claims import own_ports
 from fixer.facts.image.images import base_exposes, base_image, starts_idle
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import App, BuiltService, StageKey, by_stage
+from fixer.model.services import App, BuiltService, Service, StageKey, by_stage
 from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
@@ -439,7 +442,8 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
         if found is None:
             continue
         script = _listening_script(ws, app, found[2])
-        if script is not None or starts_a_listener(" ".join(found[2])):
+        if script is not None or starts_a_listener(" ".join(found[2])) or \
+                _publishes_another_port(other, services):
             runs.append((other.name, found[2], script))
     if not runs:
         return None
@@ -450,6 +454,17 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
         else f" ({script} starts a server for some of its arguments)"
     return (f"{name} builds the same image and runs `{' '.join(argv)}`{started}: which "
             "port EXPOSE documents is the author's call")
+
+
+def _publishes_another_port(other: Service, services: list[BuiltService]) -> bool:
+    """The service's compose `ports:` or `expose:` names a container port none of the app
+    services listen on (`python app/ws_server.py` with `ports: ["3001:3001"]`), or one a
+    variable no file of the repository sets gives (`${WS_PORT}:${WS_PORT}`): its command
+    runs a server of its own there, whatever fixer reads of the command."""
+    listens = {s.app.listen.port for s in services}
+    return any(p.kind in ("ports", "expose") and not p.udp and
+               (p.port if p.port is not None else p.resolved) not in listens
+               for p in own_ports(other))
 
 
 def _word_starts_it(ws: Workspace, script: str | None, argv: list[str]) -> bool:

@@ -93,7 +93,8 @@ Dockerfile a build script or CI file builds the context from (`context: services
 `file: docker/api/Dockerfile`), and so does another compose file of the repository that
 builds the same service and context from a Dockerfile that exists (a CI overlay run with
 `-f docker-compose.yml -f docker-compose.ci.yml`): the reason names it and the
-`dockerfile:` to write. Also
+`dockerfile:` to write (or, where the context holds several variants beside it, all of
+them: the dev file's `dev.Dockerfile` is no answer for the prod file). Also
 display-only where `.gitignore` ignores the Dockerfile's path. Where
 every Dockerfile of the context is one another service builds (one context for all, each
 service's Dockerfile in its folder), the reason says none is the service's own, and where
@@ -461,6 +462,15 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
     if overlay is not None:   # a CI or local file of the stack builds it from the right one
         elsewhere_file, dockerfile = overlay
         written = posixpath.relpath(dockerfile, build.context or ".")
+        beside = [path for path in _dockerfiles_below(ws, build)
+                  if posixpath.dirname(path) == posixpath.dirname(dockerfile)]
+        if len(beside) > 1:   # `dev.Dockerfile` and `prod.Dockerfile`: the dev file's is one
+            return replace(base, reason=f"{elsewhere_file} builds {service.name} from "
+                                        f"{dockerfile}, and the build context holds "
+                                        f"{len(beside)} Dockerfiles ({', '.join(beside[:4])}"
+                                        f"{', ...' if len(beside) > 4 else ''}): point "
+                                        "`build.dockerfile` at the one this file's "
+                                        f"{service.name} is meant to build")
         return replace(base, reason=f"{elsewhere_file} builds {service.name} from {dockerfile}: "
                                     "point "
                                     f"`build.dockerfile` at it (`dockerfile: {written}`)")

@@ -158,11 +158,16 @@ class ComposeCommand:
         """Whether the command may load the compose file at `path`: it names it with `-f`;
         naming none fixer knows, only a default file (`compose.yaml`, its override) of its
         folder, one above or one below it, as `may_run` places a stack: never one that only
-        `-f` brings in (`docker-compose.prod.yml`). Unplaced, a file whose path ends with
-        one it names, or any file when it names one through a variable (`-f $FILE`)."""
+        `-f` brings in (`docker-compose.prod.yml`). Unplaced, or placed where no file it
+        names is there (`-f docker-compose.yml` in `scripts/deploy.sh`, run from the root),
+        a file whose path ends with one it names, never a default file it does not name;
+        any file when it names one through a variable (`-f $FILE`)."""
         if self.folder is not None and self.named is not None:
             if any(named in ws.compose_docs for named in self.named):
                 return path in self.named
+            files = [w for w in self.written if w.endswith((".yml", ".yaml"))]
+            if files:   # `-f` given: Compose loads those alone, never its default files
+                return any(_same_tail(path, posixpath.normpath(w)) for w in files)
         elif any("$" in w for w in self.written):
             return True
         elif self.written:
