@@ -25,3 +25,56 @@ def test_the_pin_named_keeps_the_images_variant(image: str, pin: str) -> None:
     [finding] = check({"docker-compose.yml": COMPOSE.format(image=image)}, select="C010")
     reason = finding.violation.reason or ""
     assert f"(its PG_VERSION file says which: `{pin}` where 17 did)" in reason, reason
+
+
+MYSQL = ("services:\n  db:\n    image: {image}\n    command: {command}\n"
+         "    environment:\n      MYSQL_ROOT_PASSWORD: root\n")
+
+
+@pytest.mark.parametrize(("image", "runs"), [
+    ("mysql", "the newest MySQL"),
+    ("mysql:latest", "the newest MySQL"),
+    ("mysql:lts", "MySQL 8.4"),
+    ("mysql:8", "MySQL 8.4"),
+    ("mysql:8.4.3-oraclelinux9", "MySQL 8.4"),
+    ("mysql:9.1", "MySQL 9.1"),
+])
+def test_a_server_option_mysql_84_removed_stops_it(image: str, runs: str) -> None:
+    compose = MYSQL.format(image=image,
+                           command="--default-authentication-plugin=mysql_native_password")
+    [finding] = check({"docker-compose.yml": compose}, select="C010")
+    assert finding.message == (
+        f"db runs {image} ({runs}) with `--default-authentication-plugin`, which MySQL "
+        "removed in 8.4: the server stops at start-up with \"unknown variable\", before it "
+        "accepts a connection")
+    assert "pin `mysql:8.0`" in (finding.violation.reason or "")
+
+
+@pytest.mark.parametrize(("image", "command"), [
+    ("mysql:8.0", "--default-authentication-plugin=mysql_native_password"),
+    ("mysql:5.7", "--default-authentication-plugin=mysql_native_password"),
+    ("mysql:8.0.36", "mysqld --default_authentication_plugin=mysql_native_password"),
+    ("mysql", "--mysql-native-password=ON"),
+    ("mariadb", "--default-authentication-plugin=mysql_native_password"),
+    ("mysql:${MYSQL_TAG}", "--default-authentication-plugin=mysql_native_password"),
+])
+def test_a_release_that_keeps_the_option_or_another_option_is_no_stop(
+        image: str, command: str) -> None:
+    assert check({"docker-compose.yml": MYSQL.format(image=image, command=command)},
+                 select="C010") == []
+
+
+def test_an_app_waiting_for_a_mysql_that_stops_gets_no_safe_gate() -> None:
+    """C005 would make the app wait for a server that never runs: `docker compose up`
+    then aborts where the app used to start."""
+    compose = ("services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
+               + MYSQL.format(image="mysql", command="--default-authentication-plugin="
+                              "mysql_native_password").replace("services:\n", ""))
+    files = {"docker-compose.yml": compose,
+             "api/Dockerfile": "FROM python:3.12-slim\nRUN pip install fastapi uvicorn\n"
+                               "COPY . /app\nWORKDIR /app\n"
+                               'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+             "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                            "@app.get('/health')\ndef health():\n    return {}\n"}
+    [c005] = [f for f in check(files) if f.code == "C005"]
+    assert not c005.safety.value == "safe", c005

@@ -53,8 +53,10 @@ def hidden_code(ws: Workspace, service: BuiltService) -> HiddenCode | None:
         over = posixpath.normpath(target).rstrip("/") + "/"
         if not served.startswith(over):
             continue
-        if not _held(ws, path):
-            return HiddenCode(written, path, target, served)
+        if not _held(ws, path):   # hides what the image puts there, if it puts it there
+            if _in_image(ws, service, served):
+                return HiddenCode(written, path, target, served)
+            continue
         # nothing of the image's hidden: a module it lacks is S005's own case; and a base
         # image's own start picks its module from what is there once the mount is in
         region = service.app.listen.region

@@ -10,6 +10,9 @@ stack's `.env` as Compose reads them:
   `/var/lib/postgresql/18/docker`, and the entrypoint stops when something is mounted at
   the old path ("Error: in 18+, these Docker images are configured to store database
   data in a format which is compatible with pg_ctlcluster");
+- the `mysql` image from 8.4 on (`mysql`, `latest`, `lts`, `8`, `8.4`, `9`) given
+  `--default-authentication-plugin` in its compose `command:`: MySQL 8.4 removed the
+  option, and the server stops at start-up with "unknown variable" (8.0 and 5.7 keep it);
 - a `postgres`, `mysql` or `mariadb` image given no superuser password, or an empty one,
   nor told to go without one (`POSTGRES_PASSWORD`, `POSTGRES_HOST_AUTH_METHOD`,
   `MYSQL_ROOT_PASSWORD`, `MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`, the
@@ -49,7 +52,9 @@ services:
 or, for a fresh volume on 18, `pgdata:/var/lib/postgresql`.
 
 ## Fix safety
-Display-only: whether to pin the release the volume's data was written by (the reason
+Display-only: whether to drop a removed option or pin `mysql:8.0` (whose data a newer
+release may have upgraded already), whether to pin the release the volume's data was
+written by (the reason
 names the pin in the image's own variant, `postgres:17-alpine` for `postgres:18-alpine`,
 and the volume's PG_VERSION file that tells the release) or move the mount (a volume an
 older release wrote needs `pg_upgrade` first), and which password the database gets, need
@@ -72,6 +77,10 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
 
 _PASSWORD = "which password the database gets needs a person: fixer never invents a secret"
+_REMOVED = ("whether to drop the option (8.4 authenticates with caching_sha2_password; "
+            "`--mysql-native-password=ON` loads the old plugin for clients that need it) or "
+            "pin `mysql:8.0`, whose data a newer release may already have upgraded, needs a "
+            "person")
 
 
 def _moved(image: str) -> str:
@@ -106,7 +115,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 continue
             seen.add(place)
             reason = _moved(resolved_image(service) or "postgres") if stop.data_moved \
-                else _PASSWORD
+                else _REMOVED if stop.removed_option else _PASSWORD
             yield Violation(message=stop.why, path=doc.path, line=place[1],
                             column=doc.column(image.node), service=service.name,
                             subject=f"start of {service.name}", reason=reason)

@@ -640,10 +640,12 @@ def stops_at_first_start(ws: Workspace, service: Service,
 
 class FirstStartStop(NamedTuple):
     """Why a database image's entrypoint stops at its first start, and which cause it is:
-    its data folder moved (`data_moved`), else no superuser password."""
+    its data folder moved (`data_moved`), a server option its release removed
+    (`removed_option`), else no superuser password."""
 
     why: str
     data_moved: bool
+    removed_option: bool = False
 
 
 def first_start_stop(ws: Workspace, service: Service,
@@ -653,8 +655,59 @@ def first_start_stop(ws: Workspace, service: Service,
     moved = data_moved(ws, service) if kind == "postgres" else None
     if moved is not None:
         return FirstStartStop(moved, True)
+    removed = removed_option(service) if kind == "mysql" else None
+    if removed is not None:
+        return FirstStartStop(removed, False, True)
     password = no_superuser_password(ws, service, kind)
     return FirstStartStop(password, False) if password is not None else None
+
+
+# `--default-authentication-plugin=mysql_native_password`: MySQL 8.4 removed the option,
+# and the server stops at start-up with "unknown variable"
+_REMOVED_IN_84 = lazy_compile(r"--default[-_]authentication[-_]plugin\b")
+
+
+def removed_option(service: Service) -> str | None:
+    """Why the official `mysql` image's server stops at every start: its compose `command:`
+    gives `--default-authentication-plugin`, which MySQL removed in 8.4, and the image runs
+    8.4 or later (`mysql`, `latest`, `lts`, `8`, `8.4`, `9`). Not with an `entrypoint:` of
+    its own, nor a release fixer cannot read from the tag."""
+    image = resolved_image(service)
+    found = service.command()
+    if image is None or image_name(image) != "mysql" or found is None or \
+            service.entrypoint() is not None:
+        return None
+    option = next((w for w in found[2] if _REMOVED_IN_84.match(w)), None)
+    release = _mysql_release(image)
+    if option is None or release is None or release < (8, 4):
+        return None
+    runs = "the newest MySQL" if release == _NEWEST else f"MySQL {release[0]}.{release[1]}"
+    return (f"{service.name} runs {image} ({runs}) with `{option.split('=', 1)[0]}`, which "
+            "MySQL removed in 8.4: the server stops at start-up with \"unknown variable\", "
+            "before it accepts a connection")
+
+
+# what no tag, `latest` and `innovation` run: the newest release, past every removal
+_NEWEST = (99, 0)
+
+
+def _mysql_release(image: str) -> tuple[int, int] | None:
+    """(major, minor) of the MySQL release the official image's tag runs: `8` is 8.4 (the
+    LTS line), `lts` 8.4, no tag, `latest`, `innovation` and `oracle` the newest (9.x);
+    None for a tag fixer cannot read."""
+    name = image.strip().split("@", 1)[0]
+    tail = posixpath.basename(name)
+    tag = tail.rsplit(":", 1)[1].lower() if ":" in tail else ""
+    if tag in ("", "latest", "innovation", "oracle", "oraclelinux9"):
+        return _NEWEST
+    if tag.startswith("lts"):
+        return (8, 4)
+    version = image_version(image)
+    if version is None:
+        return None
+    if len(version) == 1:   # `8` is the 8.4 line, `5` the 5.7 one, `9` its newest minor
+        return {8: (8, 4), 5: (5, 7)}.get(version[0], (version[0], 0))
+    return (version[0], version[1])
 
 
 def database_kind(service: Service) -> str | None:
