@@ -32,6 +32,7 @@ from fixer.sources.python import (
     bound_names,
     called_name,
     compile_problem,
+    alternatives,
     dict_keywords,
     dotted_name,
     name_uses,
@@ -863,7 +864,8 @@ def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | 
     """The values a URL keyword may take: a literal, None, either branch of `a if c else b`;
     the default or None when fixer cannot read it (a setting)."""
     if isinstance(node, ast.IfExp):
-        return _possible_urls(tree, node.body, default) | _possible_urls(tree, node.orelse, default)
+        return set().union(*(_possible_urls(tree, branch, default)
+                             for branch in alternatives(node) if branch is not None))
     if isinstance(node, ast.Constant) and node.value is None:
         return {None}
     value = string_value(tree, node)
@@ -2161,7 +2163,7 @@ def _spread_options(site: AppSite,
     """The keywords a `**` spread may give, one list per binding of its name (with where
     that binding is); None when fixer cannot read them all."""
     if isinstance(spread, (ast.Dict, ast.IfExp)):
-        written = [dict_keywords(value) for value in _alternatives(spread)]
+        written = [dict_keywords(value) for value in alternatives(spread)]
         return None if None in written else [(given, ()) for given in written if given is not None]
     if not isinstance(spread, ast.Name):
         return None
@@ -2172,20 +2174,12 @@ def _spread_options(site: AppSite,
         return None
     options: list[tuple[list[ast.keyword], Taken]] = []
     for stmt in bindings:
-        for value in _alternatives(assigned_value(stmt)):
+        for value in alternatives(assigned_value(stmt)):
             given = dict_keywords(value)
             if given is None:
                 return None
             options.append((given, ((spread.id, stmt.lineno),)))
     return options
-
-
-def _alternatives(value: ast.expr | None) -> list[ast.expr | None]:
-    """The values a conditional expression may give (`{} if debug else {"docs_url": None}`:
-    both dicts), each a run may take; the value itself otherwise."""
-    if isinstance(value, ast.IfExp):
-        return [*_alternatives(value.body), *_alternatives(value.orelse)]
-    return [value]
 
 
 def _holder(site: AppSite, name: str) -> Scope | None:

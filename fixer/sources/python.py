@@ -224,6 +224,15 @@ def called_name(call: ast.Call) -> str | None:
         func.id if isinstance(func, ast.Name) else None
 
 
+def alternatives(value: ast.expr | None) -> list[ast.expr | None]:
+    """The values a conditional expression may give (`{} if debug else {"docs_url": None}`:
+    both dicts; `a if x else b if y else c`: all three), each a run may take; the value
+    itself otherwise."""
+    if isinstance(value, ast.IfExp):
+        return [*alternatives(value.body), *alternatives(value.orelse)]
+    return [value]
+
+
 def dict_keywords(value: ast.expr | None) -> list[ast.keyword] | None:
     """The keywords a dict spells out: a literal with string keys, or `dict(k=v, ...)`;
     None for any other value (`dict(base)`, `{**base}`, `settings.kwargs`)."""
