@@ -40,12 +40,17 @@ _OTHER_POSTGRES = frozenset({"bitnami/postgresql", "bitnami/postgresql-repmgr",
                              "ghcr.io/cloudnative-pg/postgresql", "ankane/pgvector"})
 
 
+def image_tag(reference: str) -> str:
+    """The tag a reference names, as written (`16.4-bookworm`), digest aside; "" where it
+    names none."""
+    tail = posixpath.basename(reference.strip().split("@", 1)[0])
+    return tail.rsplit(":", 1)[1] if ":" in tail else ""
+
+
 def image_version(reference: str) -> tuple[int, ...] | None:
     """The version a tag starts with (`10.3-focal` -> (10, 3)); None for `latest`, `lts`,
     a codename or no tag at all: the newest release."""
-    name = reference.strip().split("@", 1)[0]
-    tail = posixpath.basename(name)
-    tag = tail.rsplit(":", 1)[1] if ":" in tail else ""
+    tag = image_tag(reference)
     match = re.match(r"v?(\d+(?:\.\d+)*)", tag)
     return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
@@ -81,10 +86,10 @@ def postgres_major(reference: str) -> int | None:
     `16.4-bookworm`, postgis's `17-3.5`); the newest release for the official image's
     `latest`, `alpine` and codename tags. None when the tag says none (a digest only,
     `timescale/timescaledb:latest`, a private image's `stable`)."""
-    tail = posixpath.basename(reference.strip().split("@", 1)[0])
-    if ":" not in tail and "@" in reference:
+    tag = image_tag(reference).lower()
+    if not tag and "@" in reference:
         return None    # pinned by digest alone
-    tag = tail.rsplit(":", 1)[1].lower() if ":" in tail else "latest"
+    tag = tag or "latest"
     named = re.search(r"(?:^|[-_.])pg(\d+)(?=$|[-_.])", tag)
     if named is not None:
         return int(named.group(1))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
-from fixer.facts.database.images import family, image_version, postgres_major
+from fixer.facts.database.images import family, image_tag, image_version, postgres_major
 from fixer.facts.image.images import base_image
 from fixer.model.depends import dependencies
 from fixer.model.services import (
@@ -695,9 +695,7 @@ def _mysql_release(image: str) -> tuple[int, int] | None:
     """(major, minor) of the MySQL release the official image's tag runs: `8` is 8.4 (the
     LTS line), `lts` 8.4, no tag, `latest`, `innovation` and `oracle` the newest (9.x);
     None for a tag fixer cannot read."""
-    name = image.strip().split("@", 1)[0]
-    tail = posixpath.basename(name)
-    tag = tail.rsplit(":", 1)[1].lower() if ":" in tail else ""
+    tag = image_tag(image).lower()
     if tag in ("", "latest", "innovation", "oracle", "oraclelinux9"):
         return _NEWEST
     if tag.startswith("lts"):
@@ -761,9 +759,7 @@ def _postgres_major(image: str) -> int | None:
     None where the tag does not say."""
     if image_name(image) in ("postgres", "postgis/postgis"):
         return postgres_major(image)   # `latest`, `alpine`, `bookworm`: the newest release
-    name = posixpath.basename(image.split("@", 1)[0])
-    tag = name.rsplit(":", 1)[1] if ":" in name else ""
-    named = re.search(r"(?:^|[-_])pg(\d+)", tag)
+    named = re.search(r"(?:^|[-_])pg(\d+)", image_tag(image))
     return int(named.group(1)) if named is not None else None
 
 
