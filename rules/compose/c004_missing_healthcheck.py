@@ -253,9 +253,10 @@ HTTP request in a function only route handlers or middleware call, or in one a s
 function runs as a task of its own, beside it (`asyncio.create_task(sync())`, an event
 loop's `asyncio.get_event_loop().create_task(sync())`).
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
-the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
-overlay merged, and the healthcheck goes in the base file, which also runs without
-it. Display-only when such an overlay sets its `command`, `entrypoint` or `build`:
+the service's `environment` or `env_file`, or `ports` that publish another container port
+than the probe's (`80:8000` over an app on 8000 publishes the port it calls): fixer judges
+the stack with the overlay merged, and the healthcheck goes in the base file, which also
+runs without it. Display-only when such an overlay sets its `command`, `entrypoint` or `build`:
 they decide which server runs, and the port a probe written into the base file
 would call may be the overlay's only, and so when any overlay of the stack moves the
 listen port (an overlay that sets `ports` beside one that binds :80). Display-only too
@@ -321,6 +322,7 @@ from fixer.facts.health.healthroute import (
     middleware_side_effect, other_framework, plan, refused_probe, route_doubt, served_app,
     several_doubt, unanchored_doubt)
 from fixer.facts.ports.checkout import unseen_port_env_file
+from fixer.facts.ports.claims import own_ports
 from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.staticdir import static_dir_doubt
@@ -454,7 +456,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     says = [c.says for c in choices if c.says]
     title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
     build = partial(_edits, tuple(c.build for c in choices if c.build is not None))
-    overlay = _overlay_doubt(service, doc)
+    overlay = _overlay_doubt(service, doc, port)
     if overlay is not None and overlay[0] in _SERVER_KEYS:   # its port may not be the base's
         return replace(base, reason=overlay[1])
     elsewhere = _port_without_override(ws, service, doc, port) or \
@@ -715,18 +717,25 @@ def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
 
 # what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools;
 # the first three decide which server runs, and so the port the probe calls
-_RUN_KEYS = ("command", "entrypoint", "build", "environment", "env_file", "ports")
+_RUN_KEYS = ("command", "entrypoint", "build", "environment", "env_file")
 _SERVER_KEYS = _RUN_KEYS[:3]
 
 
-def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
+def _overlay_doubt(service: Service, doc: ComposeDoc, port: int) -> tuple[str, str] | None:
     """The healthcheck goes in `doc`, and fixer judged it on the stack with its overlays
     merged: a `-f` overlay (not Compose's own override file, which `docker compose up` loads
-    too) that changes how the service runs makes `doc` alone a different service."""
-    found = service.overlay_setting(_RUN_KEYS, besides=doc)
+    too) that changes how the service runs makes `doc` alone a different service. Its
+    `ports` only where a file beside `doc` publishes another container port than the
+    probe's: the probe calls the container's own port, which publishing it (`80:8000`)
+    leaves as it is."""
+    found = service.overlay_setting(_RUN_KEYS, besides=doc) or \
+        service.overlay_setting(("ports",), besides=doc)
     if found is None:
         return None
     other, changed = found
+    if changed == "ports" and all(p.effective == port for p in own_ports(service)
+                                  if p.kind == "ports" and p.path != doc.path):
+        return None
     return changed, (f"{other.path}, {how_loaded(other.path)}, sets {service.name}'s "
                      f"`{changed}`; "
                      f"the healthcheck goes in {doc.path}, which also runs without it")
