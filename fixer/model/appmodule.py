@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 import tomllib
 from dataclasses import dataclass, replace
 
@@ -39,6 +38,7 @@ from fixer.model.services import BuiltService, Service, bind_mounts, volume_targ
 from fixer.model.startscript import UNKNOWN_FOLDER, script_value
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import scalar
+from fixer.sources.compose_words import compose_words
 from fixer.sources.dockerfile import chain
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import run_env
@@ -869,12 +869,12 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
         words = found[2] if found else []
         written = found is not None and scalar(found[1]) is not None
         argv = [*(given[2] or [] if given else []),
-                *(_split(words[0]) if written and len(words) == 1 else words)]
+                *(compose_words(words[0]) if written and len(words) == 1 else words)]
     elif region is not None and region.kind == "command":
         found = service.command()
         argv = found[2] if found else []
         if len(argv) == 1:
-            argv = _split(argv[0])
+            argv = compose_words(argv[0])
     elif region is not None and region.kind == "FROM":   # the base image's own start
         argv = start_words(launch.target or "", "/start-reload.sh"
                            if launch.server == "uvicorn" else "/start.sh")
@@ -937,11 +937,6 @@ def _folder_of(word: str, folders: dict[str, str | list[str]]) -> str | list[str
     return word
 
 
-def _split(text: str) -> list[str]:
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
 
 
 def _option(words: list[str], name: str) -> str | None:

@@ -44,6 +44,7 @@ from fixer.model.startscript import (
     script_value,
 )
 from fixer.sources.compose import ComposeDoc, Value
+from fixer.sources.compose_words import compose_words
 from fixer.sources.console_scripts import console_script_module
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import (
@@ -794,16 +795,14 @@ def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,
 
 def as_run(value: Value, argv: list[str]) -> list[str]:
     """The words Compose runs for a `command:` or `entrypoint:`: a list as written, a string
-    split as a shell would split it (Compose runs no shell)."""
+    split as Compose splits it (it runs no shell: `sources/compose_words.py`)."""
     if isinstance(value.node, yaml.SequenceNode) or not argv:
         return argv
-    return _split(argv[0])
+    return compose_words(argv[0])
 
 
 def _split(text: str) -> list[str]:
-    # a `\` that ends a line (a folded `command: >` continued as in a shell) goes, as
-    # Compose's own split drops it: the line break stays a line break
-    text = text.replace("\\\n", "\n")
+    """A Dockerfile's shell-form command as the words of the `sh -c` that runs it."""
     try:
         return shlex.split(text)
     except ValueError:

@@ -35,6 +35,7 @@ from fixer.model.services import (
     volume_targets)
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
+from fixer.sources.compose_words import compose_words
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 from fixer.sources.hubname import image_name
 from fixer.sources.launch import shell_script_at, split_shell
@@ -423,7 +424,7 @@ def _image_command(dockerfile: Dockerfile, stage: Stage) -> list[str]:
         found = next((i for i in (link.last(name) for link in chain(dockerfile, stage)) if i),
                      None)
         if found is not None:
-            words += list(found.value) if found.json else _command_words([" ".join(found.value)])
+            words += list(found.value) if found.json else _script_words(" ".join(found.value))
     return words
 
 
@@ -533,13 +534,8 @@ def _test(argv: list[Word]) -> tuple[str, ...]:
 
 
 def _command_words(argv: list[str]) -> list[str]:
-    """A compose `command:` as words: a list as it is, a string split as the shell would."""
-    if len(argv) != 1:
-        return argv
-    try:
-        return shlex.split(argv[0])
-    except ValueError:
-        return argv[0].split()
+    """A compose `command:` as words: a list as it is, a string split as Compose splits it."""
+    return argv if len(argv) != 1 else compose_words(argv[0])
 
 
 def _script_words(script: str) -> list[str]:
