@@ -110,6 +110,15 @@ def test_a_python_program_the_script_ends_in_is_read(script: str) -> None:
                  8005, id="the-same-server-in-each-branch-beside-the-front-end"),
     pytest.param('if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
                  "else\n  exec npm start\nfi\n", None, id="a-branch-running-node-instead"),
+    # a Python program a branch runs in the background (a gRPC server when asked) beside the
+    # server: a job beside it, as on a line of its own
+    pytest.param('if [ "$GRPC" = true ]; then\n  python -u grpc_server.py &\nfi\n'
+                 'if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
+                 "else\n  exec uvicorn main:app --port 8005 --workers 4\nfi\n", 8005,
+                 id="a-background-job-in-a-branch-beside-the-same-server-in-each-branch"),
+    pytest.param('if [ "$GRPC" = true ]; then\n  python -u grpc_server.py &\nfi\n'
+                 "exec uvicorn main:app --port 8005\n", 8005,
+                 id="a-background-job-in-a-branch-beside-the-server"),
     # the shell decides whether it runs
     pytest.param('if [ -n "$SERVE" ]; then\n  python run.py\nfi\n', None, id="in-a-branch"),
     # another branch runs a worker through `uv run`: which program starts is the shell's

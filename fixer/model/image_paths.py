@@ -17,6 +17,7 @@ from fixer.core.derived import Memo
 from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
+from fixer.core.tree_index import files_under
 from fixer.model.services import BuiltService, Service, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.hubname import image_name
@@ -232,6 +233,8 @@ def _copied(files: ContextFiles, source: str, dest: str, into_folder: bool,
     """The context path this source of a COPY puts at `target`. A file or folder the ignore
     file drops is not in the context: to the COPY it does not exist."""
     if _WILDCARD.search(source):
+        if not into_folder and target == dest:   # the one file it matches lands at `dest`
+            return _only_match(files, source)
         folder, name = posixpath.split(target)
         if folder == dest and fnmatch.fnmatchcase(name, posixpath.basename(source)):
             return posixpath.join(posixpath.dirname(source), name)
@@ -246,6 +249,33 @@ def _copied(files: ContextFiles, source: str, dest: str, into_folder: bool,
     # a folder's copy adds what it holds: a path it lacks comes from an earlier copy
     # (`COPY pyproject.toml ./` before `COPY src/ ./`)
     return found if rest == "." or files.has_file(found) or files.has_folder(found) else None
+
+
+def _only_match(files: ContextFiles, source: str) -> str | None:
+    """The one context file a wildcard in a source's name matches (`COPY start.sh*
+    /start.sh` copies it to that path, as a file); None where it matches none, several, or
+    a folder (whose files the COPY puts inside `dest`), or the wildcard is in a folder."""
+    folder, pattern = posixpath.split(source)
+    if _WILDCARD.search(folder):
+        return None
+    full = files.path(folder or ".")
+    matched = [(name, is_folder) for name, is_folder in
+               _entries(files.tree, "" if full == "." else full).items()
+               if fnmatch.fnmatchcase(name, pattern) and
+               not files.dropped(posixpath.join(folder, name))]
+    if len(matched) != 1 or matched[0][1]:
+        return None
+    return posixpath.join(folder, matched[0][0])
+
+
+def _entries(tree: Tree, folder: str) -> dict[str, bool]:
+    """The names directly inside a folder of the tree, each with whether it is a folder."""
+    start = len(folder) + 1 if folder else 0
+    entries: dict[str, bool] = {}
+    for path in files_under(tree, folder):
+        name, below, _rest = path[start:].partition("/")
+        entries[name] = bool(below)
+    return entries
 
 
 def _below(path: str, folder: str) -> str | None:

@@ -287,21 +287,22 @@ def _server_line(text: str) -> _Start | None:
         elif enclosed and any(_runs_a_program(words) for words, background in jobs
                               if not background):   # one run beside the server replaces none
             branches_run_others = True
-    if any(enclosed for _start, enclosed, _background in found):
-        # which server starts, if any, is the shell's decision; unless each branch starts
-        # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
-        # else exec uvicorn app.main:app ...; fi`), on the same port, and no branch runs
-        # another program instead (`dramatiq app.worker` for `command: worker`)
-        same = {(s[1].server, s[1].target, s[1].port_token) for s, _e, _b in found}
-        server = next(iter(same))[0] if len(same) == 1 and not branches_run_others else None
-        return found[-1][0] if server is not None else None
     # a known server wins over Python programs run in the background beside it (`python -m
-    # app.consumer &` on a line of its own), as it does on one line; one the script runs in
-    # the foreground (`exec python run.py`) may be the server itself
+    # app.consumer &` on a line of its own, or in a branch that starts a gRPC server when
+    # asked), as it does on one line; one the script runs in the foreground (`exec python
+    # run.py`) may be the server itself
     starts = [start for start, _enclosed, background in found
               if start[1].server is not None or not background]
     if not any(start[1].server is not None for start in starts):
         starts = [start for start, _enclosed, _background in found]
+    if any(enclosed for start, enclosed, _background in found if start in starts):
+        # which server starts, if any, is the shell's decision; unless each branch starts
+        # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
+        # else exec uvicorn app.main:app ...; fi`), on the same port, and no branch runs
+        # another program instead (`dramatiq app.worker` for `command: worker`)
+        same = {(s[1].server, s[1].target, s[1].port_token) for s in starts}
+        server = next(iter(same))[0] if len(same) == 1 and not branches_run_others else None
+        return starts[-1] if server is not None else None
     return starts[0] if len(starts) == 1 else None
 
 
