@@ -98,10 +98,14 @@ sets no password, or an empty one (`POSTGRES_PASSWORD=` in a template env file),
 to go without one (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
 their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`, the `ALLOW_EMPTY`/`RANDOM` ones) and its
 env files are all in the repository: the image stops at its first start, and a service
-that waited for it would never start. So does a postgres image from 18 on (`latest`, a tag
-with no version) with a volume mounted at `/var/lib/postgresql/data`, where 17 and
-earlier kept their data (18 keeps it in `/var/lib/postgresql/18/docker` and refuses the
-old mount), unless the service sets PGDATA. Unsafe where the command
+that waited for it would never start (a checkout may fill the password in first).
+Display-only where compose itself makes the server stop at every start: a postgres image
+from 18 on (`latest`, a tag with no version) with a volume mounted at
+`/var/lib/postgresql/data`, where 17 and earlier kept their data (18 keeps it in
+`/var/lib/postgresql/18/docker` and refuses the old mount), unless the service sets
+PGDATA; the `mysql` image from 8.4 on given `--default-authentication-plugin`, which 8.4
+removed: the probe would never pass, and a gate would keep the app from starting where it
+starts now (C010 reports the database). Unsafe where the command
 runs no server of the image's own (`mongos`, the sharding router, in a `mongo` image; a
 script), or redis Sentinel (`redis-sentinel`, `--sentinel`), which listens on another
 port: the probe is written for the server.
@@ -206,7 +210,7 @@ from fixer.core.wording import how_loaded, names
 from fixer.facts.database.elsewhere import OutsideCall, called_elsewhere, outside_doubt
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
-from fixer.facts.database.probes import DbProbe
+from fixer.facts.database.probes import DbProbe, first_start_stop
 from fixer.facts.database.selfwait import waits_on_its_own
 from fixer.facts.envvars.examples import documented_values
 from fixer.facts.database.unchecked import (
@@ -330,6 +334,13 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     refused = _probe_refused(target)
     if refused is not None:
         return replace(base, reason=refused)
+    stop = first_start_stop(ws, db, target.probe.family)
+    # what compose itself sets, not a password a checkout's env file may fill in: known, not
+    # in doubt, and the gate would stop what starts now
+    if stop is not None and (stop.data_moved or stop.removed_option):
+        return replace(base, reason=f"{stop.why}: its probe would never pass, and a gate on "
+                                    f"it would keep {apps} from starting; the database "
+                                    "comes first")
     if not target.waiting:   # the author's `condition: service_started`, kept
         conditions = sorted({_chosen(owner, d) for owner, d in target.dependents
                              if owner.name in target.apps})

@@ -673,7 +673,7 @@ def removed_option(service: Service) -> str | None:
     if image is None or image_name(image) != "mysql" or found is None or \
             service.entrypoint() is not None:
         return None
-    option = next((w for w in found[2] if _REMOVED_IN_84.match(w)), None)
+    option = next((w for w in _command_words(found[2]) if _REMOVED_IN_84.match(w)), None)
     release = _mysql_release(image)
     if option is None or release is None or release < (8, 4):
         return None

@@ -989,13 +989,16 @@ def _probed_tail(ws: Workspace, folder: str, wanted: list[str],
     less its leading segments (`/status` for `/api/status`): a route of a router whose
     prefix fixer cannot read may serve the probe, and a route added beside it would never
     answer."""
-    literals = _path_literals(ws, folder, theirs, prefixes=False)
+    # a trailing slash on either side still meets (`/health-check/` probed as
+    # `/api/v1/utils/health-check/`): FastAPI redirects the one to the other
+    literals = {literal.rstrip("/"): literal
+                for literal in _path_literals(ws, folder, theirs, prefixes=False)}
     for probed in wanted:
         parts = [p for p in probed.split("/") if p]
         for start in range(1, len(parts)):
             tail = "/" + "/".join(parts[start:])
             if tail in literals:
-                return probed, tail
+                return probed, literals[tail]
     return None
 
 
