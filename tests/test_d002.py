@@ -131,6 +131,9 @@ def test_the_reason_names_the_shell_features_as_written(command: str, named: str
 
 @pytest.mark.parametrize("command", [
     pytest.param("uvicorn app.main:app || sleep 5", id="or-keeps-shell"),
+    # `(a || b) && uvicorn`: the server is the `&&` list's, of which `||` is part
+    pytest.param("alembic upgrade head || exit 1 && uvicorn app.main:app",
+                 id="or-in-the-servers-list"),
     pytest.param("uvicorn app.main:app 2>&1 | tee /tmp/log", id="pipeline"),
     pytest.param("celery -A app.worker worker & uvicorn app.main:app & wait", id="ends-in-wait"),
     pytest.param("(cd /app && uvicorn app.main:app)", id="subshell"),
@@ -141,6 +144,16 @@ def test_display_only_where_no_exec_reaches_the_server(command: str) -> None:
     assert not finding(HEAD + f"CMD {command}\n").fixable
     outcome = fix(repo(HEAD + f"CMD {command}\n"), select="D002", unsafe=True)
     assert (outcome.diff, outcome.clean) == ("", True)
+
+
+@pytest.mark.parametrize("separator", [" ", "\\\n    "])
+def test_an_or_of_a_command_before_the_last_gets_the_exec(separator: str) -> None:
+    """`alembic upgrade head || exit 1; uvicorn …`: the shell runs the server as a command
+    of its own, whatever the migration did; `exec` hands it SIGTERM."""
+    line = fixed(HEAD + f"CMD alembic upgrade head || exit 1;{separator}uvicorn app.main:app\n",
+                 unsafe=True).splitlines()[-1]
+    assert json.loads(line[len("CMD "):])[-1].endswith(
+        "exit 1; exec uvicorn app.main:app"), line
 
 
 @pytest.mark.parametrize("command", [

@@ -66,7 +66,9 @@ variable in CMD or ENTRYPOINT, the shell expands it to nothing, and `sh -c` woul
 the app either; the reason says to add the `ENV`.
 A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
 when its script uses shell features), behind a wrapper program too (`uv run sh -c "…"`).
-Display-only where no `exec` can reach the server: a pipeline, `||`, a subshell,
+Display-only where no `exec` can reach the server: a pipeline, `||` (but that of an
+earlier command where a `;` or a line break starts the last: `alembic upgrade head ||
+exit 1; uvicorn …` gets its `exec`), a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); a chain whose server is not its last
 command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would

@@ -230,8 +230,9 @@ def _redirects(word: str) -> bool:
 def exec_last(script: str) -> str | None:
     """The script with `exec` before its last command, when a plain `&&`/`;`/`&` chain
     ends in one: the server replaces the shell and receives SIGTERM (`celery … & exec
-    uvicorn …`). None when no `exec` can do that: a pipeline, `||` or a subshell keeps
-    the shell as PID 1, and a builtin (`wait`, `cd`) cannot be exec'd."""
+    uvicorn …`). None when no `exec` can do that: a pipeline, `||` (but of a command
+    before a `;` that starts the last) or a subshell keeps the shell as PID 1, and a
+    builtin (`wait`, `cd`) cannot be exec'd."""
     words = _last_command(script)
     if not words:
         return None
@@ -257,11 +258,10 @@ def exec_shown(script: str) -> str | None:
 
 def _last_command(script: str) -> list[Token] | None:
     """The words of the chain's last command (variable assignments before it left out),
-    where an `exec` can reach it; None where none can."""
+    where an `exec` can reach it; None where none can. An `||` of an earlier command
+    (`alembic upgrade head || exit 1; uvicorn …`) is fine where a `;` or a line break
+    starts the last one: the shell runs it whatever came before, as its own command."""
     tokens = tokenize(script)
-    operators = {t.raw for t in tokens if t.operator}
-    if not operators <= {"&&", ";", "&", "\n"}:
-        return None
     if any(not t.operator and t.raw in _COMPOUND for t in tokens):
         return None   # `if …; then a; else b; fi`: the last word closes a block, no command
     while tokens and tokens[-1].raw in (";", "\n"):
@@ -270,6 +270,10 @@ def _last_command(script: str) -> list[Token] | None:
     for index, token in enumerate(tokens):
         if token.operator:
             last_start = index + 1
+    operators = {t.raw for t in tokens if t.operator}
+    before = tokens[last_start - 1].raw if last_start else None
+    if not operators <= {"&&", ";", "&", "\n"} | ({"||"} if before in (";", "\n") else set()):
+        return None
     words = [t for t in tokens[last_start:] if not t.operator]
     while words and re.match(r"^[A-Za-z_]\w*=", words[0].raw):
         words = words[1:]   # `VAR=x exec prog` exports VAR to prog
