@@ -32,8 +32,10 @@ looked for where the command runs, or, where fixer cannot place it, in the folde
 file of that name, for the stacks there), or by stopping unless its caller sets it
 (`: "${RDS_ENDPOINT:?}"`), or a Makefile's that exports every variable (a bare `export`,
 `.EXPORT_ALL_VARIABLES:`, `export $(shell sed 's/=.*//' env.app)`): those it assigns and
-those of the files it includes (`-include env.app`); a Makefile that runs only a sibling
-project's stack sets them for that stack alone; a Jenkins pipeline's `environment`
+those of the files it includes (`-include env.app`), or a justfile's (`Justfile` too) that
+loads an env file into its recipes' environment (`set dotenv-load`, `set dotenv-filename
+:= ".env.base"`, `set dotenv-path := ...`): the names that file holds; a Makefile that
+runs only a sibling project's stack sets them for that stack alone; a Jenkins pipeline's `environment`
 block sets them for its steps' Compose commands and for each compose file it names
 (`composeFile: 'deploy/docker-compose.prod.yml'` handed to a shared library's deploy).
 Nor one that a Python script that runs Compose

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
+from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
 from fixer.model.services import Stack
@@ -25,8 +26,8 @@ _SCRIPT = lazy_compile(
     r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|Makefile|[^/]+\.mk|Jenkinsfile|"
     r"[^/]+\.(?:sh|bash)|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|"
     r"bitbucket-pipelines\.yml|skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|"
-    r"[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|"
-    r"Taskfile\.ya?ml)$"
+    r"[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|cloudbuild[^/]*\.ya?ml|Tiltfile|"
+    r"\.?[Jj]ustfile|Taskfile\.ya?ml)$"
 )
 # `--project-directory DIR`, `--env-file=PATH`: an option of Compose and the path it takes
 _OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
@@ -64,7 +65,7 @@ DEFAULT_FILES = frozenset([*CANONICAL, *OVERRIDES.values()])
 # How every name `_SCRIPT` accepts ends: a path that ends otherwise (most of a tree) takes no
 # pass of the pattern, which has no literal to scan for and is asked of every path, often
 _SCRIPT_ENDINGS = (".yml", ".yaml", "Makefile", ".mk", "Jenkinsfile", ".sh", ".bash", ".hcl",
-                   ".json", "Tiltfile", "justfile")
+                   ".json", "Tiltfile", "justfile", "Justfile")
 
 
 def is_build_script(path: str) -> bool:
@@ -511,7 +512,7 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
                                           (command,)))
         found += _workflow_variables(path, file.text)
         exported = frozenset(_exported_names(file.text) + _REQUIRED.findall(file.text)) | \
-            _make_exports(ws, path, file.text)
+            _make_exports(ws, path, file.text) | _just_dotenv(ws, path, file.text)
         # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
         # then `$DC up`): a command fixer cannot place, which may run any stack
         commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
@@ -653,6 +654,47 @@ def _make_exports(ws: Workspace, path: str, text: str) -> frozenset[str]:
             included = ws.scan(posixpath.normpath(posixpath.join(folder, written)))
             names |= set(_MAKE_ASSIGNED.findall(included.text)) if included is not None else set()
     return frozenset(names)
+
+
+# just loads an env file into its recipes' environment where a setting names one or asks
+# for it: `set dotenv-load`, `set dotenv-filename := ".env.base"`, `set dotenv-path := ...`
+_JUST_DOTENV = lazy_compile(r"^set[ \t]+dotenv-(load|required|override|filename|path)\b"
+                            r"(?:[ \t]*:=[ \t]*(?:true|[\"']([^\"'\n]+)[\"']))?[ \t]*(?:#.*)?$",
+                            re.M)
+
+
+def _just_dotenv(ws: Workspace, path: str, text: str) -> frozenset[str]:
+    """The variables a justfile's recipes get from the env file its settings load: a
+    `dotenv-path` from the justfile's folder, a `dotenv-filename` (`.env` where only
+    loading is asked) from it or the nearest folder above that holds one. Names only: the
+    file is the checkout's, read where the repository holds it."""
+    if posixpath.basename(path).lower().lstrip(".") != "justfile":
+        return frozenset()
+    settings = {m.group(1): m.group(2) for m in _JUST_DOTENV.finditer(text)
+                if m.group(1) not in ("filename", "path") or m.group(2)}
+    if not settings:
+        return frozenset()
+    folder = posixpath.dirname(path)
+    if "path" in settings:
+        candidates = [posixpath.normpath(posixpath.join(folder, settings["path"]))]
+    else:
+        name = settings.get("filename") or ".env"
+        candidates = [posixpath.join(above, name) if above else name
+                      for above in _folders_up(folder)]
+    for candidate in candidates:
+        file = ws.scan(candidate)
+        if file is not None:
+            return frozenset(parse_env(file.text))
+    return frozenset()
+
+
+def _folders_up(folder: str) -> list[str]:
+    """The folder and each above it, to the repository's root ("")."""
+    found = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        found.append(folder)
+    return found
 
 
 def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
