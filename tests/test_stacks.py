@@ -137,6 +137,34 @@ def test_an_overlay_that_resets_a_build_is_left_out(tmp_path: Path) -> None:
     assert stacks(tmp_path) == [["docker-compose.yml"]]
 
 
+def test_a_file_that_only_swaps_images_is_left_out(tmp_path: Path) -> None:
+    # `-f docker-compose.yml -f docker-compose.ci.yml`, each image pulled from a mirror:
+    # alone it would run a postgres with no password (C010's false error)
+    base = WEB + "  db:\n    image: postgres:17\n    environment: {POSTGRES_PASSWORD: pw}\n" \
+        "  cache:\n    image: redis:7\n"
+    mirror = "services:\n  db:\n    image: public.ecr.aws/docker/library/postgres:17\n" \
+        "  cache:\n    image: redis:7\n"
+    write_tree(tmp_path, {"docker-compose.yml": base, "docker-compose.ci.yml": mirror})
+    assert stacks(tmp_path) == [["docker-compose.yml"]]
+
+
+@pytest.mark.parametrize("other", [
+    pytest.param(service("redis:6"), id="another-image"),
+    pytest.param(service("redis:7"), id="the-same-image"),
+    pytest.param(service("mirror.example/redis:6"), id="another-tag"),
+    pytest.param(service("registry.example/web:1"), id="an-image-where-the-base-builds"),
+    pytest.param("services:\n  cache:\n    image: mirror.example/redis:7\n",
+                 id="a-service-the-base-lacks"),
+    pytest.param("services:\n  web:\n    image: mirror.example/redis:7\n"
+                 "    command: [redis-server]\n", id="more-than-an-image"),
+])
+def test_a_file_of_images_is_a_stack_where_it_swaps_no_mirror_in(
+        tmp_path: Path, other: str) -> None:
+    base = service("redis:7") if "web:1" not in other else WEB
+    write_tree(tmp_path, {"compose.yaml": base, "compose.test.yaml": other})
+    assert sorted(stacks(tmp_path)) == [["compose.test.yaml"], ["compose.yaml"]]
+
+
 def test_a_file_with_only_networks_and_volumes_is_no_stack(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "networks:\n  shared: {}\nvolumes:\n  data: {}\n",
                           "svc/compose.yaml": WEB, "other/compose.yaml": "services: {}\n"})

@@ -5,7 +5,8 @@ with services is a stack of its own, unless it is an overlay: a file whose servi
 only override (no `image`, no build context, no `extends`) services a base defines,
 such as a `-f` file `ci/docker-compose.ci.yml`, or only swap the Dockerfile of a base's
 build (`swapped_dockerfiles`), or use a merge tag (`volumes: !reset []`), which means
-something only over a base. An overlay joins the stack of the
+something only over a base. A file that only pulls its folder's images from another registry
+(`_image_swaps`, a CI mirror) is neither. An overlay joins the stack of the
 nearest base that defines all it overrides (else the nearest defining most of it): its own
 folder first, then each parent folder, then anywhere in the repository. Lookups go through
 indexes by folder and by
@@ -224,7 +225,8 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     """
     files = list(docs)
     stacks = _configured_stacks(files, configured)
-    grouped = {doc.path for stack in stacks for doc in stack} | _templates(files)
+    grouped = {doc.path for stack in stacks for doc in stack} | _templates(files) | \
+        _image_swaps(files)
     by_folder: dict[str, dict[str, ComposeDoc]] = {}
     for doc in files:
         if doc.services and doc.path not in grouped and not _dev_container_overlay(doc):
@@ -246,6 +248,43 @@ def _dev_container_overlay(doc: ComposeDoc) -> bool:
     `sleep infinity`): no deployment loads it, and merged it would hide the commands
     `docker compose up` runs. It is no stack, nor part of one."""
     return DEV_CONTAINER in doc.path.split("/")[:-1] and bool(overridden(doc))
+
+
+def _image_swaps(docs: list[ComposeDoc]) -> set[str]:
+    """Files whose every service sets `image:` and nothing else, the image its folder's
+    canonical file names for that service pulled from another registry (a CI file given as
+    `-f docker-compose.yml -f docker-compose.ci.yml` that pulls `postgres:17` from
+    `public.ecr.aws/docker/library/postgres:17`, to spare Docker Hub's rate limits). Alone
+    they would run databases with no password and apps with no command; over their base
+    they change only where an image comes from. No stack, nor part of one: the base is
+    judged as `docker compose up` runs it."""
+    canonical: dict[str, ComposeDoc] = {}   # folder: its canonical file
+    for doc in docs:
+        folder, name = posixpath.split(doc.path)
+        if name in CANONICAL and (folder not in canonical or CANONICAL.index(name) <
+                                  CANONICAL.index(posixpath.basename(canonical[folder].path))):
+            canonical[folder] = doc
+    swaps: set[str] = set()
+    for doc in docs:
+        base = canonical.get(posixpath.dirname(doc.path))
+        if base is None or base is doc or not doc.services:
+            continue
+        pulled = [_pulled(value, base.services.get(name)) for name, value in doc.services.items()]
+        # one image at least from another registry; the rest as the base names them
+        if all(pulled) and "mirror" in pulled:
+            swaps.add(doc.path)
+    return swaps
+
+
+def _pulled(service: Value, base: Value | None) -> str | None:
+    """How `service`, which sets only an image, pulls the image `base` names: "same" as
+    written, "mirror" from another registry; None for anything else."""
+    if base is None or [key for key, _v in items(service)] != ["image"]:
+        return None
+    mine, theirs = scalar(get(service, "image")) or "", scalar(get(base, "image")) or ""
+    if not mine or not theirs or mine.rsplit("/", 1)[-1] != theirs.rsplit("/", 1)[-1]:
+        return None
+    return "same" if mine == theirs else "mirror"
 
 
 def _templates(docs: list[ComposeDoc]) -> set[str]:

@@ -291,7 +291,8 @@ def _target_names(target: ast.expr) -> Iterator[str]:
 
 def indent_unit(text: str) -> str:
     """The file's indentation step (the first indented block's: spaces, or tabs in a file
-    indented with tabs), four spaces by default."""
+    indented with tabs); in a file with no block, a tab where most of its indented lines
+    (a call's arguments) start with one; else four spaces."""
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.INDENT:
@@ -299,7 +300,8 @@ def indent_unit(text: str) -> str:
                 return step if len(set(step)) == 1 else "    "   # not a mix of both
     except (tokenize.TokenError, SyntaxError):
         pass
-    return "    "
+    starts = [line[0] for line in text.splitlines() if line[:1] in ("\t", " ") and line.strip()]
+    return "\t" if starts.count("\t") > starts.count(" ") else "    "
 
 
 def prevailing_quote(text: str) -> str | None:
