@@ -92,3 +92,23 @@ def test_an_app_waiting_for_a_mysql_that_stops_gets_no_gate() -> None:
     # known, not in doubt: no fix, not even an unsafe one
     assert c005.safety.value == "display-only", c005
     assert "a gate on it would keep api from starting" in (c005.reason or ""), c005
+
+
+def test_a_postgres_that_stops_at_every_start_gets_no_gate_on_its_own_healthcheck() -> None:
+    """Its healthcheck never passes: C003 would make the app wait for it forever, where the
+    app starts today. The reason says what stops it, not that fixer cannot tell."""
+    compose = ("services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
+               "  db:\n    image: postgres:latest\n    environment:\n"
+               "      POSTGRES_PASSWORD: secret\n    volumes:\n"
+               "      - pgdata:/var/lib/postgresql/data\n    healthcheck:\n"
+               "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+               "volumes:\n  pgdata:\n")
+    files = {"docker-compose.yml": compose,
+             "api/Dockerfile": "FROM python:3.12-slim\nRUN pip install fastapi uvicorn\n"
+                               "COPY . /app\nWORKDIR /app\n"
+                               'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+             "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [c003] = [f for f in check(files) if f.code == "C003"]
+    assert c003.safety.value == "display-only", c003
+    assert (c003.reason or "").startswith("db's healthcheck cannot pass: db mounts a volume"), \
+        c003.reason

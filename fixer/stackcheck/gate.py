@@ -19,7 +19,8 @@ from fixer.core.numbers import number
 from fixer.facts.builds.stops import never_serves
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
-    needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_uninitialised)
+    needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_every_start,
+    stops_uninitialised)
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.envvars.examples import documented_values
 from fixer.facts.health.healthchecks import (
@@ -248,7 +249,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name} runs `{job}` and exits: its healthcheck never "
                                 "passes (wait for it with `condition: "
                                 "service_completed_successfully`)")
-    crash = never_serves(ws, target)
+    crash = never_serves(ws, target) or stops_every_start(ws, target)
     if crash is not None:   # no container answers its probe: none is built, or it stops
         return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {crash}"
     found = health_command(target)

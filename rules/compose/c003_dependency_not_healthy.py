@@ -90,10 +90,13 @@ empty one the default, as an unset one (`postgres`, the user's name).
 Unsafe too when the service is a PostgreSQL, MySQL or MariaDB image whose env files, all in
 the repository, and `environment` set no password, or an empty one (`POSTGRES_PASSWORD=`
 in a template env file), nor say to go without one (`POSTGRES_HOST_AUTH_METHOD`, the
-`_FILE` and `ALLOW_EMPTY` forms), or a postgres image from 18 on with a volume at the old
-`/var/lib/postgresql/data`, as C005 judges its own probe: the image stops at its first
-start, and its healthcheck never passes. So is a gate on an app that depends on such a
-database: it stops or waits with it, its healthcheck failing.
+`_FILE` and `ALLOW_EMPTY` forms), as C005 judges its own probe: the image stops at its
+first start (until a checkout fills the password in), and its healthcheck never passes.
+So is a gate on an app that depends on such a database: it stops or waits with it, its
+healthcheck failing. Display-only where what compose itself sets stops it at every start
+(a postgres image from 18 on with a volume at the old `/var/lib/postgresql/data`, the
+`mysql` image from 8.4 on given `--default-authentication-plugin`; C010 reports both):
+its healthcheck cannot pass, and the gate would keep the waiting service from starting.
 Unsafe too when the service is a database or broker and every URL of its kind the
 waiting service's environment holds names a host outside the stack and none the service
 (`DATABASE_URL=postgresql://app@orders.c1x2ab.eu-west-1.rds.amazonaws.com/orders`): it

@@ -210,7 +210,7 @@ from fixer.core.wording import how_loaded, names
 from fixer.facts.database.elsewhere import OutsideCall, called_elsewhere, outside_doubt
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
-from fixer.facts.database.probes import DbProbe, first_start_stop
+from fixer.facts.database.probes import DbProbe, stops_every_start
 from fixer.facts.database.selfwait import waits_on_its_own
 from fixer.facts.envvars.examples import documented_values
 from fixer.facts.database.unchecked import (
@@ -334,13 +334,11 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     refused = _probe_refused(target)
     if refused is not None:
         return replace(base, reason=refused)
-    stop = first_start_stop(ws, db, target.probe.family)
-    # what compose itself sets, not a password a checkout's env file may fill in: known, not
-    # in doubt, and the gate would stop what starts now
-    if stop is not None and (stop.data_moved or stop.removed_option):
-        return replace(base, reason=f"{stop.why}: its probe would never pass, and a gate on "
-                                    f"it would keep {apps} from starting; the database "
-                                    "comes first")
+    stop = stops_every_start(ws, db, target.probe.family)
+    if stop is not None:   # known, not in doubt: the gate would stop what starts now
+        return replace(base, reason=f"{stop}: its probe would never pass, and a gate on it "
+                                    f"would keep {apps} from starting; the database comes "
+                                    "first")
     if not target.waiting:   # the author's `condition: service_started`, kept
         conditions = sorted({_chosen(owner, d) for owner, d in target.dependents
                              if owner.name in target.apps})

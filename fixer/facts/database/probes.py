@@ -634,6 +634,15 @@ def stops_at_first_start(ws: Workspace, service: Service,
     return found.why if found is not None else None
 
 
+def stops_every_start(ws: Workspace, service: Service, kind: str | None = None) -> str | None:
+    """`stops_at_first_start` where the cause is what compose itself sets (the data folder a
+    volume mounts, a server option), not a password a checkout's env file may fill in: known,
+    no doubt. None otherwise."""
+    found = first_start_stop(ws, service, kind)
+    return found.why if found is not None and (found.data_moved or found.removed_option) \
+        else None
+
+
 class FirstStartStop(NamedTuple):
     """Why a database image's entrypoint stops at its first start, and which cause it is:
     its data folder moved (`data_moved`), a server option its release removed
