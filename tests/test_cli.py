@@ -84,6 +84,23 @@ def test_check_clean_tree_exits_0(tmp_path: Path) -> None:
     assert "All checks passed" in err
 
 
+def test_a_clean_check_names_the_services_whose_app_checks_did_not_run(tmp_path: Path) -> None:
+    """A base image's launcher fixer does not read may serve the app the build context
+    imports: "All checks passed" alone would say the app was checked."""
+    write_tree(tmp_path, {
+        "compose.yaml": "services:\n  api:\n    build: ./api\n",
+        "api/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nCMD [\"/start-reload.sh\"]\n",
+        "api/requirements.txt": "fastapi\n",
+        "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    })
+    code, _out, err = run_cli("check", tmp_path)
+    assert code == 0
+    assert err.strip() == (
+        "All checks passed. App checks not run on api: fixer cannot tell that what its "
+        "container runs serves the FastAPI app the build context imports (`fixer report` "
+        "says more).")
+
+
 def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  web: [\n"})
     code, out, err = run_cli("check", tmp_path)

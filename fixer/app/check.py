@@ -19,6 +19,7 @@ from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
+from fixer.model.appservice import unknown_start
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
 
@@ -180,6 +181,13 @@ def _nothing_read(ws: Workspace, request: CheckRequest) -> list[InputError]:
     """A folder with no compose file, as an error (an unreadable one is an error already)."""
     missing = nocompose.error(ws, request.root, request.shown)
     return [missing] if missing is not None else []
+
+
+def unchecked_apps(ws: Workspace) -> list[str]:
+    """The services whose app checks did not run: their build context imports fastapi, but
+    fixer cannot tell that what their containers run serves it (`unknown_start`). A check
+    that finds nothing says nothing of them."""
+    return sorted({s.name for s in ws.apps() if unknown_start(ws, s)})
 
 
 def elsewhere(settings: configfile.Settings) -> str | None:

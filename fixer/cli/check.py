@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from fixer.app import baseline, nocompose
-from fixer.app.check import Checked, CheckRequest, Folder, Merged, Options, RequestError, merged
+from fixer.app.check import (
+    Checked, CheckRequest, Folder, Merged, Options, RequestError, merged, unchecked_apps)
 from fixer.app.check import run as run_check
 from fixer.cli.shared import (
     EXIT_CLEAN,
@@ -32,6 +33,7 @@ from fixer.cli.shared import (
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, NoComposeFile, crashes, input_errors
+from fixer.core import wording
 from fixer.core.tree import place_in_work_tree
 from fixer.engine.suppress import Unused
 # the other formats' modules are imported when asked for: a text report needs none of
@@ -323,10 +325,23 @@ def _summary(report: Merged, quiet: bool, templates: list[tuple[Folder, str]]) -
     if quiet or len(templates) + len(_no_compose_files(report)) == len(report.folders):
         return
     checks = [f.checked for f in report.folders]
-    echo_err(_check_summary(report.findings, report.errors, sum(len(c.suppressed) for c in checks),
-                            sum(len(c.unused) for c in checks))
-             + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
-             + _baselined(report.baselined))
+    summary = _check_summary(report.findings, report.errors,
+                             sum(len(c.suppressed) for c in checks),
+                             sum(len(c.unused) for c in checks))
+    # "All checks passed" of a stack whose app fixer could not find would mislead
+    unchecked = [name for c in checks for name in unchecked_apps(c.workspace)] \
+        if summary.startswith(ALL_PASSED) else []
+    echo_err(summary + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
+             + _baselined(report.baselined) + _unchecked(unchecked))
+
+
+def _unchecked(names: list[str]) -> str:
+    if not names:
+        return ""
+    runs = "its container runs" if len(names) == 1 else "their containers run"
+    return (f" App checks not run on {wording.names(names, 3)}: fixer cannot tell that what "
+            f"{runs} serves the FastAPI app the build context imports (`fixer report` says "
+            "more).")
 
 
 def _baselined(count: int) -> str:
@@ -346,13 +361,16 @@ def _by_severity(findings: Sequence[Finding]) -> str:
     return ": " + ", ".join(plural(n, s.value) for s, n in counts if n)
 
 
+ALL_PASSED = "All checks passed."
+
+
 def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (),
                    suppressed: int = 0, unused: int = 0) -> str:
     """`unused`: suppression codes that suppressed nothing (--show-unused-suppressions):
     they fail the check, so the summary never says all passed."""
     hidden = f" {suppressed} suppressed." if suppressed else ""
     if not findings and not errors and not unused:
-        return "All checks passed." + hidden
+        return ALL_PASSED + hidden
     safe = sum(1 for f in findings if f.safety is Safety.SAFE)
     later = Counter(fixed_later(f) for f in findings)
     # a finding that follows unsafe fixes is fixed by the same `--unsafe-fixes` run; an
