@@ -168,6 +168,12 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                   "app.include_router(router, prefix=settings.PREFIX)\n"
                   + ROUTER.format(args="", path='"/healthz"').split("\n", 2)[2]},
                  id="unknown-prefix-known-tail"),
+    # the route is the prefix itself, and the prefix ends in /health as written
+    pytest.param({"svc/app/main.py": APP + "from app.configs import API_PREFIX\n"
+                  "from app.probes import router\n\napp = FastAPI()\n"
+                  "app.include_router(router, prefix=f'{API_PREFIX}/health')\n",
+                  "svc/app/probes.py": ROUTER.format(args="", path="''")},
+                 id="f-string-prefix-ending-in-health"),
     pytest.param({"svc/app/main.py": APP + "from common.health import router\n\n"
                   "app = FastAPI()\napp.include_router(router)\n"}, id="router-from-other-package"),
     pytest.param({"svc/app/main.py": APP + "from common import probes\n\napp = FastAPI()\n"
@@ -504,6 +510,15 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    except Exception:\n"
                  "        return JSONResponse({'detail': 'error'}, status_code=500)\n",
                  True, id="error-handler-500"),
+    # the headers it sets on the app's answer are no lookup a probe may fail
+    pytest.param("\n\n@app.middleware('http')\nasync def errors(request: Request, call_next):\n"
+                 "    try:\n        response: Response = await call_next(request)\n"
+                 "        for key, value in {'x-a': '1'}.items():\n"
+                 "            response.headers[key] = value\n"
+                 "        return response\n"
+                 "    except Exception:\n"
+                 "        return JSONResponse({'detail': 'error'}, status_code=500)\n",
+                 True, id="error-handler-sets-the-answers-headers"),
     # a header a probe never sends fails its lookup: the handler's status is what it gets
     pytest.param("\n\n@app.middleware('http')\nasync def key(request: Request, call_next):\n"
                  "    try:\n        token = request.headers['authorization'].split(' ')[1]\n"

@@ -29,6 +29,9 @@ def _dispatch(body: str) -> ast.ClassDef:
     "try:\n    check(request)\nexcept:\n    log.warning('no user')\n"
     "return await call_next(request)",
     "response = await call_next(request)\nresponse.headers['x-id'] = '1'\nreturn response",
+    # a session cookie, named by a setting: a probe sends no cookie
+    "request.state.user = None\ntoken = request.cookies.get(settings.session_cookie_name)\n"
+    "if token:\n    request.state.user = await load(token)\nreturn await call_next(request)",
 ])
 def test_a_dispatch_that_hands_every_request_on(body: str) -> None:
     assert passes_every_request(_dispatch(body))
@@ -43,6 +46,9 @@ def test_a_dispatch_that_hands_every_request_on(body: str) -> None:
     "try:\n    return deny()\nexcept Exception:\n    pass\nreturn await call_next(request)",
     "raise HTTPException(401)",
     "return JSONResponse({}, 401)",
+    # a cookie name a call works out may raise
+    "token = request.cookies.get(cookie_name())\nif token:\n    load(token)\n"
+    "return await call_next(request)",
 ])
 def test_a_dispatch_that_may_refuse(body: str) -> None:
     assert not passes_every_request(_dispatch(body))

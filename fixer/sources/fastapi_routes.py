@@ -2058,10 +2058,19 @@ def _probe_failure(node: ast.AST) -> int | None:
     """The error status a `try` answers a probe with where its body looks up a header, a
     cookie or a query parameter (`request.headers["Authorization"]`), which a healthcheck
     never sends, and a handler for the KeyError answers one: the probe takes that path
-    (the 400 of a missing token comes before the 401 of a wrong one)."""
-    if not isinstance(node, ast.Try) or not any(
-            isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and
-            n.value.attr in _SENT_BY_CLIENTS for stmt in node.body for n in ast.walk(stmt)):
+    (the 400 of a missing token comes before the 401 of a wrong one). The headers of the
+    app's answer (`response.headers[key] = value`, `response` awaited from `call_next`)
+    are no lookup of the request's."""
+    if not isinstance(node, ast.Try):
+        return None
+    answers = {target.id for stmt in node.body for n in ast.walk(stmt)
+               if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Await)
+               for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+               if isinstance(target, ast.Name)}
+    if not any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and
+               isinstance(n.value, ast.Attribute) and n.value.attr in _SENT_BY_CLIENTS and
+               not (isinstance(n.value.value, ast.Name) and n.value.value.id in answers)
+               for stmt in node.body for n in ast.walk(stmt)):
         return None
     for handler in node.handlers:
         caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
@@ -3269,7 +3278,9 @@ def _prefix(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
         return folded
     if constant is None:
         result.note(f"the prefix `{ast.unparse(node)}` is not a literal", prefix=True)
-        return UNKNOWN
+        # what it ends with as written stays (`f"{API_PREFIX}/health"`): the routes under
+        # it answer only paths that end so
+        return UNKNOWN + _literal_tail(node)
     return _read_literal(result, path, constant)
 
 

@@ -71,14 +71,24 @@ def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str], cls: ast.Clas
 
 def _never_sent(value: ast.expr) -> bool:
     """A read of what a probe's request never carries: a cookie (`request.cookies.get(
-    "session")`), with no default or an empty one; reading it raises nothing."""
+    "session")`, or by a name a setting holds, `settings.session_cookie_name`: a probe
+    sends no cookie at all), with no default or an empty one; reading it raises nothing."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and
             value.func.attr == "get" and isinstance(value.func.value, ast.Attribute) and
-            value.func.value.attr == "cookies" and not value.keywords):
+            value.func.value.attr == "cookies" and not value.keywords and
+            len(value.args) in (1, 2)):
         return False
-    args = [a.value for a in value.args if isinstance(a, ast.Constant)]
-    return len(args) == len(value.args) and len(args) in (1, 2) and \
-        (len(args) == 1 or args[1] in ("", None))
+    name, *default = value.args
+    return (isinstance(name, ast.Constant) and isinstance(name.value, str)
+            or _attribute_chain(name)) and \
+        all(isinstance(d, ast.Constant) and d.value in ("", None) for d in default)
+
+
+def _attribute_chain(node: ast.expr) -> bool:
+    """A name or a chain of attributes (`settings.session_cookie_name`): no call to raise."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def _needs_absent(test: ast.expr, absent: set[str]) -> bool:
