@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -660,6 +662,43 @@ def test_c004_a_script_whose_option_picks_its_role_is_an_app_only_for_http() -> 
         "cannot tell which one runs"), finding.reason
 
 
+_BUILT_IN_EACH = ("import asyncio\nimport sys\n\nimport uvicorn\n\nfrom factory import create_app\n"
+                  "\n\nasync def http() -> None:\n    app = create_app()\n"
+                  "    config = uvicorn.Config(app, host='0.0.0.0', port=8000)\n"
+                  "    await uvicorn.Server(config).serve()\n"
+                  "\n\nasync def both(roles: list[str]) -> None:\n"
+                  "    if 'http' in roles:\n        {bind}\n"
+                  "        config = uvicorn.Config(app, host='0.0.0.0', port={port})\n"
+                  "        await uvicorn.Server(config).serve()\n"
+                  "\n\nif __name__ == '__main__':\n"
+                  "    asyncio.run(http() if sys.argv[-1] == 'http' else both(sys.argv))\n")
+
+
+@pytest.mark.parametrize(("bind", "port", "probed"), [
+    pytest.param("app = create_app()", 8000, True, id="each-builds-the-app-on-one-port"),
+    pytest.param("app = create_app()", 8001, False, id="two-ports"),
+    pytest.param("app = object()", 8000, False, id="another-object"),
+])
+def test_c004_uvicorn_calls_that_each_build_the_app_where_they_run_it_agree(
+        bind: str, port: int, probed: bool) -> None:
+    """`app = create_app()` in the function (or the branch) that hands it to uvicorn.Config,
+    twice on port 8000: whichever runs, the app listens on 8000, and the healthcheck probes
+    it. A local `app` that is no call of a module-level function stays unknown."""
+    files = {"compose.yaml": "services:\n  http:\n    build: .\n"
+                             "    command: python main.py --adapter http\n",
+             "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+                           "RUN pip install -r requirements.txt\nCOPY . .\n",
+             "requirements.txt": "fastapi\nuvicorn\n",
+             "factory.py": "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n"
+                           "    app = FastAPI()\n\n    @app.get('/health')\n"
+                           "    def health() -> dict[str, str]:\n"
+                           "        return {'status': 'ok'}\n\n    return app\n",
+             "main.py": _BUILT_IN_EACH.replace("{bind}", bind).replace("{port}", str(port))}
+    [finding] = check(files, select="C004")
+    assert (finding.fix_title is not None and "localhost:8000/health" in finding.fix_title) \
+        is probed, (finding.fix_title, finding.reason)
+
+
 def test_c004_health_like_routes_before_a_catch_all_are_the_authors_call() -> None:
     """`/health/live` and `/health/ready` come before the SPA's `/{full_path:path}`, which
     takes only what no earlier route answers: the app serves health-like routes, and which
@@ -802,6 +841,60 @@ def test_c004_doubts_a_uv_run_that_installs_the_dev_group_first(env: str, cmd: s
              "api/pyproject.toml": project, "api/app/__init__.py": "", "api/app/main.py": MAIN}
     [found] = check(files, select="C004")
     assert ("uv run" in (found.reason or "")) is slow, found.reason
+
+
+_NO_DEV_GROUP = _UV_PROJECT.split("\n[dependency-groups]")[0] + "\n"
+_UV_RUN = '["uv", "run", "uvicorn", "app.main:app", "--host", "0.0.0.0"]'
+
+
+@pytest.mark.parametrize(("volumes", "env", "cmd", "slow"), [
+    pytest.param(["./api:/app"], "", _UV_RUN, True, id="project-mounted-over-its-environment"),
+    pytest.param(["./api:/app"], "", _SH_C, True, id="sh-c"),
+    pytest.param(["./:/srv", "./api:/app"], "", _UV_RUN, True, id="one-of-two-mounts"),
+    pytest.param(["./api:/app", "/app/.venv"], "", _UV_RUN, False,
+                 id="an-anonymous-volume-keeps-it"),
+    pytest.param(["./api:/app", "venv:/app/.venv"], "", _UV_RUN, False,
+                 id="a-named-volume-keeps-it"),
+    pytest.param(["./api/app:/app/app"], "", _UV_RUN, False, id="only-the-code-mounted"),
+    pytest.param(["./api:/app"], "ENV UV_PROJECT_ENVIRONMENT=/usr/local\n", _UV_RUN, False,
+                 id="environment-outside-the-project"),
+    pytest.param(["./api:/app"], "", '["uv", "run", "--no-sync", "uvicorn", "app.main:app"]',
+                 False, id="no-sync"),
+    pytest.param(["./api:/app"], "", '["uvicorn", "app.main:app", "--host", "0.0.0.0"]',
+                 False, id="no-uv-run"),
+])
+def test_c004_doubts_a_uv_run_whose_environment_a_bind_mount_hides(
+        volumes: list[str], env: str, cmd: str, slow: bool) -> None:
+    """`./api:/app` over the `/app/.venv` the image's `uv sync` built: `uv run` finds the
+    checkout's project and no environment, and installs every dependency before the
+    server starts (no dev group here, so only the mount makes it slow)."""
+    mounts = "".join(f"      - {volume}\n" for volume in volumes)
+    named = "volumes:\n  venv:\n" if any(v.startswith("venv:") for v in volumes) else ""
+    files = {"docker-compose.yml": f"{COMPOSE}    volumes:\n{mounts}{named}",
+             "api/Dockerfile": _UV_IMAGE.format(env=env, cmd=cmd),
+             "api/pyproject.toml": _NO_DEV_GROUP, "api/app/__init__.py": "",
+             "api/app/main.py": MAIN}
+    [found] = check(files, select="C004")
+    assert ("hides the environment the image's `uv sync` built in /app/.venv"
+            in (found.reason or "")) is slow, found.reason
+
+
+def test_c004_names_the_script_the_image_cannot_run_and_its_mode() -> None:
+    """`COPY . .` keeps the checkout's mode: a `wait.sh` git holds as 100644 is no program
+    the shell runs. The reason names the command's word and the checkout's file."""
+    files = {"docker-compose.yml": COMPOSE,
+             "api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                               'CMD ["sh", "-c", "./wait.sh && uvicorn app.main:app '
+                               '--host 0.0.0.0"]\n',
+             "api/wait.sh": "#!/bin/sh\necho waiting\n", "api/app/__init__.py": "",
+             "api/app/main.py": MAIN}
+    [found] = check(files, select="C004")
+    mode = oct(stat.S_IMODE(os.stat(__file__).st_mode))[2:]   # the mode a new file gets here
+    assert found.reason == (
+        "the app stops at start-up: its command runs ./wait.sh, which the image holds "
+        f"without execute permission (api/wait.sh has mode {mode} in the checkout, which COPY "
+        "keeps) and no `chmod` of its Dockerfile sets it: the shell refuses it (Permission "
+        "denied)"), found.reason
 
 
 def test_c004_adds_no_healthcheck_where_a_mount_of_a_missing_folder_hides_the_code() -> None:

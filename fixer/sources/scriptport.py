@@ -151,6 +151,8 @@ def _served(call: ast.Call, module: ast.Module,
     first on sys.path. `beside`: the module of that name next to the script, parsed."""
     app = call.args[0] if call.args else next(
         (k.value for k in call.keywords if k.arg == "app"), None)
+    if isinstance(app, ast.Name) and binding(module.body, app.id) is None:
+        app = _built_in_the_function(module, call, app.id) or app
     own = app.func if isinstance(app, ast.Call) else app
     if isinstance(own, ast.Name):
         bound = binding(module.body, own.id)
@@ -166,6 +168,53 @@ def _served(call: ast.Call, module: ast.Module,
         return None
     factory = next((k.value for k in call.keywords if k.arg == "factory"), None)
     return Served(app.value, isinstance(factory, ast.Constant) and factory.value is True)
+
+
+def _built_in_the_function(module: ast.Module, call: ast.Call, name: str) -> ast.Call | None:
+    """The call of a module-level name that the function making `call` binds `name` to,
+    once, in the block that makes the call, above it (`app = create_app()`, then
+    `uvicorn.Config(app, ...)`): the server serves what that call builds. None for anything
+    else (a name bound in another branch, twice, or to another expression)."""
+    function = next((node for node in ast.walk(module)
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and any(inner is call for inner in ast.walk(node))
+                     and not any(isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                 and inner is not node and any(c is call for c in ast.walk(inner))
+                                 for inner in ast.walk(node))), None)
+    if function is None:
+        return None
+    bound = [stmt for stmt in ast.walk(function) if isinstance(stmt, ast.stmt)
+             and stmt is not function and name in _names_bound(stmt)]
+    block = next((body for node in ast.walk(function)
+                  for body in (getattr(node, f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(body, list) and any(stmt is bound[0] for stmt in body)), None) \
+        if len(bound) == 1 else None
+    if block is None or not any(stmt.lineno > bound[0].lineno and
+                                any(inner is call for inner in ast.walk(stmt))
+                                for stmt in block):
+        return None
+    value = assigned_value(bound[0])
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and binding(module.body, value.func.id) is not None):
+        return None
+    return value
+
+
+def _names_bound(stmt: ast.stmt) -> set[str]:
+    """The names a plain statement binds: assignment targets, `for` and `with` targets,
+    imports, definitions."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [stmt.target]
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def _imported_attribute(node: ast.expr | None, module: ast.Module) -> str | None:

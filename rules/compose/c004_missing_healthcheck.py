@@ -226,7 +226,9 @@ ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) 
 installs packages or fetches a model or data first (`pip install ... && uvicorn ...`,
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
 or that script's `pip install` or `from_pretrained`; a `uv run` that first installs the
-project's `dev` group, which the image's `uv sync --no-dev` left out), or when a start-up
+project's `dev` group, which the image's `uv sync --no-dev` left out, or the whole
+environment, where a bind mount of the project over the working folder hides the `.venv`
+the image built and no volume keeps it: `./api:/app`), or when a start-up
 function of the app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
 `add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)` of
 any name), or the top level of a module the app imports, makes an HTTP request

@@ -20,11 +20,12 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 
 # a path at a command's place: the text's start, after `&&`, `||`, `;`, `|`, `exec`, a
-# `sh -c` script's opening quote, or first in an exec-form list (`["./start.sh"`); a
-# relative path (`./wait.sh`) or an absolute one to a shell script (`/app/start.sh`, not
+# `sh -c` script's opening quote (`sh -c "./wait.sh && ...`, or an exec form's `"-c",
+# "./wait.sh && ...`), or first in an exec-form list (`["./start.sh"`); a relative path
+# (`./wait.sh`) or an absolute one to a shell script (`/app/start.sh`, not
 # `/usr/local/bin/uvicorn`)
 _RUN_BY_PATH = lazy_compile(
-    r"""(?:^|\n|&&|\|\||;|\||\bexec\b|-c\s+["']|\[\s*["'])\s*"""
+    r"""(?:^|\n|&&|\|\||;|\||\bexec\b|-c\s+["']|-c["']\s*,\s*["']|\[\s*["'])\s*"""
     r"""(?P<path>\.\.?/[\w./-]+|/[\w./-]+\.sh)(?![\w./-])""")
 
 # the permission bits that let someone run the file
@@ -32,9 +33,10 @@ _EXECUTE = 0o111
 
 
 def unexecutable_script(ws: Workspace, service: Service) -> str | None:
-    """`the app stops at start-up: its command runs ./wait.sh, which docker/wait.sh puts
-    in the image without execute permission (mode 644) ...`; None where the command runs
-    no such script, its mode is not known, or the Dockerfile may set it."""
+    """`the app stops at start-up: its command runs ./wait.sh, which the image holds
+    without execute permission (docker/wait.sh has mode 644 in the checkout ...`; None
+    where the command runs no such script, its mode is not known, or the Dockerfile may
+    set it."""
     if os.name != "posix" or not isinstance(service, BuiltService):
         return None
     region = service.app.listen.region
@@ -48,8 +50,8 @@ def unexecutable_script(ws: Workspace, service: Service) -> str | None:
             continue
         mode = ws.tree.mode(path)
         if not mode & _EXECUTE:
-            return (f"the app stops at start-up: its command runs {written}, which {path} "
-                    f"puts in the image without execute permission (mode {mode:o}) and no "
-                    "`chmod` of its Dockerfile sets it: the shell refuses it (Permission "
-                    "denied)")
+            return (f"the app stops at start-up: its command runs {written}, which the "
+                    f"image holds without execute permission ({path} has mode {mode:o} in "
+                    "the checkout, which COPY keeps) and no `chmod` of its Dockerfile sets "
+                    "it: the shell refuses it (Permission denied)")
     return None

@@ -10,6 +10,7 @@ string, a `sh -c` script), where `fixer.model.listen` found the server: `--host 
 
 from __future__ import annotations
 
+import socket
 
 from fixer.core.lazyre import lazy_compile
 from fixer.model.services import Service
@@ -64,9 +65,20 @@ def named_bind(service: Service) -> str | None:
     from a variable, or one a probe of localhost reaches."""
     launch = service.app.listen.launch if service.app is not None else None
     host = launch.host if launch is not None else ""
-    if host in _LOOPBACK_REACHES or not _LITERAL_HOST.fullmatch(host):
+    if host in _LOOPBACK_REACHES or _ipv4_reaching_loopback(host) or \
+            not _LITERAL_HOST.fullmatch(host):
         return None
     return host
+
+
+def _ipv4_reaching_loopback(host: str) -> bool:
+    """An IPv4 address in a short form the C library reads (`0.0.0` is 0.0.0.0, `127.1` is
+    127.0.0.1, as the server's bind resolves them): every address, or the loopback."""
+    try:
+        packed = socket.inet_aton(host)
+    except (OSError, ValueError):
+        return False
+    return packed == bytes(4) or packed[0] == 127
 
 
 # a host written out: a name or an address, no variable nor template

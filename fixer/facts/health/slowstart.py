@@ -62,9 +62,10 @@ from fixer.facts.health.startup_requests import (
     startup_request)
 from fixer.model import appmodule
 from fixer.model.depends import HEALTHY, dependencies
-from fixer.model.image_paths import entrypoint_program, in_image
+from fixer.model.image_paths import entrypoint_program, in_image, workdir
 from fixer.model.listen import RUNS_ARGUMENTS
-from fixer.model.services import Service
+from fixer.model.services import (
+    BuiltService, Service, relative_bind_mounts, volume_mounts)
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain, entrypoint
 from fixer.sources.launch import Launch
@@ -298,8 +299,28 @@ _LIST_PUNCTUATION = lazy_compile(r"""[\[\]"',]|\n\s*-\s""")
 def uv_run_sync(ws: Workspace, service: Service) -> str | None:
     """Why `uv run` in the command (or its ENTRYPOINT script) installs packages before the
     server starts: it syncs the project's environment first, with the `dev` dependency
-    group, which the image's `uv sync --no-dev` left out. None where it cannot (`--no-sync`,
+    group, which the image's `uv sync --no-dev` left out; or the whole environment, which a
+    bind mount hides (`uv_run_hidden_environment`). None where it cannot (`--no-sync`,
     `--no-dev`, `UV_NO_SYNC` or `UV_NO_DEV` set) or the project declares no dev group."""
+    found = _uv_runs(ws, service)
+    if found is None:
+        return None   # the common case, asked of every app service: nothing more to read
+    options, built, kept = found
+    hidden = _hidden_environment(ws, service, options, built, kept)
+    if hidden is not None:
+        return hidden
+    if not any(not any(keep in o for keep in _UV_RUN_KEEPS) for o in options) or \
+            not _UV_SYNC_NO_DEV.search(built) or kept & set(_UV_ENV_KEEPS) or \
+            service.app is None or not _dev_group(ws, service.app.folder):
+        return None
+    return ("its command runs `uv run`, which first installs the `dev` dependency group "
+            "the image's `uv sync` left out, before the server starts")
+
+
+def _uv_runs(ws: Workspace, service: Service) -> tuple[list[str], str, set[str]] | None:
+    """The options of each `uv run` of the command (or its ENTRYPOINT script), the RUN
+    instructions of the image's stages, and the environment variables the image or the
+    service set; None where the command runs no `uv run`."""
     app = service.app
     region = app.listen.region if app is not None else None
     file = ws.read(region.path) if region is not None else None
@@ -308,19 +329,48 @@ def uv_run_sync(ws: Workspace, service: Service) -> str | None:
     # an exec form's or a YAML list's words read as a shell line: `["uv", "run", ...]`
     words = _LIST_PUNCTUATION.sub(" ", region.run_text(file.text))
     texts = (words, entrypoint_prefix(ws, service))
-    runs = [m for text in texts for m in _UV_RUN.finditer(text)
-            if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
-    if not runs:
-        return None   # the common case, asked of every app service: nothing more to read
+    options = [m.group("options") for text in texts for m in _UV_RUN.finditer(text)]
+    if not options:
+        return None
     dockerfile = app.dockerfile.file.text
     built = "\n".join(dockerfile[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
                       for i in stage.find("RUN"))
     kept = set(run_env(app.dockerfile, app.stage).values) | set(service.environment(ws.tree))
-    if not _UV_SYNC_NO_DEV.search(built) or kept & set(_UV_ENV_KEEPS) or \
-            not _dev_group(ws, app.folder):
+    return options, built, kept
+
+
+# what makes `uv run` use an environment other than the project's `.venv`, sync none, or
+# find the project elsewhere
+_OTHER_ENVIRONMENT = ("--no-sync", "--active", "--no-project", "--project", "--directory",
+                      "--isolated", "--script")
+_OTHER_ENVIRONMENT_VARIABLES = ("UV_NO_SYNC", "UV_PROJECT_ENVIRONMENT", "UV_PROJECT")
+_UV_SYNC = lazy_compile(r"(?<![\w-])uv\s+sync\b")
+
+
+def _hidden_environment(ws: Workspace, service: Service, options: list[str], built: str,
+                        kept: set[str]) -> str | None:
+    """Why `uv run` builds the project's whole environment before the server starts: a
+    bind mount of a repository folder holding the project (its `pyproject.toml`) over the
+    container's working folder (`./src/api:/app`) hides the `.venv` the image's `uv sync`
+    built there, and no volume keeps it (`- /app/.venv`)."""
+    if not isinstance(service, BuiltService) or not _UV_SYNC.search(built) or \
+            kept & set(_OTHER_ENVIRONMENT_VARIABLES) or \
+            all(any(other in o for other in _OTHER_ENVIRONMENT) for o in options):
         return None
-    return ("its command runs `uv run`, which first installs the `dev` dependency group "
-            "the image's `uv sync` left out, before the server starts")
+    folder = workdir(service)
+    environment = posixpath.join(folder, ".venv")
+    if any(target == environment for _volume, target in volume_mounts(service)):
+        return None
+    for written, source, target in relative_bind_mounts(service):
+        if folder != target and not folder.startswith(target.rstrip("/") + "/"):
+            continue
+        project = posixpath.normpath(posixpath.join(source, posixpath.relpath(folder, target)))
+        if ws.tree.exists(posixpath.join(project, "pyproject.toml")) and \
+                not ws.tree.exists(posixpath.join(project, ".venv")):
+            return (f"its command runs `uv run`, and the bind mount `{written}:{target}` "
+                    f"hides the environment the image's `uv sync` built in {environment}: uv "
+                    "installs the project's dependencies before the server starts")
+    return None
 
 
 def _dev_group(ws: Workspace, folder: str) -> bool:
