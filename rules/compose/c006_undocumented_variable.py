@@ -76,7 +76,11 @@ script gives Compose with `--env-file` (`.env.tracing.example` beside it). The `
 environment committed in the project folder (`.env.dev`,
 `.env.prod`, `.env.docker`, `.env.staging`, `.env.test`, or named the other way round,
 `dev.env`, `prod.env`; not `.env.local`, one person's), which a README copies to `.env` or
-passes with `--env-file`, documents what it sets too; fixer never writes to it.
+passes with `--env-file`, documents what it sets too; fixer never writes to it. Where a
+build script that may run the stack gives Compose an env file a variable of the script
+decides (`--env-file docker/$(ENV_FILE)`), the fix is display-only: which file sets the
+variables, and which documents them, fixer does not work out (an empty `VAR=` written into
+the very file the stack runs with would hide the finding and change nothing).
 A compose file in a sub-folder run with `-f` from a folder above (its builds' Dockerfiles
 are found only from there) is read with that folder's `.env` and example files, and its
 variables go into that folder's example file: unsafe, with the reason, where no script or
@@ -272,6 +276,7 @@ from fixer.facts.image.buildscripts import (
     compose_variables,
     env_files,
     project_directories,
+    unread_env_files,
 )
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, Stack, relative_bind_mounts
@@ -1028,6 +1033,11 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     ignores: its lines
     would not be committed, and a run that leaves ignored files out would not see them and
     write them again."""
+    unread = unread_env_files(ws, stack)
+    if unread:
+        return None, (f"{unread[0]}, a file a variable of the script decides: which file "
+                      "sets the stack's variables, and which documents them, is for a person "
+                      "to tell")
     readable = {folder: kept for folder, paths in stack_examples(ws, stack).items()
                 if (kept := [p for p in paths if ws.read(p) is not None])}
     own = readable.pop(stack.folder, [])

@@ -33,6 +33,9 @@ _SCRIPT = lazy_compile(
 _OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
 _PROJECT_DIRECTORY = lazy_compile(_OPTION_PATH.format("--project-directory"))
 _ENV_FILE = lazy_compile(_OPTION_PATH.format("--env-file"))
+# the whole word an `--env-file` takes, where a variable of the script decides part of it
+# (`--env-file docker/$(ENV_FILE)`, `--env-file "$ENV_FILE"`)
+_ENV_FILE_WORD = lazy_compile(r"""--env-file(?:=|\s+)["']?([^\s"';&|]+)""")
 
 # Compose run by a script line: `docker compose`, `docker-compose`
 _RUNS_COMPOSE = lazy_compile(r"docker[ \t]+compose\b|docker-compose\b")
@@ -216,6 +219,8 @@ class ComposeRun:
     line: int
     command: ComposeCommand
     env_files: tuple[str, ...]
+    # the `--env-file`s it gives whose path a variable decides, as written
+    unread_env_files: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -271,12 +276,37 @@ def _compose_runs(ws: Workspace) -> list[ComposeRun]:
             # the command's own options: up to the next command of its line
             _first, last = _line_span(text, named_at, named_at)
             ends = _SEPARATOR.search(text, named_at, last)
+            end = ends.start() if ends else last
             # one outside the repository (`../secrets/prod.env`) is given too, as written
             given = tuple(g.path if (g := _env_file_given(path, text, match)) else match[1]
-                          for match in _ENV_FILE.finditer(text, named_at,
-                                                          ends.start() if ends else last))
-            found.append(ComposeRun(path, text.count("\n", 0, named_at) + 1, command, given))
+                          for match in _ENV_FILE.finditer(text, named_at, end)
+                          if not _decided_by_a_variable(text, match))
+            unread = tuple(m[1] for m in _ENV_FILE_WORD.finditer(text, named_at, end)
+                           if _VARIABLE.search(m[1]))
+            found.append(ComposeRun(path, text.count("\n", 0, named_at) + 1, command, given,
+                                    unread))
     return found
+
+
+# a variable's value in a script's word: `$NAME`, `${NAME}`, `$(NAME)` (make), `` `cmd` ``,
+# `{{ .Env }}` (a template)
+_VARIABLE = lazy_compile(r"[$`]|\{\{")
+
+
+def _decided_by_a_variable(text: str, match: re.Match[str]) -> bool:
+    """The path `_ENV_FILE` read goes on with a variable's value (`docker/` of
+    `docker/$(ENV_FILE)`): only part of the path, which the variable decides."""
+    return bool(_VARIABLE.match(text, match.end()))
+
+
+def unread_env_files(ws: Workspace, stack: Stack) -> list[str]:
+    """`Makefile:78 gives Compose --env-file docker/$(ENV_FILE)`: each Compose command of
+    the build scripts that may run `stack` with an env file a variable of the script
+    decides, which fixer does not work out."""
+    runs = ws.derived.get(_RUNS, lambda: _compose_runs(ws))
+    return [f"{run.where} gives Compose `--env-file {written}`" for run in runs
+            if run.unread_env_files and run.command.may_run(ws, stack)
+            for written in run.unread_env_files]
 
 
 @dataclass(frozen=True)
@@ -327,6 +357,8 @@ def _env_files_given(ws: Workspace) -> list[EnvFileGiven]:
         if file is None or "--env-file" not in file.text:
             continue
         for match in _ENV_FILE.finditer(file.text):
+            if _decided_by_a_variable(file.text, match):
+                continue
             given = _env_file_given(path, file.text, match)
             if given is not None:
                 found.append(given)
