@@ -108,8 +108,8 @@ def _report(path: str, problem: Unparsable,
     cause = f" ({problem.cause})" if problem.cause else ""
     harm = (f"{', '.join(names)} cannot import `{module}` and "
             f"{'stop' if len(names) > 1 else 'stops'} at start-up") if at_start else \
-        (f"only an import inside a function of `{module}`'s import path loads it: "
-         "the requests that run it fail")
+        (f"only an import inside a function of `{module}`'s import path loads it, and "
+         "raises where that function runs")
     return Violation(
         message=f"{path} does not compile{cause}: {problem.compiler}; {harm}",
         path=path, line=problem.line, service=service.name, subject=path, starts=not at_start,
