@@ -510,6 +510,20 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    except Exception:\n"
                  "        return JSONResponse({'detail': 'error'}, status_code=500)\n",
                  True, id="error-handler-500"),
+    # safe methods pass on first: what it answers below is for other requests
+    pytest.param("\n\n@app.middleware('http')\nasync def csrf(request: Request, call_next):\n"
+                 "    if request.method in ('GET', 'HEAD', 'OPTIONS'):\n"
+                 "        return await call_next(request)\n"
+                 "    if request.headers.get('x-csrf-token') is None:\n"
+                 "        return JSONResponse({}, status_code=403)\n"
+                 "    return await call_next(request)\n", True, id="safe-methods-pass-first"),
+    # a HEAD probe (`wget --spider`) is not let through
+    pytest.param("\n\n@app.middleware('http')\nasync def csrf(request: Request, call_next):\n"
+                 "    if request.method in ('GET',):\n"
+                 "        return await call_next(request)\n"
+                 "    if request.headers.get('x-csrf-token') is None:\n"
+                 "        return JSONResponse({}, status_code=403)\n"
+                 "    return await call_next(request)\n", False, id="only-get-passes-first"),
     # the headers it sets on the app's answer are no lookup a probe may fail
     pytest.param("\n\n@app.middleware('http')\nasync def errors(request: Request, call_next):\n"
                  "    try:\n        response: Response = await call_next(request)\n"
@@ -587,6 +601,37 @@ def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: st
         assert code is not None
         assert f"can answer {code.group(1) or code.group(2)} before any route" in \
             (finding.reason or ""), finding.reason
+
+
+CSRF_CLASS = ("from fastapi.responses import JSONResponse\n"
+              "from starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
+              "class CSRFMiddleware(BaseHTTPMiddleware):\n"
+              "    def __init__(self, app):\n        super().__init__(app)\n"
+              "        self.safe_methods = {{'GET', 'HEAD', 'OPTIONS'}}\n\n"
+              "    def _verify(self, request):\n"
+              "        if request.url.path in ('/login',) or request.method in {methods}:\n"
+              "            return None\n"
+              "        if not request.headers.get('origin'):\n"
+              "            return JSONResponse({{}}, status_code=403)\n"
+              "        return None\n\n"
+              "    async def dispatch(self, request, call_next):\n"
+              "        refused = self._verify(request)\n"
+              "        if refused:\n            return refused\n"
+              "        return await call_next(request)\n")
+
+
+@pytest.mark.parametrize(("methods", "fixable"), [("self.safe_methods", True),
+                                                   ("('POST',)", False)])
+def test_h001_a_csrf_check_that_lets_safe_methods_through_refuses_no_probe(
+        methods: str, fixable: bool) -> None:
+    """The class's check returns None for GET and HEAD (a set its `__init__` binds) before
+    it looks at the Origin header: the 403 below answers other methods only."""
+    main = ("from fastapi import FastAPI\n\nfrom app.csrf import CSRFMiddleware\n\n"
+            "app = FastAPI()\napp.add_middleware(CSRFMiddleware)\n")
+    files = service({"svc/app/main.py": main,
+                     "svc/app/csrf.py": CSRF_CLASS.format(methods=methods)})
+    [finding] = check(files, select="H001")
+    assert finding.fixable is fixable, finding.reason
 
 
 @pytest.mark.parametrize(("added", "said"), [

@@ -40,7 +40,7 @@ from fixer.sources.python import (
     statements,
 )
 from fixer.sources.middleware_class import (
-    as_constructed, for_other_methods, passes_every_request)
+    as_constructed, for_other_methods, passes_every_request, past_a_probes_exit)
 from fixer.sources.path_tests import (holds_for_path, inlined_predicate, named_collection,
                                       unwrapped, with_values)
 from fixer.sources.python_modules import (
@@ -1581,7 +1581,8 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     class the method is of, whose literals a branch for other methods may name
     (`self._SAFE_METHODS`)."""
     nodes = list(_outside_handlers(function, _placeholders(function) + _only_told(function)))
-    other_methods = {id(node) for node in for_other_methods(nodes, function, cls)}
+    other_methods = {id(node) for node in for_other_methods(nodes, function, cls)} | \
+        {id(node) for node in past_a_probes_exit(nodes, function, cls)}
     nodes = _outside_branches(_outside_branches(
         [node for node in nodes if id(node) not in other_methods], function,
         _sent_by_no_probe(function)), function, _on_the_apps_status(function))
@@ -1600,7 +1601,7 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     before = _on_probe(_before_passing_on(nodes, function), function)
     if serves and _raises_on_probe(before, function):
         return 500
-    return _https_redirect(nodes) or (_by_helper(before, resolve) if resolve else None)
+    return _https_redirect(nodes) or (_by_helper(before, resolve, cls) if resolve else None)
 
 
 # what an `if` on the request's method or path tests: a plain GET of /health is not what
@@ -1758,9 +1759,11 @@ def _before_passing_on(nodes: list[ast.AST], function: Function) -> list[ast.AST
         [node for node in nodes if getattr(node, "lineno", first) < first]
 
 
-def _by_helper(nodes: list[ast.AST], resolve: Resolve) -> int | None:
+def _by_helper(nodes: list[ast.AST], resolve: Resolve,
+               cls: ast.ClassDef | None = None) -> int | None:
     """The error status a function the middleware calls answers for it: one it is given
-    (`reject(400)`), else one it writes, else 500 where it raises."""
+    (`reject(400)`), else one it writes, else 500 where it raises; not below where it lets
+    a probe's method through (`past_a_probes_exit`, with the class's literals: `cls`)."""
     for node in nodes:
         if not isinstance(node, ast.Call):
             continue
@@ -1774,6 +1777,9 @@ def _by_helper(nodes: list[ast.AST], resolve: Resolve) -> int | None:
         if passed is not None:
             return passed
         inside = _on_probe(_before_passing_on(list(_outside_handlers(helper)), helper), helper)
+        if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            past = {id(node) for node in past_a_probes_exit(inside, helper, cls)}
+            inside = [node for node in inside if id(node) not in past]
         written = answered_error(inside)
         if written is not None:
             return written[0]

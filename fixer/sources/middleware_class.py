@@ -223,6 +223,44 @@ def for_other_methods(nodes: list[ast.AST], function: ast.AST,
     return skipped
 
 
+def past_a_probes_exit(nodes: list[ast.AST], function: ast.FunctionDef | ast.AsyncFunctionDef,
+                       cls: ast.ClassDef | None = None) -> list[ast.AST]:
+    """The nodes below a statement of the function's own body that a probe's GET and HEAD
+    leave it at, refusing nothing: `if <test> or request.method in self.safe_methods:
+    return None` (a check that answers None where it lets a request through), or `return
+    await call_next(request)`, where the test holds for both methods whatever its other
+    operands (`SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}` of a `cls` that binds it to a
+    literal). A probe never reaches them."""
+    call_next = function.args.args[-1].arg if len(function.args.args) > 1 else None
+    for stmt in function.body:
+        if not isinstance(stmt, ast.If) or not stmt.body or \
+                not isinstance(stmt.body[-1], ast.Return):
+            continue
+        test = stmt.test if cls is None else _with_class_values(stmt.test, cls)
+        last = stmt.body[-1]
+        value = last.value
+        passes = value is None or (isinstance(value, ast.Constant) and value.value is None) or \
+            (call_next is not None and _awaits_next(value, call_next))
+        if passes and _probe_methods(test) and not any(
+                isinstance(node, (ast.Raise, ast.Return)) and node is not last
+                for node in ast.walk(ast.Module(stmt.body, []))):
+            end = stmt.end_lineno or stmt.lineno
+            return [node for node in nodes if getattr(node, "lineno", 0) > end]
+    return []
+
+
+def _probe_methods(test: ast.expr) -> bool:
+    """The test holds for GET and HEAD alike: `request.method in {"GET", "HEAD", ...}`, or
+    `or` of such a test with any other."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_probe_methods(value) for value in test.values)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and _is_method(test.left)
+            and isinstance(test.ops[0], ast.In)):
+        return False
+    named = _strings(test.comparators[0])
+    return named is not None and {m.upper() for m in named} >= _PROBE_METHODS
+
+
 def _other_methods(test: ast.expr) -> bool:
     """The test holds for methods a probe does not send only: `request.method == "POST"`,
     `.method.upper() in {"POST", "PUT"}`, `method != "GET"`, and `and` of such a test with
