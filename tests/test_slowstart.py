@@ -190,11 +190,23 @@ def test_a_load_called_only_by_a_function_nothing_calls_is_no_reason() -> None:
     assert "get_segmentator" not in finding.reason
 
 
+def test_a_load_only_a_main_block_calls_is_no_reason_where_a_server_imports_it() -> None:
+    """`if __name__ == "__main__": model = get_segmentator()` in the app module uvicorn
+    imports: the block never runs, nor the load; the module's import of torch is the reason
+    left."""
+    head = ("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
+            "    model = get_segmentator()\n")
+    files = {**stack(head), "api/app/segmentation.py": SEGMENTATION}
+    files["docker-compose.yml"] = COMPOSE.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n', "")
+    [finding] = check(files, select="C004")
+    assert finding.reason is not None and "imports torch" in finding.reason
+    assert "get_segmentator" not in finding.reason
+
+
 @pytest.mark.parametrize(("head", "when"), [
     pytest.param("from app.segmentation import get_segmentator\n\nmodel = get_segmentator()\n",
                  "which runs at import (api/app/main.py:4)", id="called-at-the-top-level"),
-    pytest.param("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
-                 "    model = get_segmentator()\n", "which may run at start-up", id="main-guard"),
     pytest.param("from app.segmentation import get_segmentator\n\n\ndef warm():\n"
                  "    return get_segmentator()\n\n\nWARMERS = [warm]\n",
                  "which may run at start-up", id="called-in-a-function-handed-on"),
@@ -293,3 +305,30 @@ def test_a_debugger_wait_is_one_the_app_may_make() -> None:
     assert finding.safety.value == "unsafe", finding.reason
     assert "api/app/main.py:6 may wait for a debugger to attach (`debugpy.wait_for_client`) " \
         "before the app listens" in (finding.reason or ""), finding.reason
+
+
+_EMBEDDER = ("from huggingface_hub import snapshot_download\n\n\nclass Embedder:\n"
+             "    def __init__(self):\n        self.path = snapshot_download('BAAI/bge-m3')\n"
+             "\n\nif __name__ == '__main__':\n    print(Embedder().path)\n")
+
+
+@pytest.mark.parametrize(("cmd", "safe"), [
+    pytest.param('["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]', True,
+                 id="a-server-imports-the-module"),
+    pytest.param('["python", "-m", "app.main"]', False, id="the-app-module-runs-as-a-script"),
+])
+def test_a_load_a_modules_main_block_makes_runs_only_as_a_script(cmd: str, safe: bool) -> None:
+    """`Embedder()` downloads a model in `__init__`; a POST handler builds one, and so do the
+    `if __name__ == "__main__":` blocks of app/models.py and app/main.py, which never run
+    where uvicorn imports them: no reason to doubt the gate on api. Where app/main.py runs
+    as a script, its block builds one before `uvicorn.run` serves the app."""
+    files = stack("from app.models import Embedder\n")
+    files["api/app/main.py"] += ("\n\n@app.post('/embed')\ndef embed():\n"
+                                 "    return Embedder().path\n\n\nif __name__ == '__main__':\n    import uvicorn\n\n"
+                                 "    Embedder()\n"
+                                 "    uvicorn.run(app, host='0.0.0.0', port=8000)\n")
+    files["api/app/models.py"] = _EMBEDDER
+    files["api/Dockerfile"] = DOCKERFILE.replace(
+        '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]', cmd)
+    [gate] = check(files, select="C003")
+    assert (gate.safety.value == "safe") is safe, gate.reason

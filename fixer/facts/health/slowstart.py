@@ -552,6 +552,9 @@ def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> Mo
         return None
     paths = appmodule.import_path(ws, module)
     known: dict[str, bool] = {}
+    launch = service.app.listen.launch if service.app is not None else None
+    # a server imports the app's modules: none runs its `if __name__ == "__main__":` block
+    imported = launch is not None and launch.server is not None and not launch.runs_script
     waits = not (_ready_first(service) if ready is None else ready)
     modules = Modules(ws.read, module.root, module.python_path)
     for path in paths:
@@ -563,7 +566,7 @@ def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> Mo
                 continue
             def never(key: str) -> bool:
                 return _never_runs(ws, service, paths, key)
-            if not helper or not (runs_on_request(ws, paths, helper, known, never)
+            if not helper or not (runs_on_request(ws, paths, helper, known, never, imported)
                                   or never(helper)):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
@@ -621,26 +624,36 @@ class _Place(NamedTuple):
     # (`process.delay(job_id)`), whose worker runs it: never in the app's start-up
     on_request: bool
     called: bool        # called there, not handed on (`Depends(download)`, `x = download`)
+    # in the module's `if __name__ == "__main__":` block: it runs only where the module runs
+    # as a script, never where a server imports it
+    script_only: bool = False
 
 
 def runs_on_request(ws: Workspace, paths: list[str], key: str,
                     known: dict[str, bool] | None = None,
-                    never: Callable[[str], bool] | None = None) -> bool:
+                    never: Callable[[str], bool] | None = None,
+                    imported: bool = False) -> bool:
     """Whether the function (`_key`) runs only when a request comes: each place a module of
     the import path names it, but its own body, is in a route handler, or a call in a
     function that runs only on request itself, or in one nothing calls (`never`: a
     `@property` no code reads). A function named nowhere (a startup handler its decorator
     registers, an app factory uvicorn calls) or in a cycle of calls may run at start-up.
-    `known`: the answers so far, shared by the questions of one import path."""
+    `imported`: a server imports every module of the import path, none runs as a script:
+    a place in an `if __name__ == "__main__":` block never runs (one named there alone runs
+    never). `known`: the answers so far, shared by the questions of one import path."""
     known = {} if known is None else known
     if key not in known:
         known[key] = False   # while its callers are followed: a cycle proves nothing
         # a call of itself runs only once something else has called it
-        places = [place for path in paths for place in _places(ws, path, key)
-                  if place.within != key]
+        named = [place for path in paths for place in _places(ws, path, key)
+                 if place.within != key]
+        places = [place for place in named if not (imported and place.script_only)]
+        if named and not places:
+            known[key] = True   # named in a script's own block alone: not on import
+            return True
         known[key] = bool(places) and all(
             place.on_request or (place.called and bool(place.within) and (
-                runs_on_request(ws, paths, place.within, known, never)
+                runs_on_request(ws, paths, place.within, known, never, imported)
                 or (never is not None and never(place.within))))
             for place in places)
     return known[key]
@@ -709,6 +722,9 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
             continue
         if _enqueued(node):
             outside = outside._replace(on_request=True)
+        if isinstance(node, ast.If) and node in tree.body and \
+                _MAIN_GUARD.fullmatch(ast.unparse(node.test)):
+            outside = outside._replace(script_only=True)
         todo += [(child, outside._replace(called=_calls(node, child)), "")
                  for child in ast.iter_child_nodes(node)]
     return found
