@@ -628,10 +628,14 @@ def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
     settles, and where it waits, this one waits with it. Returns why its own fix is in
     doubts (a worker's list C003 then writes waits for a broker fixer cannot judge), each
     once: C003's fix of those entries, revealed by this one, is no safer, and this fix is no
-    safer than what it reveals."""
+    safer than what it reveals. One that compose stops at every start (`stops_every_start`)
+    gets no probe: the list stays as written, display-only."""
     if name in planning:
         return []
     refused = _probe_refused(targets[name])
+    if refused is None:   # a probe that cannot pass: its gate would stop what starts now
+        stop = stops_every_start(ws, targets[name].service, targets[name].probe.family)
+        refused = f"{stop}: its probe would never pass" if stop is not None else None
     other: Plan | None = None
     try:
         if refused is None:
