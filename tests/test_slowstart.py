@@ -177,25 +177,16 @@ SEGMENTATION = ("import torch\n\n\ndef get_segmentator():\n"
                 "    return torch.hub.load('pytorch/vision', 'deeplabv3_resnet101')\n")
 
 
-def test_a_load_called_only_by_a_function_nothing_calls_is_no_reason() -> None:
-    """`warm()` is named nowhere: the load it would run never runs; the module's import of
-    torch is the reason left."""
-    head = "from app.segmentation import get_segmentator\n\n\ndef warm():\n" \
-        "    return get_segmentator()\n"
-    files = {**stack(head), "api/app/segmentation.py": SEGMENTATION}
-    files["docker-compose.yml"] = COMPOSE.replace(
-        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n', "")
-    [finding] = check(files, select="C004")
-    assert finding.reason is not None and "imports torch" in finding.reason
-    assert "get_segmentator" not in finding.reason
-
-
-def test_a_load_only_a_main_block_calls_is_no_reason_where_a_server_imports_it() -> None:
-    """`if __name__ == "__main__": model = get_segmentator()` in the app module uvicorn
-    imports: the block never runs, nor the load; the module's import of torch is the reason
-    left."""
-    head = ("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
-            "    model = get_segmentator()\n")
+@pytest.mark.parametrize("head", [
+    pytest.param("from app.segmentation import get_segmentator\n\n\ndef warm():\n"
+                 "    return get_segmentator()\n", id="a-function-nothing-calls"),
+    pytest.param("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
+                 "    model = get_segmentator()\n", id="a-main-block-a-server-never-runs"),
+])
+def test_a_load_that_never_runs_where_a_server_imports_the_app_is_no_reason(head: str) -> None:
+    """`warm()` is named nowhere, and `if __name__ == "__main__":` of the module uvicorn
+    imports never runs: the load they would run never runs; the module's import of torch
+    is the reason left."""
     files = {**stack(head), "api/app/segmentation.py": SEGMENTATION}
     files["docker-compose.yml"] = COMPOSE.replace(
         '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n', "")
