@@ -702,6 +702,7 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
     found = _Names({}, set(), {}, {})
     # each node with its place, and the class whose body holds it directly ("" if none)
     todo: list[tuple[ast.AST, _Place, str]] = [(tree, _Place("", False, False), "")]
+    top = {id(stmt) for stmt in tree.body}   # where an `if __name__ == "__main__":` may be
     while todo:
         node, place, owner = todo.pop()
         for key in _keys_read(node, imported, modules):
@@ -722,7 +723,7 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
             continue
         if _enqueued(node):
             outside = outside._replace(on_request=True)
-        if isinstance(node, ast.If) and node in tree.body and \
+        if isinstance(node, ast.If) and id(node) in top and \
                 _MAIN_GUARD.fullmatch(ast.unparse(node.test)):
             outside = outside._replace(script_only=True)
         todo += [(child, outside._replace(called=_calls(node, child)), "")
