@@ -678,6 +678,8 @@ _BUILT_IN_EACH = ("import asyncio\nimport sys\n\nimport uvicorn\n\nfrom factory 
     pytest.param("app = create_app()", 8000, True, id="each-builds-the-app-on-one-port"),
     pytest.param("app = create_app()", 8001, False, id="two-ports"),
     pytest.param("app = object()", 8000, False, id="another-object"),
+    pytest.param("app = create_app()\n        for app in [app]:\n            pass", 8000, False,
+                 id="bound-twice"),
 ])
 def test_c004_uvicorn_calls_that_each_build_the_app_where_they_run_it_agree(
         bind: str, port: int, probed: bool) -> None:

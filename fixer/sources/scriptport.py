@@ -174,47 +174,33 @@ def _built_in_the_function(module: ast.Module, call: ast.Call, name: str) -> ast
     """The call of a module-level name that the function making `call` binds `name` to,
     once, in the block that makes the call, above it (`app = create_app()`, then
     `uvicorn.Config(app, ...)`): the server serves what that call builds. None for anything
-    else (a name bound in another branch, twice, or to another expression)."""
-    function = next((node for node in ast.walk(module)
-                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                     and any(inner is call for inner in ast.walk(node))
-                     and not any(isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef))
-                                 and inner is not node and any(c is call for c in ast.walk(inner))
-                                 for inner in ast.walk(node))), None)
-    if function is None:
+    else (a parameter, a name bound twice or in another branch, another expression)."""
+    # the innermost function around the call: of those spanning its line, the last to start
+    function = max((node for node in ast.walk(module)
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and node.lineno <= call.lineno <= (node.end_lineno or node.lineno)),
+                   key=lambda node: node.lineno, default=None)
+    if function is None or name in {a.arg for a in (*function.args.posonlyargs,
+                                                    *function.args.args,
+                                                    *function.args.kwonlyargs)}:
         return None
-    bound = [stmt for stmt in ast.walk(function) if isinstance(stmt, ast.stmt)
-             and stmt is not function and name in _names_bound(stmt)]
+    stores = [node for node in ast.walk(function) if isinstance(node, ast.Name)
+              and node.id == name and isinstance(node.ctx, ast.Store)]
+    bound = next((stmt for stmt in ast.walk(function) if isinstance(stmt, ast.Assign)
+                  and len(stores) == 1 and any(t is stores[0] for t in stmt.targets)), None)
     block = next((body for node in ast.walk(function)
                   for body in (getattr(node, f, None) for f in ("body", "orelse", "finalbody"))
-                  if isinstance(body, list) and any(stmt is bound[0] for stmt in body)), None) \
-        if len(bound) == 1 else None
-    if block is None or not any(stmt.lineno > bound[0].lineno and
-                                any(inner is call for inner in ast.walk(stmt))
-                                for stmt in block):
+                  if isinstance(body, list) and any(stmt is bound for stmt in body)), None) \
+        if bound is not None else None
+    if bound is None or block is None or not any(
+            stmt.lineno > bound.lineno and any(inner is call for inner in ast.walk(stmt))
+            for stmt in block):
         return None
-    value = assigned_value(bound[0])
+    value = bound.value
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
             and binding(module.body, value.func.id) is not None):
         return None
     return value
-
-
-def _names_bound(stmt: ast.stmt) -> set[str]:
-    """The names a plain statement binds: assignment targets, `for` and `with` targets,
-    imports, definitions."""
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {stmt.name}
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = list(stmt.targets)
-    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-        targets = [stmt.target]
-    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def _imported_attribute(node: ast.expr | None, module: ast.Module) -> str | None:
