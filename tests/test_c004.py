@@ -990,3 +990,20 @@ def test_c004_reads_the_stage_a_variable_target_names(target: str, dotenv: str |
     assert [f.code for f in findings] == (["C004"] if finds else [])
     if finds:
         assert findings[0].safety.value == "safe", findings[0].reason
+
+
+def test_c004_says_which_python_path_folder_may_hold_the_module_it_cannot_find() -> None:
+    """`ENV PYTHONPATH $PWD/todos` (a build knows no `$PWD`): the server may import
+    `app.main` from there, so the module is not missing; the reason for offering no probe
+    names the folder whose variable fixer cannot resolve."""
+    files = {"docker-compose.yml": COMPOSE,
+             "api/Dockerfile": "FROM python:3.12\nWORKDIR /\nENV PYTHONPATH $PWD/todos\n"
+                               "COPY ./todos/app /todos/app\n"
+                               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+             "api/todos/app/__init__.py": "",
+             "api/todos/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [found] = check(files, select="C004")
+    assert found.reason == (
+        "fixer cannot tell which path to probe: the command serves `app.main:app`, and fixer "
+        "finds no app/main.py where the server imports it from: it may be in the image's "
+        "PYTHONPATH folder `$PWD/todos`, whose variable fixer cannot resolve")

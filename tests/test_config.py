@@ -213,6 +213,8 @@ def test_severity_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> Non
      'fixer.toml:1: "health-paths": \'ping\' is not a URL path (it must start with "/")'),
     ("pyproject.toml", '[tool]\nfixer = 3\n', "pyproject.toml:2: [tool.fixer] must be a table"),
     ("fixer.toml", 'select = [\n', "fixer.toml:1: invalid TOML"),
+    ("pyproject.toml", '[tool.black]\nline-length = 88\n\n[tool.fixer]\nselect = [\n',
+     "pyproject.toml:5: invalid TOML"),
     ("fixer.toml", '\ufeffselect = ["P"]\nseverity = "info"\n',
      'fixer.toml:2: "severity" must be one of error, warning, not "info"'),
     ("fixer.toml", 'fix-time-budget = nan\n',
@@ -225,6 +227,21 @@ def test_a_bad_configuration_is_an_error_naming_file_line_and_key(
         code, out, err = run_cli(command, tmp_path)
         assert code == 2 and out == ""
         assert f"{tmp_path}/{expected}" in err
+
+
+def test_an_invalid_pyproject_that_never_names_fixer_configures_nothing(
+        tmp_path: Path) -> None:
+    """The project's own pyproject.toml, broken where a tool of its own reads it (isort's
+    `include_trailing_comma = Itrue`), holds no [tool.fixer]: the run checks the tree as
+    without the file, the same findings, and no error."""
+    web_tree(tmp_path)
+    _, unconfigured, _ = run_cli("check", tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.isort]\nprofile = "black"\ninclude_trailing_comma = Itrue\n')
+    for command in ("check", "fix"):
+        code, out, err = run_cli(command, tmp_path)
+        assert code != 2 and "invalid TOML" not in err, err
+    assert run_cli("check", tmp_path)[1] == unconfigured
 
 
 def test_error_path_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -189,6 +189,8 @@ def _error_line(message: str, text: str) -> int:
 
 def _table(text: str, table: tuple[str, ...], shown: str) -> dict[str, Any] | None:
     """fixer's keys in the file; None for a pyproject.toml without [tool.fixer]."""
+    if table and table[-1] not in text:   # never names fixer, so it configures nothing of
+        return None   # it: the project's own TOML, which a run need not read (nor reject)
     data: Any = _parse(text, shown)
     for part in table:
         data = data.get(part) if isinstance(data, dict) else None

@@ -123,8 +123,20 @@ def unfound_module(ws: Workspace, service: Service) -> str | None:
     if base is not None:
         return (f"the command serves `{launch.target or named}`, and the image sets no "
                 f"WORKDIR: fixer does not know the folder {base} runs it in")
+    unread = _unread_python_path(ws, service)
+    beyond = f": it may be in the image's PYTHONPATH folder `{unread}`, whose variable fixer " \
+        "cannot resolve" if unread is not None else ""
     return (f"the command serves `{launch.target or named}`, and fixer finds no "
-            f"{named.replace('.', '/')}.py where the server imports it from")
+            f"{named.replace('.', '/')}.py where the server imports it from{beyond}")
+
+
+def _unread_python_path(ws: Workspace, service: BuiltService) -> str | None:
+    """The first PYTHONPATH entry that reads a variable other than PYTHONPATH itself
+    (`$PWD/todos`: a build's `$PWD` is no variable fixer knows): the server may import the
+    module from there."""
+    value = _variable(ws, service, "PYTHONPATH") or ""
+    return next((entry for entry in value.split(":")
+                 if "$" in entry and entry.strip("${}") != "PYTHONPATH"), None)
 
 
 def missing_module(ws: Workspace, service: Service) -> str | None:
