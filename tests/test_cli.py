@@ -101,6 +101,23 @@ def test_a_clean_check_names_the_services_whose_app_checks_did_not_run(tmp_path:
         "says more).")
 
 
+def test_a_clean_check_names_the_services_whose_builds_it_did_not_read(tmp_path: Path) -> None:
+    """A service built from a project template's folder, or from a Dockerfile written in
+    compose: fixer read nothing of its image or app, so "All checks passed" says so."""
+    write_tree(tmp_path, {
+        "compose.yaml": "services:\n  app:\n    build: ./{{cookiecutter.slug}}\n"
+                        "  tool:\n    build:\n      context: .\n"
+                        "      dockerfile_inline: |\n        FROM alpine:3.20\n",
+        "{{cookiecutter.slug}}/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+    })
+    code, _out, err = run_cli("check", tmp_path)
+    assert code == 0
+    assert err.strip() == (
+        "All checks passed. Not checked: app (its build context is in "
+        "`{{cookiecutter.slug}}/`, a template folder fixer does not read); tool (its "
+        "Dockerfile is written in compose (`dockerfile_inline`), which fixer does not read).")
+
+
 def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  web: [\n"})
     code, out, err = run_cli("check", tmp_path)

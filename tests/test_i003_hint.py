@@ -23,6 +23,8 @@ POETRY_PACKAGE = ('[tool.poetry]\nname = "acme-auth"\nversion = "0.1.0"\n\n[buil
 PACKAGED = ('[project]\nname = "acme-auth"\nversion = "0.1.0"\n\n[build-system]\n'
             'requires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
 BUILD = "build from services (`context: services`, `dockerfile: users/Dockerfile`)"
+# what `COPY . .` asks once services/ is the context
+MOVED = ", with `users/` before each of its other COPY sources (`.` becomes `users/`)"
 
 
 def dockerfile(workdir: str = "/app", copy: str = "COPY . .", module: str = "main") -> str:
@@ -49,23 +51,34 @@ def reason(tmp_path: Path, files: dict[str, str]) -> str:
     return line.split(" I003 no automatic fix (", 1)[1].partition("): `")[0]
 
 
-@pytest.mark.parametrize(("users", "copy"), [
-    pytest.param(None, "`COPY auth/utils/ /app/utils/`", id="beside-the-module-in-workdir"),
+@pytest.mark.parametrize(("users", "copy", "moved"), [
+    pytest.param(None, "`COPY auth/utils/ /app/utils/`", MOVED,
+                 id="beside-the-module-in-workdir"),
     pytest.param({"services/users/Dockerfile": dockerfile("/srv", "COPY app ./app", "app.main"),
                   "services/users/app/__init__.py": "",
                   "services/users/app/main.py": "from utils import slug\n" + APP},
-                 "`COPY auth/utils/ /srv/utils/`", id="beside-the-package-of-the-module"),
+                 "`COPY auth/utils/ /srv/utils/`",
+                 ", with `users/` before each of its other COPY sources (`app` becomes "
+                 "`users/app`)", id="beside-the-package-of-the-module"),
     pytest.param({"services/users/Dockerfile": dockerfile(copy="COPY *.py ./"),
                   "services/users/main.py": "from utils import slug\n" + APP},
-                 "COPY auth/utils/", id="import-root-fixer-cannot-tell"),
+                 "COPY auth/utils/", ", with `users/` before each of its other COPY sources "
+                 "(`*.py` becomes `users/*.py`)", id="import-root-fixer-cannot-tell"),
+    pytest.param({"services/users/Dockerfile": "FROM python:3.12\nWORKDIR /app\n"
+                  "RUN pip install fastapi uvicorn\nCOPY --from=ghcr.io/acme/app:1 /app /app\n"
+                  'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+                  "services/users/main.py": "from utils import slug\n" + APP},
+                 "COPY auth/utils/", "", id="nothing-copied-from-the-context"),
 ])
 def test_the_copy_source_is_relative_to_the_suggested_context(
-        tmp_path: Path, users: dict[str, str] | None, copy: str) -> None:
+        tmp_path: Path, users: dict[str, str] | None, copy: str, moved: str) -> None:
     """COPY sources resolve from the build context, `services`: not services/auth/utils/.
     The destination is the folder the app module is imported from, where fixer can tell
-    (a wildcard COPY it does not follow: no destination)."""
+    (a wildcard COPY it does not follow: no destination). The Dockerfile's own sources
+    then sit below `users/` in that context (`COPY requirements.txt .` would take another
+    file or none); a copy from another image needs no change."""
     assert reason(tmp_path, repository(PACKAGED, users)).endswith(
-        f"{BUILD} and {copy} in the Dockerfile")
+        f"{BUILD} and {copy} in the Dockerfile{moved}")
 
 
 @pytest.mark.parametrize("pyproject", [
@@ -77,7 +90,7 @@ def test_no_install_offered_for_a_project_pip_cannot_install(tmp_path: Path,
     """A Poetry project that says it is no package, or a pyproject.toml that only configures
     tools: installing `auth` would not give users `utils`; building from services would."""
     assert reason(tmp_path, repository(pyproject)) == \
-        f"{BUILD} and `COPY auth/utils/ /app/utils/` in the Dockerfile"
+        f"{BUILD} and `COPY auth/utils/ /app/utils/` in the Dockerfile{MOVED}"
 
 
 @pytest.mark.parametrize(("pyproject", "name"), [
@@ -91,4 +104,4 @@ def test_install_offered_for_an_installable_project(tmp_path: Path, pyproject: s
     assert reason(tmp_path, repository(pyproject)) == (
         f"install the project `{name}` (services/auth/, which holds `utils`) with the "
         f"service's requirements, or {BUILD} and `COPY auth/utils/ /app/utils/` in the "
-        "Dockerfile")
+        f"Dockerfile{MOVED}")

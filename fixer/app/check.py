@@ -19,6 +19,7 @@ from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
+from fixer.formats.report.runs import unread_build
 from fixer.model.appservice import unknown_start
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
@@ -188,6 +189,14 @@ def unchecked_apps(ws: Workspace) -> list[str]:
     fixer cannot tell that what their containers run serves it (`unknown_start`). A check
     that finds nothing says nothing of them."""
     return sorted({s.name for s in ws.apps() if unknown_start(ws, s)})
+
+
+def unread_builds(ws: Workspace) -> list[tuple[str, str]]:
+    """The built services of which fixer read nothing, each with why (a build context in a
+    project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose): a check
+    that finds nothing says nothing of them either."""
+    found = ((s.name, unread_build(ws.tree, s)) for s in ws.services())
+    return sorted((name, why) for name, why in found if why is not None)
 
 
 def elsewhere(settings: configfile.Settings) -> str | None:

@@ -13,7 +13,8 @@ import click
 
 from fixer.app import baseline, nocompose
 from fixer.app.check import (
-    Checked, CheckRequest, Folder, Merged, Options, RequestError, merged, unchecked_apps)
+    Checked, CheckRequest, Folder, Merged, Options, RequestError, merged, unchecked_apps,
+    unread_builds)
 from fixer.app.check import run as run_check
 from fixer.cli.shared import (
     EXIT_CLEAN,
@@ -329,10 +330,11 @@ def _summary(report: Merged, quiet: bool, templates: list[tuple[Folder, str]]) -
                              sum(len(c.suppressed) for c in checks),
                              sum(len(c.unused) for c in checks))
     # "All checks passed" of a stack whose app fixer could not find would mislead
-    unchecked = [name for c in checks for name in unchecked_apps(c.workspace)] \
-        if summary.startswith(ALL_PASSED) else []
+    passed = summary.startswith(ALL_PASSED)
+    unchecked = [name for c in checks for name in unchecked_apps(c.workspace)] if passed else []
+    unread = [build for c in checks for build in unread_builds(c.workspace)] if passed else []
     echo_err(summary + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
-             + _baselined(report.baselined) + _unchecked(unchecked))
+             + _baselined(report.baselined) + _unchecked(unchecked) + _unread(unread))
 
 
 def _unchecked(names: list[str]) -> str:
@@ -342,6 +344,15 @@ def _unchecked(names: list[str]) -> str:
     return (f" App checks not run on {wording.names(names, 3)}: fixer cannot tell that what "
             f"{runs} serves the FastAPI app the build context imports (`fixer report` says "
             "more).")
+
+
+def _unread(builds: list[tuple[str, str]]) -> str:
+    """The services of which fixer read no build, each with why: at most three named."""
+    if not builds:
+        return ""
+    named = "; ".join(f"{name} ({why})" for name, why in builds[:3])
+    more = f"; and {len(builds) - 3} more" if len(builds) > 3 else ""
+    return f" Not checked: {named}{more}."
 
 
 def _baselined(count: int) -> str:

@@ -309,15 +309,24 @@ def _escaping_copy(service: BuiltService, package: str) -> str | None:
     """A COPY or ADD of the final stage (or those it is built FROM) whose source climbs out
     of the build context to the package (`COPY ../shared /app/shared` with the context
     svc/): the instruction as written, up to its destination."""
+    for command, source, _ in _copy_sources(service):
+        landed = posixpath.normpath(posixpath.join(service.app.folder or ".", source))
+        if source.startswith("..") and (within(landed, package) or within(package, landed)):
+            return f"{command} {source}"
+    return None
+
+
+def _copy_sources(service: BuiltService) -> Iterator[tuple[str, str, bool]]:
+    """Each source of the COPY and ADD instructions of the final stage and those it is
+    built FROM, as written, with its instruction and whether it copies from another stage
+    or image (`--from`)."""
     app = service.app
     for link in chain(app.dockerfile, app.stage):
         for instruction in [*link.find("COPY"), *link.find("ADD")]:
-            sources = [w for w in instruction.value[:-1] if not w.startswith("--")]
-            for source in sources:
-                landed = posixpath.normpath(posixpath.join(app.folder or ".", source))
-                if source.startswith("..") and (within(landed, package) or within(package, landed)):
-                    return f"{instruction.cmd} {source}"
-    return None
+            flags = [w for w in instruction.value[:-1] if w.startswith("--")]
+            elsewhere = any(flag.startswith("--from") for flag in flags)
+            for source in (w for w in instruction.value[:-1] if not w.startswith("--")):
+                yield instruction.cmd, source, elsewhere
 
 
 def _copied_source(service: BuiltService, package: str) -> str | None:
@@ -358,4 +367,20 @@ def _build_from_parent(ws: Workspace, service: BuiltService, module: appmodule.A
         f"`COPY {source} {posixpath.join(root, posixpath.basename(origin.package))}{slash}`"
     return (f"build from {parent or 'the repository root'} (`context: "
             f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
-            f"`dockerfile: {dockerfile}`) and {copy} in the Dockerfile")
+            f"`dockerfile: {dockerfile}`) and {copy} in the Dockerfile"
+            f"{_moved_sources(service, parent)}")
+
+
+def _moved_sources(service: BuiltService, parent: str) -> str:
+    """What the new context asks of the Dockerfile's own COPY sources, which it holds below
+    the service's folder (`COPY requirements.txt .` would take the parent's file, or none):
+    "" where it copies nothing of its context."""
+    own = [source for _, source, elsewhere in _copy_sources(service)
+           if not elsewhere and not source.startswith(("..", "/")) and "://" not in source]
+    if not own:
+        return ""
+    moved = posixpath.relpath(service.app.folder or ".", parent or ".")
+    named = next((source for source in own if posixpath.normpath(source) != "."), ".")
+    became = posixpath.normpath(posixpath.join(moved, named)) + ("/" if named == "." else "")
+    return (f", with `{moved}/` before each of its other COPY sources (`{named}` becomes "
+            f"`{became}`)")
