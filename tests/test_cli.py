@@ -897,6 +897,25 @@ def test_a_gate_fixer_cannot_judge_once_repaired_is_counted_with_the_unsafe_fixe
     assert "+        condition: service_healthy" in out, out
 
 
+def test_a_gate_on_a_port_fixer_cannot_read_once_repaired_is_counted_as_fix_runs_it() -> None:
+    """D003 gives api the curl its healthcheck runs; the port api listens on is a setting's
+    (`uvicorn.run(..., port=settings.run.port)`), so fixer cannot tell that the probe reaches
+    it then: `check` counts C003's gate with the unsafe fixes, as `fix` then offers it (it
+    counted it as a safe fix to come, which `fix` never made)."""
+    case = GOLDEN / "C003-dependency-not-healthy" / ("a-gate-on-an-app-whose-port-a-setting-"
+                                                     "holds-once-curl-is-in-waits-for-unsafe-"
+                                                     "fixes") / "before"
+    code, out, err = run_cli("check", case, "--select", "C003,D003", "--format", "json")
+    [gate] = [f for f in json.loads(out)["findings"] if f["code"] == "C003"]
+    assert gate["fixed_later"] == "unsafe", gate
+    assert "once the D003 fix of api is in, fixer cannot tell whether api's healthcheck " \
+        "passes: it probes port 8000, and fixer cannot tell which port api listens on" \
+        in gate["reason"], gate
+    code, out, err = run_cli("fix", case, "--select", "C003,D003")
+    assert "condition: service_healthy" not in out, out
+    assert "C003 unsafe fix available with --unsafe-fixes" in err, err
+
+
 def test_a_short_list_entry_is_no_safer_once_repaired_than_its_siblings_gate() -> None:
     """`gw: depends_on: [a, b]`, both healthchecks needing D003's curl: C003 writes the list
     out whole once both are repaired, and b's gate is in doubt then (its /health takes a

@@ -281,6 +281,13 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
             ws.derived.get(_ONCE_REPAIRED, dict)[target] = \
                 _once_repaired(ws, target, parts, tool, text, probes)
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
+    return _unbroken(ws, target, verdict, why, tool, text, probes)
+
+
+def _unbroken(ws: Workspace, target: Service, verdict: Verdict, why: str, tool: str,
+              text: str, probes: list[LocalProbe]) -> tuple[Verdict, str]:
+    """What fixer says of a healthcheck none of whose parts is broken (`verdict`, `why`:
+    the worst of them): today's, and, for one other fixes repair, once they are in."""
     unknown = _unknown(ws, target, why, tool, text, probes)
     if unknown is not None:
         return Verdict.UNKNOWN, unknown
@@ -329,11 +336,7 @@ def _once_repaired(ws: Workspace, target: Service,
     broken parts are in (its route, which fixer cannot read, stays in doubt): what
     `_can_pass` would say of it then."""
     verdict, why = worst(part for part, _code in parts if part[0] is not Verdict.BROKEN)
-    unknown = _unknown(ws, target, why, tool, text, probes)
-    if unknown is not None:
-        return unknown
-    late = _in_time(ws, target) if verdict is Verdict.HOLDS and probes else None
-    return late[1] if late is not None and late[0] is Verdict.UNKNOWN else ""
+    return _unbroken(ws, target, verdict, why, tool, text, probes)[1]
 
 
 def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
@@ -759,8 +762,10 @@ def _busybox_localhost_verdict(target: Service, tool: str, fallbacks: tuple[str,
 
 def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:
     listen = listen_port(target)
-    if listen is None:
-        return Verdict.UNKNOWN, ""
+    if listen is None:   # an image's own port goes unsaid: fixer reads none of it
+        return Verdict.UNKNOWN, "" if target.app is None else (
+            f"it probes port {port}, and fixer cannot tell which port {target.name} "
+            "listens on")
     if port == listen:
         return Verdict.HOLDS, ""
     return Verdict.BROKEN, f"it probes port {port}, and {target.name} listens on {listen}"
