@@ -21,6 +21,7 @@ from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
     needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_every_start,
     stops_uninitialised)
+from fixer.facts.database.unmadetables import unmade_tables
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.envvars.examples import documented_values
 from fixer.facts.health.healthchecks import (
@@ -344,7 +345,7 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
     """Why fixer cannot tell whether a healthcheck none of whose parts is broken passes
     (`why`: what its parts leave unknown), or None: a variable Compose leaves empty, a
     database it needs that stops, the environment, TLS, an import of the probe, a static
-    folder."""
+    folder, tables its start-up queries that nothing creates."""
     unset = _unset_variables(ws, target)
     if unset is not None:
         return _unset_reason(ws, target, unset)
@@ -353,7 +354,8 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
     doubt = needs_a_stopped_database(ws, target) or environment_doubt(ws, target) or \
         stops_uninitialised(ws, target) or missing_mounted_file(ws, target) or \
         _tls_doubt(probes) or \
-        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
+        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target) or \
+        unmade_tables(ws, target)
     return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
         if doubt is not None else None
 

@@ -113,7 +113,12 @@ to https, `HTTPSRedirectMiddleware`; the reason names it) or whose handler answe
 error status of its own (`/health` answering 503 until a model loads on the first request,
 or when a check it makes fails: fixer cannot show that state ends), an app whose server
 binds an IPv6 address (`--host ::`, `--bind [::]:8000`: whether it takes the probe's IPv4
-connection differs by server and worker count), an
+connection differs by server and worker count), an app whose start-up function queries a
+model's table (`db.execute(select(User)...)`, `db.query(User)`, outside a `try` that
+handles errors) while it waits for a SQL database of its stack and nothing fixer sees
+creates the tables (no `create_all` in the service's code, no migration in the stack's
+compose files, the image's start or a shell script of its build context: on a new database
+the query raises and the app stops before it listens), an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
 pipeline, a `SentenceTransformer`, a file fetched from S3 with `s3.download_file`, the
 ffmpeg binaries `static_ffmpeg.add_paths()` fetches on its first run), which may be

@@ -272,7 +272,10 @@ condition (an anchor that aliases share): the healthcheck would make that entry 
 finding no fix settles, and `fixer fix` refuses a fix that leaves one. Unsafe, with the
 reason, when a service waits for it with a plain `depends_on` entry and fixer cannot tell
 whether the app starts (a `StaticFiles` folder read from a setting, or one the image lacks
-that a helper's `os.makedirs` may make): C003's gate on the
+that a helper's `os.makedirs` may make, or a start-up that queries a model's table while it
+waits for a SQL database of the stack and nothing creates the tables: no `create_all` in the
+service's code, no migration in the stack's compose files, the image's start or a shell
+script of the build context; a new database has none): C003's gate on the
 healthcheck would be unsafe, and a plain run leaves no finding it does not fix;
 `--unsafe-fixes` makes both. So where that list also names another app service with no
 healthcheck whose start is in such doubt (`gateway: [users, orders]`, users mounting a
@@ -309,6 +312,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
 from fixer.facts.builds.stops import never_serves
 from fixer.facts.database.probes import needs_a_stopped_database
+from fixer.facts.database.unmadetables import unmade_tables
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import (
     addable,
@@ -832,9 +836,9 @@ def _doubtful_list(ws: Workspace, service: BuiltService, waiters: list[str]) -> 
 def _start_doubt(ws: Workspace, service: BuiltService) -> str | None:
     """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe: a
     database it needs that stops first, as the stack check names it (sure, where the rest
-    are doubts)."""
+    are doubts); tables its start-up queries that nothing creates."""
     return needs_a_stopped_database(ws, service) or static_dir_doubt(ws, service) or \
-        environment_doubt(ws, service)
+        environment_doubt(ws, service) or unmade_tables(ws, service)
 
 
 def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:

@@ -124,7 +124,7 @@ def http_request(function: Function) -> ast.Call | None:
     """The first HTTP request the function makes before the app listens: on a client module
     or one it opens with `with`/`async with` (`async with httpx.AsyncClient() as c: await
     c.post(...)`)."""
-    return _first_request(_startup_nodes(function))
+    return _first_request(startup_nodes(function))
 
 
 class LoopWait(NamedTuple):
@@ -145,10 +145,10 @@ def loop_wait(function: Function) -> LoopWait | None:
     """The first long wait in a loop of the function before the app listens (a retry of a
     broker's or a peer's connection, `for _ in range(20): ... await asyncio.sleep(5)`), not
     one in a function it defines (a thread's target)."""
-    return _loop_wait(_startup_nodes(function), function)
+    return _loop_wait(startup_nodes(function), function)
 
 
-def _startup_nodes(function: Function) -> list[ast.AST]:
+def startup_nodes(function: Function) -> list[ast.AST]:
     """The function's nodes in the order `ast.walk` gives them, those after its first
     `yield` left out (a lifespan's code after it runs as the app shuts down), and those of
     the bodies of `_deferred` functions it defines."""
@@ -437,7 +437,7 @@ def _calls(module: _Module, function: Function) -> _Calls:
     """What the function calls, and its HTTP request, from one walk of its nodes; not a
     call handed to `asyncio.create_task`, which runs beside it."""
     if function.lineno not in module.calls:
-        nodes = _startup_nodes(function)
+        nodes = startup_nodes(function)
         calls = [node for node in nodes if isinstance(node, ast.Call)]
         spawned = {id(arg) for node in calls if _spawns(node) for arg in node.args}
         module.calls[function.lineno] = _Calls(tuple(
