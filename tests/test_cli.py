@@ -84,38 +84,44 @@ def test_check_clean_tree_exits_0(tmp_path: Path) -> None:
     assert "All checks passed" in err
 
 
-def test_a_clean_check_names_the_services_whose_app_checks_did_not_run(tmp_path: Path) -> None:
-    """A base image's launcher fixer does not read may serve the app the build context
-    imports: "All checks passed" alone would say the app was checked."""
-    write_tree(tmp_path, {
+@pytest.mark.parametrize(("files", "said"), [
+    pytest.param({
         "compose.yaml": "services:\n  api:\n    build: ./api\n",
         "api/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nCMD [\"/start-reload.sh\"]\n",
         "api/requirements.txt": "fastapi\n",
         "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
-    })
-    code, _out, err = run_cli("check", tmp_path)
-    assert code == 0
-    assert err.strip() == (
-        "All checks passed. App checks not run on api: fixer cannot tell that what its "
-        "container runs serves the FastAPI app the build context imports (`fixer report` "
-        "says more).")
-
-
-def test_a_clean_check_names_the_services_whose_builds_it_did_not_read(tmp_path: Path) -> None:
-    """A service built from a project template's folder, or from a Dockerfile written in
-    compose: fixer read nothing of its image or app, so "All checks passed" says so."""
-    write_tree(tmp_path, {
+    }, "App checks not run on api: fixer cannot tell that what its container runs serves the "
+       "FastAPI app the build context imports (`fixer report` says more).",
+        id="a-launcher-fixer-does-not-read"),
+    pytest.param({
         "compose.yaml": "services:\n  app:\n    build: ./{{cookiecutter.slug}}\n"
                         "  tool:\n    build:\n      context: .\n"
                         "      dockerfile_inline: |\n        FROM alpine:3.20\n",
         "{{cookiecutter.slug}}/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
-    })
+    }, "Not checked: app (its build context is in `{{cookiecutter.slug}}/`, a template folder "
+       "fixer does not read); tool (its Dockerfile is written in compose "
+       "(`dockerfile_inline`), which fixer does not read).", id="builds-fixer-does-not-read"),
+    pytest.param({
+        "compose.yaml": "services:\n  worker:\n    build: ./api\n"
+                        "    command: [\"celery\", \"-A\", \"app.worker\", \"worker\"]\n",
+        "api/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+        "api/requirements.txt": "fastapi\ncelery\n",
+        "api/app/__init__.py": "", "api/app/worker.py": "from celery import Celery\n",
+        "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    }, "", id="a-celery-worker-serves-no-app"),
+])
+def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
+                                                            files: dict[str, str],
+                                                            said: str) -> None:
+    """"All checks passed" alone would say the app was checked: a base image's launcher
+    fixer does not read may serve the app the build context imports; of a service built
+    from a project template's folder, or from a Dockerfile written in compose, fixer read
+    nothing at all. A celery worker serves no app: nothing to say of it (`fixer report`
+    says "not applicable")."""
+    write_tree(tmp_path, files)
     code, _out, err = run_cli("check", tmp_path)
     assert code == 0
-    assert err.strip() == (
-        "All checks passed. Not checked: app (its build context is in "
-        "`{{cookiecutter.slug}}/`, a template folder fixer does not read); tool (its "
-        "Dockerfile is written in compose (`dockerfile_inline`), which fixer does not read).")
+    assert err.strip() == f"All checks passed. {said}".strip()
 
 
 def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
@@ -878,42 +884,34 @@ def test_a_gate_revealed_by_several_fixes_names_them_all(tmp_path: Path) -> None
         (tmp_path / "report.md").read_text(encoding="utf-8"), err
 
 
-def test_a_gate_fixer_cannot_judge_once_repaired_is_counted_with_the_unsafe_fixes() -> None:
-    """D003 gives auth-service the curl its HEALTHCHECK runs; fixer reads no app of it to tell
-    whether it serves /health, so C003's gate is unsafe then: `check` counts it with the
-    unsafe fixes, as `fix` and `fix --unsafe-fixes` then do."""
-    case = GOLDEN / "C003-dependency-not-healthy" / ("a-gate-whose-healthcheck-a-safe-fix-"
-                                                     "repairs-and-fixer-then-cannot-judge-waits"
-                                                     "-for-unsafe-fixes") / "before"
-    code, out, err = run_cli("check", case, "--select", "C003,D003", "--format", "json")
+@pytest.mark.parametrize(("case", "doubt"), [
+    pytest.param("a-gate-whose-healthcheck-a-safe-fix-repairs-and-fixer-then-cannot-judge-"
+                 "waits-for-unsafe-fixes",
+                 "once the D003 fix of auth-service is in, fixer cannot tell whether "
+                 "auth-service's healthcheck passes", id="an-app-fixer-reads-no-route-of"),
+    pytest.param("a-gate-on-an-app-whose-port-a-setting-holds-once-curl-is-in-waits-for-"
+                 "unsafe-fixes",
+                 "once the D003 fix of api is in, fixer cannot tell whether api's healthcheck "
+                 "passes: it probes port 8000, and fixer cannot tell which port api listens "
+                 "on", id="a-port-a-setting-holds"),
+])
+def test_a_gate_fixer_cannot_judge_once_repaired_is_counted_with_the_unsafe_fixes(
+        case: str, doubt: str) -> None:
+    """D003 gives the service the curl its healthcheck runs; fixer cannot tell then whether
+    it serves /health (it reads no app of it), or whether the probe reaches the port it
+    listens on (`uvicorn.run(..., port=settings.run.port)`): C003's gate is unsafe then, so
+    `check` counts it with the unsafe fixes, as `fix` and `fix --unsafe-fixes` then do (the
+    port's was counted as a safe fix to come, which `fix` never made)."""
+    before = GOLDEN / "C003-dependency-not-healthy" / case / "before"
+    code, out, err = run_cli("check", before, "--select", "C003,D003", "--format", "json")
     [gate] = [f for f in json.loads(out)["findings"] if f["code"] == "C003"]
     assert gate["fixed_later"] == "unsafe", gate
-    assert "once the D003 fix of auth-service is in, fixer cannot tell whether auth-service's " \
-        "healthcheck passes" in gate["reason"], gate
-    code, out, err = run_cli("fix", case, "--select", "C003,D003")
+    assert doubt in gate["reason"], gate
+    code, out, err = run_cli("fix", before, "--select", "C003,D003")
     assert "condition: service_healthy" not in out, out
     assert "C003 unsafe fix available with --unsafe-fixes" in err, err
-    code, out, err = run_cli("fix", case, "--select", "C003,D003", "--unsafe-fixes")
+    code, out, err = run_cli("fix", before, "--select", "C003,D003", "--unsafe-fixes")
     assert "+        condition: service_healthy" in out, out
-
-
-def test_a_gate_on_a_port_fixer_cannot_read_once_repaired_is_counted_as_fix_runs_it() -> None:
-    """D003 gives api the curl its healthcheck runs; the port api listens on is a setting's
-    (`uvicorn.run(..., port=settings.run.port)`), so fixer cannot tell that the probe reaches
-    it then: `check` counts C003's gate with the unsafe fixes, as `fix` then offers it (it
-    counted it as a safe fix to come, which `fix` never made)."""
-    case = GOLDEN / "C003-dependency-not-healthy" / ("a-gate-on-an-app-whose-port-a-setting-"
-                                                     "holds-once-curl-is-in-waits-for-unsafe-"
-                                                     "fixes") / "before"
-    code, out, err = run_cli("check", case, "--select", "C003,D003", "--format", "json")
-    [gate] = [f for f in json.loads(out)["findings"] if f["code"] == "C003"]
-    assert gate["fixed_later"] == "unsafe", gate
-    assert "once the D003 fix of api is in, fixer cannot tell whether api's healthcheck " \
-        "passes: it probes port 8000, and fixer cannot tell which port api listens on" \
-        in gate["reason"], gate
-    code, out, err = run_cli("fix", case, "--select", "C003,D003")
-    assert "condition: service_healthy" not in out, out
-    assert "C003 unsafe fix available with --unsafe-fixes" in err, err
 
 
 def test_a_short_list_entry_is_no_safer_once_repaired_than_its_siblings_gate() -> None:

@@ -19,8 +19,7 @@ from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
-from fixer.formats.report.runs import unread_build
-from fixer.model.appservice import unknown_start
+from fixer.formats.report.runs import start_unchecked, unread_build
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
 
@@ -186,9 +185,9 @@ def _nothing_read(ws: Workspace, request: CheckRequest) -> list[InputError]:
 
 def unchecked_apps(ws: Workspace) -> list[str]:
     """The services whose app checks did not run: their build context imports fastapi, but
-    fixer cannot tell that what their containers run serves it (`unknown_start`). A check
-    that finds nothing says nothing of them."""
-    return sorted({s.name for s in ws.apps() if unknown_start(ws, s)})
+    fixer cannot tell that what their containers run serves it (`start_unchecked`: not a
+    celery worker's, which serves none). A check that finds nothing says nothing of them."""
+    return sorted({s.name for s in ws.apps() if start_unchecked(ws, s)})
 
 
 def unread_builds(ws: Workspace) -> list[tuple[str, str]]:

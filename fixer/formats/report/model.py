@@ -9,17 +9,16 @@ from fractions import Fraction
 from fixer.core.errors import InputError
 from fixer.engine.gates import fixes_made, yielded_to
 from fixer.engine.scopes import stack_scope
-from fixer.facts.image.images import tool_status
 from fixer.formats.findings import after_unsafe_fixes
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
 from fixer.formats.report.fixrun import FixLine, FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
-from fixer.formats.report.runs import not_fastapi, unread_build
+from fixer.formats.report.runs import not_fastapi, unread_build, without_python
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
-from fixer.model.services import BuiltService, Service, locate_build
+from fixer.model.services import Service, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 
@@ -229,13 +228,6 @@ def audited_names(ws: Workspace) -> list[str]:
     return _Audited.of(ws).keys
 
 
-def _without_python(service: Service) -> bool:
-    """The image surely has no Python (distroless `static`, `scratch`, a Go binary's): it
-    serves no FastAPI app, whatever Python its build context holds."""
-    return isinstance(service, BuiltService) and \
-        tool_status(service.app.dockerfile, service.app.stage, "python") is False
-
-
 def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
                 errors: Sequence[InputError], after: FixSummary | None = None,
                 run: FixRun | None = None) -> Audit:
@@ -361,7 +353,7 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
     runs = not_fastapi(ws.tree, service)
     if runs is not None:
         return replace(audit, runs=runs)
-    if start_unknown and not _without_python(service):
+    if start_unknown and not without_python(service):
         return replace(audit, unchecked=_START_UNKNOWN)
     # with no Dockerfile, what the image runs is unknown: only compose's command tells
     return replace(audit, unchecked=NO_DOCKERFILE) if missing else audit

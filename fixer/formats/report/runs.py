@@ -14,10 +14,13 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
 from fixer.core.tree_index import files_under
+from fixer.facts.image.images import tool_status
+from fixer.model.appservice import unknown_start
 from fixer.model.listen import as_run
-from fixer.model.services import Service, locate_build, remote_context
+from fixer.model.services import BuiltService, Service, locate_build, remote_context
 from fixer.model.image_paths import in_image
 from fixer.model.startscript import program_run
+from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
 from fixer.sources.launch import prefix_length, shell_jobs, shell_script_at
@@ -35,6 +38,23 @@ _NOT_FASTAPI = {
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
                             r"(?:[:@]|$)", re.IGNORECASE)
 _PYTHON = lazy_compile(r"^python[\d.]*$")
+
+
+def without_python(service: Service) -> bool:
+    """The image surely has no Python (distroless `static`, `scratch`, a Go binary's): it
+    serves no FastAPI app, whatever Python its build context holds."""
+    return isinstance(service, BuiltService) and \
+        tool_status(service.app.dockerfile, service.app.stage, "python") is False
+
+
+def start_unchecked(ws: Workspace, service: Service) -> bool:
+    """A built service whose app checks did not run: fixer cannot tell that what its
+    container runs serves the app its build context imports (`unknown_start`), and it
+    runs no program known to serve none (`celery`, `not_fastapi`) in an image with Python.
+    What `fixer report` calls "not checked", and `fixer check` names after "All checks
+    passed"."""
+    return unknown_start(ws, service) and not_fastapi(ws.tree, service) is None \
+        and not without_python(service)
 
 
 def not_fastapi(tree: Tree, service: Service) -> str | None:
