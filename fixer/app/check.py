@@ -19,7 +19,6 @@ from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
-from fixer.formats.report.runs import start_unchecked, unread_build
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
 
@@ -187,6 +186,9 @@ def unchecked_apps(ws: Workspace) -> list[str]:
     """The services whose app checks did not run: their build context imports fastapi, but
     fixer cannot tell that what their containers run serves it (`start_unchecked`: not a
     celery worker's, which serves none). A check that finds nothing says nothing of them."""
+    # the report's own judgment; imported here, as a check that finds something asks
+    # nothing of it (`fixer check` loads no report module: its imports were its time)
+    from fixer.formats.report.runs import start_unchecked
     return sorted({s.name for s in ws.apps() if start_unchecked(ws, s)})
 
 
@@ -194,6 +196,7 @@ def unread_builds(ws: Workspace) -> list[tuple[str, str]]:
     """The built services of which fixer read nothing, each with why (a build context in a
     project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose): a check
     that finds nothing says nothing of them either."""
+    from fixer.formats.report.runs import unread_build   # as in `unchecked_apps`
     found = ((s.name, unread_build(ws.tree, s)) for s in ws.services())
     return sorted((name, why) for name, why in found if why is not None)
 
