@@ -48,6 +48,15 @@ def repository(main: str = MAIN, command: str = "", **more: str) -> dict[str, st
             "web/index.html": "<h1>shop</h1>\n", **more}
 
 
+def under_tests(files: dict[str, str]) -> dict[str, str]:
+    """The repository with the api service's folder moved below `tests/` (a folder of
+    services that are themselves under test)."""
+    moved = {("tests/" + path if path.startswith("api/") else path): text
+             for path, text in files.items()}
+    moved["docker-compose.yml"] = moved["docker-compose.yml"].replace("./api", "./tests/api")
+    return moved
+
+
 def c004(files: dict[str, str]) -> tuple[Safety, str]:
     [found] = [f for f in check(files, select=["C003", "C004"]) if f.code == "C004"]
     return found.safety, found.reason or ""
@@ -82,6 +91,10 @@ LIFESPAN = ("from contextlib import asynccontextmanager\n\nfrom fastapi import F
     pytest.param(repository(**{"api/tests/conftest.py": "from app.db import engine\nfrom "
                                "app.models import Base\n\nBase.metadata.create_all(engine)\n"}),
                  True, id="create-all-in-a-test-fixture-only"),
+    pytest.param(under_tests(repository(**{"api/app/init_db.py": "from app.db import engine\n"
+                                           "from app.models import Base\n\n"
+                                           "Base.metadata.create_all(engine)\n"})),
+                 False, id="create-all-in-a-service-whose-folder-is-below-tests"),
     pytest.param(repository(**{"api/prestart.sh": "#!/bin/sh\nalembic upgrade head\n"}),
                  False, id="a-shell-script-that-migrates"),
     pytest.param(repository(main=MAIN.replace(SEED, "    db = SessionLocal()\n    try:\n"

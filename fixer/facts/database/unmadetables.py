@@ -136,8 +136,11 @@ def _tables_made(ws: Workspace, service: BuiltService, paths: list[str]) -> bool
     image's start, a shell script of the build context, or the service's code names it."""
     texts = [doc.file.text for doc in service.stack.docs]
     texts += _start_texts(ws, service)
-    for path in files_under(ws.tree, service.app.folder):
-        if path.endswith(".sh") or path.endswith(".py") and not _a_test(path):
+    folder = service.app.folder
+    for path in files_under(ws.tree, folder):
+        # a test by its place in the build context: a service's own folder may be `tests/`
+        if path.endswith(".sh") or path.endswith(".py") and \
+                not _a_test(posixpath.relpath(path, folder or ".")):
             texts.append(_text(ws, path) if path.endswith(".sh") else
                          " ".join(_CREATES.findall(_text(ws, path))))
     texts += [_text(ws, path) for path in paths]
