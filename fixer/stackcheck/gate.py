@@ -349,15 +349,21 @@ def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
     unset = _unset_variables(ws, target)
     if unset is not None:
         return _unset_reason(ws, target, unset)
-    # a database the target needs that stops at its first start is sure, where the rest
-    # are doubts: it goes first, so the reason names what surely stands in the way
-    doubt = needs_a_stopped_database(ws, target) or environment_doubt(ws, target) or \
+    doubt = start_doubt(ws, target) or \
         stops_uninitialised(ws, target) or missing_mounted_file(ws, target) or \
-        _tls_doubt(probes) or \
-        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target) or \
-        unmade_tables(ws, target)
+        _tls_doubt(probes) or _import_doubt(ws, target, tool, text) or why or None
     return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
         if doubt is not None else None
+
+
+def start_doubt(ws: Workspace, service: Service) -> str | None:
+    """Why fixer cannot tell whether the service starts, which makes a gate on it unsafe
+    (and C004's healthcheck, where a service waits for it with a plain entry): a database it
+    needs that stops first (sure, where the rest are doubts: it goes first, so the reason
+    names what surely stands in the way), a variable of its environment nothing defines, a
+    StaticFiles folder it may lack, tables its start-up queries that nothing creates."""
+    return needs_a_stopped_database(ws, service) or environment_doubt(ws, service) or \
+        static_dir_doubt(ws, service) or unmade_tables(ws, service)
 
 
 def doubt_once_repaired(ws: Workspace, target: Service, held_in: ComposeDoc) -> str:

@@ -311,9 +311,6 @@ from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
 from fixer.facts.builds.stops import never_serves
-from fixer.facts.database.probes import needs_a_stopped_database
-from fixer.facts.database.unmadetables import unmade_tables
-from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import (
     addable,
     annotation_doubt,
@@ -331,7 +328,6 @@ from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.ports.claims import own_ports
 from fixer.facts.health.serverflags import ipv6_bind, named_bind, server_environment
 from fixer.facts.health.slowstart import slow_start, unready
-from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set, files_named_before
 from fixer.facts.image.images import base_image, family_of, installs_package, tools_present
@@ -363,6 +359,7 @@ from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import LOCALHOST_REFUSED
 from fixer.sources.launch import LOOPBACK_HOSTS
 from fixer.sources.portsites import stage_env
+from fixer.stackcheck.gate import start_doubt
 
 from . import depends_plan
 
@@ -789,7 +786,7 @@ def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
     nothing defines), so C003's gate on it is unsafe. A plain fix run refuses a fix that
     leaves a finding it does not fix, so this fix is unsafe too: `--unsafe-fixes` makes
     both."""
-    doubt = _start_doubt(ws, service)
+    doubt = start_doubt(ws, service)
     waiters = _plain_waiters(ws, service)
     if doubt is not None and waiters:
         return (f"{waiters[0][0]} waits for {service.name} with a plain depends_on entry, "
@@ -806,7 +803,7 @@ def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
                     health(other) is not Health.NONE or not is_app_service(ws, other) or \
                     other.app.listen.origin == "none":
                 continue   # only an app server gets a healthcheck (a worker none)
-            its = _start_doubt(ws, other)
+            its = start_doubt(ws, other)
             if its is not None:
                 return (f"{waiter} waits for {service.name} with a plain depends_on entry, "
                         f"which a healthcheck makes a C003 finding; its list also names "
@@ -831,14 +828,6 @@ def _doubtful_list(ws: Workspace, service: BuiltService, waiters: list[str]) -> 
                         "entry, which a healthcheck makes a C003 finding whose fix writes "
                         f"the whole list out, and {listed.doubt}")
     return None
-
-
-def _start_doubt(ws: Workspace, service: BuiltService) -> str | None:
-    """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe: a
-    database it needs that stops first, as the stack check names it (sure, where the rest
-    are doubts); tables its start-up queries that nothing creates."""
-    return needs_a_stopped_database(ws, service) or static_dir_doubt(ws, service) or \
-        environment_doubt(ws, service) or unmade_tables(ws, service)
 
 
 def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:
