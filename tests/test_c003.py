@@ -422,14 +422,29 @@ def test_each_held_entry_names_its_own_service_when_it_stops() -> None:
     assert "(I003 at orders/app/main.py:3)" in held["depends_on orders"]
 
 
-def test_a_healthcheck_that_reveals_a_held_wait_is_kept() -> None:
-    """C004 gives users a healthcheck, which reveals web's C003; that wait is held (users
-    stops at start-up), and the healthcheck, which did not make users stop, stays."""
+def test_no_healthcheck_for_a_service_a_finding_stops() -> None:
+    """users stops at start-up (I003): a healthcheck on it never passes, and it would make
+    web's plain wait a C003 finding held in turn. C004 is held as that wait would be, with
+    the stop as its reason, as C004 adds none where the app's own facts show the stop."""
     outcome = fix(stopped_users(healthcheck=False), select=("C003", "C004", "I003"))
-    assert outcome.failed == [] and "healthcheck:" in outcome.text("docker-compose.yml")
-    assert "      - users\n" in outcome.text("docker-compose.yml")   # web's list unchanged
-    assert [(f.code, f.violation.held) for f in outcome.remaining] == [("C003", True),
+    assert outcome.failed == [] and "healthcheck:" not in outcome.text("docker-compose.yml")
+    assert [(f.code, f.violation.held) for f in outcome.remaining] == [("C004", True),
                                                                        ("I003", False)]
+    [held] = [f for f in outcome.remaining if f.code == "C004"]
+    assert (held.reason or "").startswith("users stops at start-up (I003 at "), held.reason
+    assert (held.reason or "").endswith("): the healthcheck would never pass"), held.reason
+
+
+def test_a_healthcheck_held_by_a_stop_that_may_be_says_may() -> None:
+    """C009's database the server never creates may stop api at start-up: C004 is held, and
+    its reason keeps the stop's own hedge."""
+    compose = ("services:\n  api:\n    build: ./api\n    environment:\n"
+               "      DATABASE_URL: postgresql://postgres:pw@db:5432/shop\n"
+               "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: pw\n")
+    found = {f.code: f for f in check(repo(compose), select=["C004", "C009"])}
+    assert not found["C004"].fixable and found["C004"].reason == (
+        "api may stop at start-up, or never be healthy (C009 at docker-compose.yml:5): the "
+        "healthcheck may never pass"), found["C004"].reason
 
 
 @pytest.mark.parametrize(("test", "files", "safe"), [
@@ -638,13 +653,15 @@ def test_c003_a_list_waiting_for_an_unsafe_fix_says_so() -> None:
     compose = "services:\n  api:\n    build: ./api\n" + WORKER + DB
     files = repo(compose, {"api/app/main.py": DEPENDS_HEALTH,
                            "api/app/worker.py": "import time\n\ntime.sleep(60)\n"})
-    found = {f.code: f for f in check(files)}
+    # the two rules alone: the image installs nothing, which S003 reports as a stop
+    found = {f.code: f for f in check(files, select=["C003", "C004"])}
     assert found["C004"].safety.value == "unsafe"
     waiting = found["C003"]
     assert not waiting.fixable and waiting.violation.blocked and not waiting.violation.waits
     assert waiting.violation.follows == (("C004", "api"),)
     assert "the C004 fix of api it waits for is unsafe" in (waiting.reason or "")
-    safe = {f.code: f for f in check(repo(compose, {"api/app/worker.py": "import time\n"}))}
+    safe = {f.code: f for f in check(repo(compose, {"api/app/worker.py": "import time\n"}),
+                                     select=["C003", "C004"])}
     assert safe["C004"].safety.value == "safe" and safe["C003"].violation.waits
 
 

@@ -109,6 +109,14 @@ def test_check_clean_tree_exits_0(tmp_path: Path) -> None:
         "api/app/__init__.py": "", "api/app/worker.py": "from celery import Celery\n",
         "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
     }, "", id="a-celery-worker-serves-no-app"),
+    pytest.param({
+        "compose.yaml": "services:\n  api:\n    build:\n      context: ./$APP_PATH/\n"
+                        "      dockerfile: ../$DOCKER_DIR/Dockerfile\n",
+        ".env": "DOCKER_DIR=docker\n", ".env.example": "APP_PATH=app\nDOCKER_DIR=docker\n",
+        "docker/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+        "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    }, "Not checked: api (its build path reads `$APP_PATH`, which no .env of the stack sets: "
+       "only the shell or an `--env-file` may).", id="a-build-path-from-a-variable-unset"),
 ])
 def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
                                                             files: dict[str, str],
@@ -116,8 +124,9 @@ def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
     """"All checks passed" alone would say the app was checked: a base image's launcher
     fixer does not read may serve the app the build context imports; of a service built
     from a project template's folder, or from a Dockerfile written in compose, fixer read
-    nothing at all. A celery worker serves no app: nothing to say of it (`fixer report`
-    says "not applicable")."""
+    nothing at all, nor where a build path reads a variable only the shell may set. A
+    celery worker serves no app: nothing to say of it (`fixer report` says "not
+    applicable")."""
     write_tree(tmp_path, files)
     code, _out, err = run_cli("check", tmp_path)
     assert code == 0

@@ -809,6 +809,25 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     assert "**frontend** - Compliant: no findings\n" in out, out
 
 
+def test_a_database_built_on_its_image_from_the_apps_context_is_not_applicable(
+        tmp_path: Path) -> None:
+    """`db` builds `FROM postgres` (an init script added) from the root context, which also
+    holds the FastAPI app: it runs postgres, so the report calls its app categories not
+    applicable and a clean check does not name it among the apps it did not check."""
+    files = {"compose.yaml": "services:\n  db:\n    build:\n      context: .\n"
+                             "      dockerfile: db.Dockerfile\n",
+             "db.Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+             "init.sql": "CREATE TABLE t (id int);\n",
+             "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    root = write_tree(tmp_path, files)
+    code, out, err = run_cli("report", root)
+    assert code == 0, err
+    assert "- **Imports**: Not applicable (it runs postgres, not a FastAPI server)" in \
+        sections(out, "###")["✅ db"], out
+    code, out, err = run_cli("check", root)
+    assert (code, out, err.strip()) == (0, "", "All checks passed."), (out, err)
+
+
 def test_a_binary_in_an_image_without_python_is_not_applicable(tmp_path: Path) -> None:
     """`api` builds a Go binary into distroless `static` from a context that also holds a
     FastAPI app: its image has no Python, so no app of that context runs there."""

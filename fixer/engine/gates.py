@@ -6,7 +6,9 @@ missing, a module on its import path does not compile or import) keeps every ser
 waits from starting at all, where the short form let them start. Rules judge their fixes
 one by one; whether another rule reports that the service stops is known only once every
 rule has run, so the check holds such fixes here: display-only, with the start-up finding
-as the reason, and waiting for it when fixer can fix it in turn.
+as the reason, and waiting for it when fixer can fix it in turn. So is a healthcheck added
+to a service that stops (C004's): it never passes, and a service that waits for this one with
+a plain entry is then a C003 finding that is held in turn.
 """
 
 from __future__ import annotations
@@ -299,12 +301,24 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
                                          waits=waits, after_unsafe=blocker.fixable and not waits))
 
 
+def _surely_of(scope: Scope, blocker: Finding, finding: Finding) -> bool:
+    """Whether the stop is surely of the finding's own service: every stack it may be about
+    is one of the finding's. A Dockerfile that two stacks build from different contexts is
+    both stacks' (`engine/scopes.py`), and only one of them may stop: there a healthcheck
+    of the other is not held."""
+    theirs, mine = scope(blocker), scope(finding)
+    return not theirs or not mine or theirs <= mine
+
+
 def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> Finding:
     # a stop reported under another service that builds the same files stops this one in
     # every stack; one under this service's own name, in the stacks it is about
-    held = [(name, blocker) for name in finding.violation.relies_on
+    violation = finding.violation
+    own = (finding.service,) if violation.probes_itself and finding.service else ()
+    held = [(name, blocker) for name in (*own, *violation.relies_on)
             for blocker in stopped.get(name, [])
-            if blocker.service != name or meet(scope, blocker, finding)]
+            if (_surely_of(scope, blocker, finding) if name in own else
+                blocker.service != name or meet(scope, blocker, finding))]
     if not finding.fixable or not held:
         return finding
     name, first = held[0]
@@ -312,10 +326,12 @@ def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> 
     # a stop whose message says the image cannot be built (I003's COPY out of the context)
     stops = "cannot be built" if "the build fails" in first.message else first.rule.stop_wording
     # the rule's wording says how sure the stop is (C009's "may"): the consequence follows it
-    reason = (f"the fix makes services wait for {name} to be healthy, and {name} {stops} "
-              f"({first.code} at {first.path}:{first.line}{shared}): then they would not "
-              "start at all")
+    where = f"({first.code} at {first.path}:{first.line}{shared})"
+    never = "may never pass" if stops.startswith("may ") else "would never pass"
+    reason = (f"{name} {stops} {where}: the healthcheck {never}" if name in own else
+              f"the fix makes services wait for {name} to be healthy, and {name} {stops} "
+              f"{where}: then they would not start at all")
     blockers = [blocker for _name, blocker in held]
     # waits: the stop is fixable in turn, and this fix follows once it is in
-    return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
+    return Finding(finding.rule, replace(violation, fix=None, reason=reason, held=True,
                                          waits=any(b.fixable for b in blockers)))

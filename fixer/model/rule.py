@@ -141,6 +141,10 @@ class Violation:
     # (C003's and C005's `service_healthy`): a service that stops at start-up never is.
     # The hold names the first of them that stops, so the one the finding is about goes first.
     relies_on: tuple[str, ...] = ()
+    # The fix adds a healthcheck to the finding's own service (C004's): one that stops at
+    # start-up never passes it, so it is held as `relies_on` holds, with the stop as reason
+    # (C004 itself adds none where it knows the app stops: `facts/builds/stops.py`)
+    probes_itself: bool = False
     # Display-only because a service in `relies_on` stops at start-up (engine/gates.py): the
     # start-up finding is the defect; a fix that reveals this one did not make it.
     held: bool = False

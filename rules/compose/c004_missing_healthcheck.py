@@ -202,6 +202,10 @@ uvicorn ...`, `CMD ["./start.sh"]`) that the checkout holds without execute perm
 no `chmod` of the Dockerfile sets (COPY keeps the mode: "Permission denied"; read on POSIX
 systems only, where the checkout's modes are the image's); or a module that importing the
 app runs does not compile (S004: merge-conflict markers, Python 2 syntax).
+Display-only as well while another rule's finding stops the service at start-up (I001's
+import of the build context's own folder as a package, I003, S003, S005, D005): the check
+holds the fix with that finding as its reason (`engine/gates.py`), and it follows in the
+same run where that finding has a fix of its own.
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when
@@ -407,7 +411,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                          path=doc.path, line=doc.line(key), column=doc.column(key),
                          service=service.name, subject="healthcheck",
-                         causes=_command(ws, service), writes_port=True)
+                         causes=_command(ws, service), writes_port=True, probes_itself=True)
         blocked = cannot_add(service) or _serves_tls(ws, service)
         if blocked is not None or app.listen.port is None:
             yield replace(base, reason=blocked)

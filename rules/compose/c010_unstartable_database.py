@@ -20,9 +20,10 @@ stack's `.env` as Compose reads them:
   database ("Database is uninitialized and superuser password is not specified").
 
 Left alone: a built image (its `ENV` may set what is missing), a service with an
-`entrypoint` of its own, an `env_file` the repository does not hold (each checkout's may
-set it), a variable whose value fixer cannot read (`${DB_PASSWORD}`: the shell may set it),
-and any image fixer does not know.
+`entrypoint` of its own, a missing password where an `env_file` the repository does not
+hold may set it (each checkout's may; such a file is still taken to leave `PGDATA` as the
+image has it, which a checkout rarely moves), a variable whose value fixer cannot read
+(`${DB_PASSWORD}`: the shell may set it), and any image fixer does not know.
 
 ## Why is this bad?
 The container exits before the server runs, on the first `docker compose up` of a fresh

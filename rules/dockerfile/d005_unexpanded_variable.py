@@ -46,13 +46,15 @@ import re
 import shlex
 from collections.abc import Iterator
 
+from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import entrypoint_program, in_image
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import BuiltService
+from fixer.model.services import BuiltService, named_in_environment
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import entrypoint
+from fixer.sources.portsites import run_env
 
 CODE = "D005"
 NAME = "unexpanded-variable"
@@ -73,18 +75,18 @@ _REEXPANDS = lazy_compile(r"\beval\b|\b(?:ba)?sh\s+-c\s+[\"']?\$(?:\*|@|\{[@*]\}
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    found: dict[tuple[str, int], tuple[BuiltService, list[str], str, str]] = {}
+    found: dict[tuple[str, int], tuple[list[BuiltService], str, str]] = {}
     for service in app_services(ws):
         unexpanded = _unexpanded(ws, service)
         if unexpanded is None:
             continue
         key, word, kind = unexpanded
         if key in found:
-            found[key][1].append(service.name)
+            found[key][0].append(service)
         else:
-            found[key] = (service, [service.name], word, kind)
-    for (path, line), (service, names, word, kind) in found.items():
-        yield _violation(service, path, line, names, word, kind)
+            found[key] = ([service], word, kind)
+    for (path, line), (services, word, kind) in found.items():
+        yield _violation(ws, services, path, line, word, kind)
 
 
 def _unexpanded(ws: Workspace, service: BuiltService) -> tuple[tuple[str, int], str,
@@ -120,8 +122,9 @@ def _entrypoint_may_expand(ws: Workspace, service: BuiltService) -> bool:
     return script is None or _REEXPANDS.search(script.text) is not None
 
 
-def _violation(service: BuiltService, path: str, line: int, names: list[str], word: str,
+def _violation(ws: Workspace, services: list[BuiltService], path: str, line: int, word: str,
                kind: str) -> Violation:
+    service, names = services[0], [s.name for s in services]
     launch = service.app.listen.launch
     server = (launch.server if launch is not None else None) or "the server"
     port = launch is not None and launch.port_token == word
@@ -133,7 +136,25 @@ def _violation(service: BuiltService, path: str, line: int, names: list[str], wo
                  f"to expand it{stops}"),
         path=path, line=line, service=names[0], subject=f"{kind} {word}",
         reason=(f"whether a shell belongs in the image needs a person; one that expands it: "
-                f"`{kind} {_wrapped(service)}`"))
+                f"`{kind} {_wrapped(service)}`{_unset_said(ws, services, word)}"))
+
+
+def _unset_said(ws: Workspace, services: list[BuiltService], word: str) -> str:
+    """What the reason adds where the word reads a variable, with no default, that nothing
+    of the repository gives some service running it (no ENV of its image, nothing its
+    compose `environment` or env_file names): the shell would expand it empty, and
+    `--port ""` stops the server as surely."""
+    for service in services:
+        app = service.app
+        given = set(run_env(app.dockerfile, app.stage).values) | \
+            named_in_environment(service, ws.tree)
+        unset = [name for name in unset_names(word, dict.fromkeys(given, "x"))
+                 if not name[:1].isdigit()]
+        if unset:
+            return (f", though nothing in the repository sets {unset[0]} (no ENV of the "
+                    f"image, nothing in {service.name}'s compose environment or env_file): "
+                    f"give it a value too, or a default (`${{{unset[0]}:-...}}`)")
+    return ""
 
 
 def _wrapped(service: BuiltService) -> str:

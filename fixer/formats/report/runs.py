@@ -10,10 +10,12 @@ import posixpath
 import re
 import sys
 
+from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
 from fixer.core.tree_index import files_under
+from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.image.images import tool_status
 from fixer.model.appservice import unknown_start
 from fixer.model.listen import as_run
@@ -68,7 +70,10 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
     if not words:   # nothing of the Dockerfile's replaces the base image's own command
         base = chain(service.app.dockerfile, service.app.stage)[-1].base \
             if service.app is not None else ""
-        return "nginx" if _NGINX_IMAGE.match(base) else None
+        # a database or broker built on its official image (`FROM postgres:16` adding an
+        # init script) runs that server, whatever its build context holds
+        return "nginx" if _NGINX_IMAGE.match(base) else \
+            family(base) or ("postgres" if runs_postgres(base) else None)
     program = _program(words)
     if program is None:
         return _quiet_script(tree, service, words)
@@ -189,6 +194,23 @@ def unread_build(tree: Tree, service: Service) -> str | None:
     if context is not None and remote_context(context):
         return f"its build context is a remote repository (`{context}`), which fixer does " \
                "not read"
+    unset = _unset_in_build_paths(service)
+    if unset and service.app is None:
+        return (f"its build path reads `${unset}`, which no .env of the stack sets: only "
+                "the shell or an `--env-file` may")
+    return None
+
+
+def _unset_in_build_paths(service: Service) -> str | None:
+    """The first variable the service's build context or Dockerfile path reads that the
+    stack's .env does not set (`context: ./$APP_PATH/`): fixer cannot tell where its build
+    is (`resolve_build`)."""
+    for _doc, value in service.all("build"):
+        for raw in (scalar(value), scalar(get(value, "context")),
+                    scalar(get(value, "dockerfile"))):
+            names = [n for n in unset_names(raw or "", service.stack.dotenv) if n != "PWD"]
+            if names:
+                return names[0]
     return None
 
 
