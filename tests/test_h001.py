@@ -411,6 +411,10 @@ def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() ->
      "@functools.lru_cache()\ndef names() -> dict[str, str]:\n    return {}\n", "dict"),
     ("python:3.9", "", "dict[str, str]"),
     ("python:3.12-slim", "", "dict[str, str]"),
+    # a tag that leads with the Python of an image built on python's
+    ("tiangolo/uvicorn-gunicorn-fastapi:python3.11-slim", "", "dict[str, str]"),
+    ("ghcr.io/astral-sh/uv:python3.12-bookworm-slim", "", "dict[str, str]"),
+    ("tiangolo/uvicorn-gunicorn-fastapi:python3.8", "", "dict"),
     ("ghcr.io/acme/base:7", "", "dict"),          # the image does not say its Python
     ("ghcr.io/acme/base:7", "NAMES: list[str] = []\n", "dict[str, str]"),  # the module does
 ])

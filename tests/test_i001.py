@@ -141,6 +141,23 @@ def test_a_module_that_imports_its_own_folder_is_told_how_to_run(cmd: str, advic
     assert advice in (finding.reason or ""), finding.reason
 
 
+def test_a_module_that_also_imports_its_folders_modules_bare_is_told_to_import_from_it(
+        ) -> None:
+    """`from routers import items` beside `from app.db import x`: served from the folder
+    above app/, the bare import would stop it in turn, so the advice is the other one."""
+    files = {"docker-compose.yml": COMPOSE,
+             "svc/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY app /app\n"
+                               "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n",
+             "svc/app/__init__.py": "", "svc/app/db.py": "x = 1\n",
+             "svc/app/routers/__init__.py": "", "svc/app/routers/items.py": "y = 1\n",
+             "svc/app/main.py": app_module("from routers import items\nfrom app.db import x\n",
+                                           UVICORN)}
+    [finding] = check(files, select="I001")
+    assert finding.reason == (
+        "import from svc/app/ itself: served from the folder above it, `from routers import "
+        "items` (svc/app/main.py:4) would no longer find what it imports"), finding.reason
+
+
 @pytest.mark.parametrize(("package", "level", "module", "expected"), [
     ("", 1, "db", "db"), ("", 1, None, ""), ("", 2, "db", None),
     ("app", 1, "db", "app.db"), ("app", 1, None, "app"), ("app", 2, None, None),

@@ -641,6 +641,8 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     factory = "--factory" in words or attr.endswith(")")
     # the working directory first: the server puts it on sys.path
     found = _imported(ws, service, cwd, cwd, module, attr.split("(")[0] or None, factory)
+    if found is None and launch.runs_script:   # `python -m app`, app/ with no __init__.py
+        found = _namespace_main(ws, service, cwd, module)
     if found is None or not launch.runs_script:
         return found
     # `python -m app.serve` (or `-m app`, its `__main__`) runs a module whose `uvicorn.run`
@@ -667,6 +669,21 @@ def _imported(ws: Workspace, service: BuiltService, first: str, cwd: str, module
                                                       else 1))
                 return AppModule(path, root, module, attr, factory, False, True)
     return _installed_module(ws, service, module, attr, factory)
+
+
+def _namespace_main(ws: Workspace, service: BuiltService, cwd: str,
+                    module: str) -> AppModule | None:
+    """The `__main__.py` that `python -m app` runs where `app/` is a namespace package (no
+    `__init__.py`): Python runs a package's `__main__` whether or not it has one. Looked
+    for where `_imported` looks: the working directory, then PYTHONPATH's folders."""
+    relative = module.replace(".", "/") + "/__main__.py"
+    for folder in [cwd, *(posixpath.normpath(posixpath.join(cwd, p))
+                          for p in python_path(ws, service))]:
+        path = locate(ws.tree, service, folder, relative)
+        if path is not None:
+            return AppModule(path, _up(path, module.count(".") + 2), module + ".__main__",
+                             None, False, False, True)
+    return None
 
 
 def _installed_module(ws: Workspace, service: BuiltService, module: str, attr: str | None,

@@ -158,7 +158,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import string_list
-from fixer.sources.python import narrow_edit
+from fixer.sources.python import narrow_edit, parse
 from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
                                             target_module, written)
@@ -213,7 +213,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           _imported_in_functions_only(ws, found, reached, failing))
         elif own is not None and own.path not in seen:
             seen.add(own.path)
-            yield _own_package_report(found, service.name, own)
+            yield _own_package_report(found, service.name, own, _bare_root_import(ws, found))
 
 
 def _failing(ws: Workspace, root: str, modules: dict[str, str], script: str | None
@@ -294,8 +294,8 @@ def _still_stops(found: appmodule.AppModule, own: OwnPackageImport | None) -> st
             "start-up")
 
 
-def _own_package_report(found: appmodule.AppModule, service: str,
-                        own: OwnPackageImport) -> Violation:
+def _own_package_report(found: appmodule.AppModule, service: str, own: OwnPackageImport,
+                        bare: str | None = None) -> Violation:
     """Display-only: the import is right for `python -m`, and which of the command or the
     imports should change is the author's call."""
     written = _shown(own.stmt)
@@ -308,7 +308,9 @@ def _own_package_report(found: appmodule.AppModule, service: str,
         f"{found.path} runs at the top level ({runs}): Python puts {found.root}/ "
         f"itself on sys.path, not the folder above it, so {service} stops at "
         f"start-up (ModuleNotFoundError: No module named '{own.package}')",
-        _own_package_advice(found, own.package, dotted))
+        _own_package_advice(found, own.package, dotted) if bare is None else
+        f"import from {found.root}/ itself: served from the folder above it, {bare} would "
+        "no longer find what it imports")
 
 
 def _inner_package_report(found: appmodule.AppModule, service: str,
@@ -344,6 +346,26 @@ def _shown(stmt: ast.Import | ast.ImportFrom) -> str:
     """The import statement as a message quotes it: cut to 60 characters."""
     written = ast.unparse(stmt)
     return written if len(written) <= 60 else written[:57] + "..."
+
+
+def _bare_root_import(ws: Workspace, found: appmodule.AppModule) -> str | None:
+    """A statement of the served module that imports by its bare name a module or package
+    of the import root (`from routers import upload` beside app/routers/): it works only
+    with that folder on sys.path, so serving the module from the folder above would stop
+    it in turn. Shown with its place, or None."""
+    file = ws.read(found.path)
+    tree = parse(file) if file is not None else None
+    imports = [s for s in (tree.body if tree is not None else [])
+               if isinstance(s, (ast.Import, ast.ImportFrom))]
+    for stmt in imports:
+        names = [a.name for a in stmt.names] if isinstance(stmt, ast.Import) else \
+            [stmt.module] if not stmt.level and stmt.module else []
+        for name in names:
+            base = posixpath.join(found.root, name.split(".")[0])
+            if ws.tree.exists(base + ".py") or any(
+                    p.endswith(".py") for p in tree_index.files_under(ws.tree, base)):
+                return f"`{_shown(stmt)}` ({found.path}:{stmt.lineno})"
+    return None
 
 
 def _own_package_advice(found: appmodule.AppModule, package: str, dotted: str) -> str:

@@ -378,8 +378,10 @@ def _base_image(dockerfile: Dockerfile, stage: Stage,
     return _VARIABLE.sub(value, chain(dockerfile, stage)[-1].base)
 
 
-# `python:3.12-slim`, `pypy:3.10`: the version the image's reference names
-_PYTHON_TAG = lazy_compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
+# `python:3.12-slim`, `pypy:3.10`: the version the image's reference names; also a tag that
+# leads with it, as images built on python's name their variants
+# (`tiangolo/uvicorn-gunicorn-fastapi:python3.8`, `ghcr.io/astral-sh/uv:python3.12-bookworm`)
+_PYTHON_TAG = lazy_compile(r"^(?:(?:python|pypy):|[\w.-]+:python)(\d+)\.(\d+)(?:[.-]|$)")
 
 
 def image_python(dockerfile: Dockerfile, stage: Stage,
