@@ -133,6 +133,27 @@ def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
     assert err.strip() == f"All checks passed. {said}".strip()
 
 
+def test_a_check_with_findings_names_the_services_it_did_not_check(tmp_path: Path) -> None:
+    """A finding elsewhere (db's postgres 18 refusing its volume) says nothing of api, whose
+    compose command runs `make prod`, a program fixer does not read: the summary names it
+    after the count, as it does after "All checks passed"."""
+    write_tree(tmp_path, {
+        "compose.yaml": "services:\n  api:\n    build: ./api\n    command: make prod\n"
+                        "  db:\n    image: postgres:18\n    environment:\n"
+                        "      POSTGRES_PASSWORD: example\n    volumes:\n"
+                        "      - data:/var/lib/postgresql/data\nvolumes:\n  data:\n",
+        "api/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n"
+                          "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n",
+        "api/requirements.txt": "fastapi\nuvicorn\n",
+        "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "api/Makefile": "prod:\n\tuvicorn main:app --host 0.0.0.0\n"})
+    code, out, err = run_cli("check", tmp_path)
+    assert code == 1 and " C010 " in out, (out, err)
+    assert err.strip().endswith(
+        "App checks not run on api: fixer cannot tell that what its container runs serves the "
+        "FastAPI app the build context imports (`fixer report` says more)."), err
+
+
 def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  web: [\n"})
     code, out, err = run_cli("check", tmp_path)

@@ -18,6 +18,7 @@ from fixer.core.errors import InputError
 from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
+from fixer.facts.builds.runs import start_unchecked, unread_build
 from fixer.formats.findings import at_or_above, moved, moved_error
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
@@ -185,18 +186,15 @@ def _nothing_read(ws: Workspace, request: CheckRequest) -> list[InputError]:
 def unchecked_apps(ws: Workspace) -> list[str]:
     """The services whose app checks did not run: their build context imports fastapi, but
     fixer cannot tell that what their containers run serves it (`start_unchecked`: not a
-    celery worker's, which serves none). A check that finds nothing says nothing of them."""
-    # the report's own judgment; imported here, as a check that finds something asks
-    # nothing of it (`fixer check` loads no report module: its imports were its time)
-    from fixer.formats.report.runs import start_unchecked
+    celery worker's, which serves none). The findings say nothing of them, so the summary
+    does; `fixer report` calls them "not checked" by the same judgment."""
     return sorted({s.name for s in ws.apps() if start_unchecked(ws, s)})
 
 
 def unread_builds(ws: Workspace) -> list[tuple[str, str]]:
     """The built services of which fixer read nothing, each with why (a build context in a
-    project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose): a check
-    that finds nothing says nothing of them either."""
-    from fixer.formats.report.runs import unread_build   # as in `unchecked_apps`
+    project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose, a build
+    path from a variable no .env sets): the findings say nothing of them either."""
     found = ((s.name, unread_build(ws.tree, s)) for s in ws.services())
     return sorted((name, why) for name, why in found if why is not None)
 

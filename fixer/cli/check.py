@@ -329,10 +329,10 @@ def _summary(report: Merged, quiet: bool, templates: list[tuple[Folder, str]]) -
     summary = _check_summary(report.findings, report.errors,
                              sum(len(c.suppressed) for c in checks),
                              sum(len(c.unused) for c in checks))
-    # "All checks passed" of a stack whose app fixer could not find would mislead
-    passed = summary.startswith(ALL_PASSED)
-    unchecked = [name for c in checks for name in unchecked_apps(c.workspace)] if passed else []
-    unread = [build for c in checks for build in unread_builds(c.workspace)] if passed else []
+    # the findings, or "All checks passed", say nothing of a service whose app fixer could
+    # not find or whose build it did not read: the summary names them
+    unchecked = [name for c in checks for name in unchecked_apps(c.workspace)]
+    unread = [build for c in checks for build in unread_builds(c.workspace)]
     echo_err(summary + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
              + _baselined(report.baselined) + _unchecked(unchecked) + _unread(unread))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
-from fixer.formats.report.runs import unread_build
+from fixer.facts.builds.runs import unread_build
 from fixer.model.depends import HEALTHY, dependencies, included_services
 from fixer.model.services import App, Service, Stack, locate_build
 from fixer.model.workspace import Workspace

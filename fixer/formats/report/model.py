@@ -13,7 +13,7 @@ from fixer.formats.findings import after_unsafe_fixes
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
 from fixer.formats.report.fixrun import FixLine, FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
-from fixer.formats.report.runs import not_fastapi, unread_build, without_python
+from fixer.facts.builds.runs import not_fastapi, unread_build, without_python
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start

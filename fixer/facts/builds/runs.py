@@ -1,8 +1,8 @@
-"""What a built service that is no app service runs, where the report can tell: the app-only
-categories are "not applicable" to a celery worker or an nginx frontend (no app service, as
-docs/rules.md says), "not checked" where fixer cannot tell what the container serves; and
-the build contexts fixer does not read at all (a project template's folder), whose services
-it did not check."""
+"""What a built service that is no app service runs, where fixer can tell: the report's
+app-only categories are "not applicable" to a celery worker or an nginx frontend (no app
+service, as docs/rules.md says), "not checked" where fixer cannot tell what the container
+serves; and the build contexts fixer does not read at all (a project template's folder),
+whose services it did not check. `fixer check` names the last two after its summary."""
 
 from __future__ import annotations
 
