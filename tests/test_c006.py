@@ -582,7 +582,8 @@ def test_c006_says_compose_stops_first_where_an_env_file_requires_the_missing_en
     # an example file of the compose file's variables alone would pass for the whole `.env`
     # the services read, which only their authors can write: none is written then
     assert (found.violation.fix is None) is stops, found
-    assert ("only their authors know" in (found.reason or "")) is stops, found.reason
+    assert ("which fixer does not gather from their code" in (found.reason or "")) is stops, \
+        found.reason
 
 
 def test_c006_names_the_root_example_file_apart_from_the_project_folders() -> None:

@@ -182,8 +182,8 @@ the same folder (the dev stack beside `docker-compose.prod.yml`), or bind-mounts
 a container (`./.env:/app/.env`, which the app's settings read), or a folder holding it
 into the container of an app whose code reads a `.env` (`./:/usr/src/app` beside pydantic's
 `env_file=".env"`, `load_dotenv()`): a new example file
-would list what the compose files read, not what the services read from that file, which only their authors know (and it would pass
-for the template C007 asks for). A folder outside a git work tree (an exported
+would list what the compose files read, not what the services read from that file, which
+fixer does not gather from their code (and it would pass for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
 fix writes one `VAR=` line per variable under a comment naming the service (and file,
 from the example file's folder) that reads
@@ -825,8 +825,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         of = "" if stack_requiring is home else f" of {stack_requiring.docs[0].path}"
         return replace(base, reason=(
             f"a service{of} {how}: an example file written now would list what the compose "
-            "files read, not what the services read from that file, which only their authors "
-            "know: write it with them"))
+            "files read, not what the services read from that file, which fixer does not "
+            "gather from their code: write it by hand"))
     # the image's value, where Compose's empty string replaces it: what a copied example
     # then keeps
     kept = emptied[1] if emptied else ""
