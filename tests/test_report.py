@@ -809,13 +809,16 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     assert "**frontend** - Compliant: no findings\n" in out, out
 
 
+@pytest.mark.parametrize("command", [
+    "", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n"],
+    ids=["the-images-own-command", "the-server-given-options"])
 def test_a_database_built_on_its_image_from_the_apps_context_is_not_applicable(
-        tmp_path: Path) -> None:
+        tmp_path: Path, command: str) -> None:
     """`db` builds `FROM postgres` (an init script added) from the root context, which also
     holds the FastAPI app: it runs postgres, so the report calls its app categories not
     applicable and a clean check does not name it among the apps it did not check."""
     files = {"compose.yaml": "services:\n  db:\n    build:\n      context: .\n"
-                             "      dockerfile: db.Dockerfile\n",
+                             "      dockerfile: db.Dockerfile\n" + command,
              "db.Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
              "init.sql": "CREATE TABLE t (id int);\n",
              "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}

@@ -30,11 +30,14 @@ from fixer.sources.python_modules import Modules
 
 # Programs that serve no FastAPI app, by the name a command runs them as -> how the report
 # names them: Node and nginx frontends, Flask and Django apps, task queues and their web UI,
-# test runners, migrations
+# test runners, migrations, and the database and broker servers an image built on theirs
+# runs (`command: ["postgres", "-c", "max_connections=100"]`)
 _NOT_FASTAPI = {
     "nginx": "nginx", "node": "node", "npm": "npm", "npx": "npx", "yarn": "yarn",
     "pnpm": "pnpm", "flask": "flask", "manage.py": "Django's manage.py", "celery": "celery",
     "flower": "flower", "pytest": "pytest", "py.test": "pytest", "alembic": "alembic",
+    "postgres": "postgres", "mysqld": "mysql", "mariadbd": "mariadb", "mongod": "mongo",
+    "redis-server": "redis", "valkey-server": "valkey", "rabbitmq-server": "rabbitmq",
 }
 # the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
