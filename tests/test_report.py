@@ -809,23 +809,26 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     assert "**frontend** - Compliant: no findings\n" in out, out
 
 
-@pytest.mark.parametrize("command", [
-    "", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n"],
-    ids=["the-images-own-command", "the-server-given-options"])
-def test_a_database_built_on_its_image_from_the_apps_context_is_not_applicable(
-        tmp_path: Path, command: str) -> None:
+@pytest.mark.parametrize(("base", "command", "server"), [
+    ("postgres:16", "", "postgres"),
+    ("postgres:16", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n", "postgres"),
+    ("traefik:v3.1", "", "traefik"),
+], ids=["the-images-own-command", "the-server-given-options", "a-proxy"])
+def test_a_server_built_on_its_image_from_the_apps_context_is_not_applicable(
+        tmp_path: Path, base: str, command: str, server: str) -> None:
     """`db` builds `FROM postgres` (an init script added) from the root context, which also
     holds the FastAPI app: it runs postgres, so the report calls its app categories not
-    applicable and a clean check does not name it among the apps it did not check."""
+    applicable and a clean check does not name it among the apps it did not check; so
+    does a proxy built on its image."""
     files = {"compose.yaml": "services:\n  db:\n    build:\n      context: .\n"
                              "      dockerfile: db.Dockerfile\n" + command,
-             "db.Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+             "db.Dockerfile": f"FROM {base}\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
              "init.sql": "CREATE TABLE t (id int);\n",
              "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
     root = write_tree(tmp_path, files)
     code, out, err = run_cli("report", root)
     assert code == 0, err
-    assert "- **Imports**: Not applicable (it runs postgres, not a FastAPI server)" in \
+    assert f"- **Imports**: Not applicable (it runs {server}, not a FastAPI server)" in \
         sections(out, "###")["✅ db"], out
     code, out, err = run_cli("check", root)
     assert (code, out, err.strip()) == (0, "", "All checks passed."), (out, err)

@@ -42,6 +42,9 @@ _NOT_FASTAPI = {
 # the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
                             r"(?:[:@]|$)", re.IGNORECASE)
+# the official proxy and web server images, which run their server under their own command
+_PROXY_IMAGE = lazy_compile(r"^(?:docker\.io/)?(?:library/)?(traefik|caddy|httpd|haproxy)"
+                            r"(?:[:@]|$)", re.IGNORECASE)
 _PYTHON = lazy_compile(r"^python[\d.]*$")
 
 
@@ -75,7 +78,8 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
             if service.app is not None else ""
         # a database or broker built on its official image (`FROM postgres:16` adding an
         # init script) runs that server, whatever its build context holds
-        return "nginx" if _NGINX_IMAGE.match(base) else \
+        proxy = _PROXY_IMAGE.match(base)
+        return "nginx" if _NGINX_IMAGE.match(base) else proxy[1].lower() if proxy else \
             family(base) or ("postgres" if runs_postgres(base) else None)
     program = _program(words)
     if program is None:
