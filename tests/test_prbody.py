@@ -430,17 +430,19 @@ HELD = {
 
 def test_the_intro_accounts_for_a_finding_held_back_by_a_defect_of_the_base(
         tmp_path: Path) -> None:
-    """C004's healthchecks make gateway's `depends_on` a C003 finding, which no commit can
-    fix while users stops at start-up (I003): the intro's account of what may appear after a
-    commit names that case, and the branch's tip shows it."""
+    """auth's C004 healthcheck makes gateway's `depends_on` a C003 finding, which no commit
+    can fix while users stops at start-up (I003; users itself gets no healthcheck, which
+    would never pass): the intro's account of what may appear after a commit names that
+    case, and the branch's tip shows it."""
     body = pr_body(tmp_path, HELD, "--select", "C003,C004,I003")
-    assert [row[1] for row in ROW.findall(body)] == ["C004", "C004"], body
+    assert [row[1] for row in ROW.findall(body)] == ["C004"], body
     assert ("or one held back by a defect the base already has (a gate on a service that "
             "stops at start-up)") in body
     git(tmp_path / "repo", "checkout", "-q", "fix")
     code, out, err = run_cli("check", tmp_path / "repo", "--select", "C003,C004,I003")
     assert code == 1 and err.rstrip().endswith("(3 to fix by hand)."), err
-    assert out.count(" C003 [warning] gateway depends on ") == 2, out
+    assert out.count(" C003 [warning] gateway depends on ") == 1, out
+    assert out.count(" C004 [warning] users has no healthcheck") == 1, out
 
 
 @pytest.mark.parametrize(("env_file", "stops"), [
