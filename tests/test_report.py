@@ -813,7 +813,8 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     ("postgres:16", "", "postgres"),
     ("postgres:16", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n", "postgres"),
     ("traefik:v3.1", "", "traefik"),
-], ids=["the-images-own-command", "the-server-given-options", "a-proxy"])
+    ("docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "", "elasticsearch"),
+], ids=["the-images-own-command", "the-server-given-options", "a-proxy", "a-search-engine"])
 def test_a_server_built_on_its_image_from_the_apps_context_is_not_applicable(
         tmp_path: Path, base: str, command: str, server: str) -> None:
     """`db` builds `FROM postgres` (an init script added) from the root context, which also

@@ -25,6 +25,7 @@ from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
+from fixer.sources.hubname import image_name
 from fixer.sources.launch import prefix_length, shell_jobs, shell_script_at
 from fixer.sources.python_modules import Modules
 
@@ -42,9 +43,18 @@ _NOT_FASTAPI = {
 # the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
                             r"(?:[:@]|$)", re.IGNORECASE)
-# the official proxy and web server images, which run their server under their own command
-_PROXY_IMAGE = lazy_compile(r"^(?:docker\.io/)?(?:library/)?(traefik|caddy|httpd|haproxy)"
-                            r"(?:[:@]|$)", re.IGNORECASE)
+# the images of servers that are no Python app, by their Docker Hub name (or their own
+# registry's), each of which runs its server under its own command: proxies and web servers,
+# search engines, dashboards, object stores, identity servers
+_SERVER_IMAGES = {
+    "traefik": "traefik", "caddy": "caddy", "httpd": "httpd", "haproxy": "haproxy",
+    "elasticsearch": "elasticsearch",
+    "docker.elastic.co/elasticsearch/elasticsearch": "elasticsearch",
+    "opensearchproject/opensearch": "opensearch", "kibana": "kibana",
+    "docker.elastic.co/kibana/kibana": "kibana", "grafana/grafana": "grafana",
+    "prom/prometheus": "prometheus", "minio/minio": "minio",
+    "quay.io/keycloak/keycloak": "keycloak",
+}
 _PYTHON = lazy_compile(r"^python[\d.]*$")
 
 
@@ -78,9 +88,9 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
             if service.app is not None else ""
         # a database or broker built on its official image (`FROM postgres:16` adding an
         # init script) runs that server, whatever its build context holds
-        proxy = _PROXY_IMAGE.match(base)
-        return "nginx" if _NGINX_IMAGE.match(base) else proxy[1].lower() if proxy else \
-            family(base) or ("postgres" if runs_postgres(base) else None)
+        return "nginx" if _NGINX_IMAGE.match(base) else \
+            _SERVER_IMAGES.get(image_name(base)) or family(base) or \
+            ("postgres" if runs_postgres(base) else None)
     program = _program(words)
     if program is None:
         return _quiet_script(tree, service, words)
