@@ -626,6 +626,51 @@ class Stack:
             for path, required in env_file_entries(doc, value, self.dotenv, self.folder))
 
 
+def unset_build_variable(service: Service, dotenv: dict[str, str]) -> str | None:
+    """The first variable the service's build context or Dockerfile path reads (merged over
+    the stack's files, as `resolve_build` merges them) that `dotenv` does not set and no
+    default covers (`context: ./$APP_PATH/`): `resolve_build` cannot place that build."""
+    declared = _declared_builds(service)
+    if not declared:
+        return None
+    context_raw, dockerfile_raw, *_rest = _merged_paths(declared)
+    return _first_unset((context_raw, dockerfile_raw), dotenv)
+
+
+def _first_unset(raws: tuple[str, ...], dotenv: dict[str, str]) -> str | None:
+    """The first variable of the paths only the shell running Compose could set; `$PWD`
+    is the project folder's own (`_from_pwd`)."""
+    return next((name for raw in raws for name in unset_names(raw, dotenv) if name != "PWD"),
+                None)
+
+
+def _declared_builds(service: Service) -> list[tuple[ComposeDoc, Value]]:
+    """The `build:` entries of the stack's files that declare a build (a context or a
+    Dockerfile), a base's among them, in the order Compose merges them."""
+    return [(doc, value) for doc, value in service.all("build")
+            if declares_build(value) or _is_base_build(service, doc)]
+
+
+def _merged_paths(declared: list[tuple[ComposeDoc, Value]]
+                  ) -> tuple[str, str, Value | None, bool, bool]:
+    """(context, Dockerfile, the last file's `dockerfile` node, whether a Dockerfile is
+    named, whether `dockerfile_inline` is in force) as written, merged key by key."""
+    last = declared[-1][0]
+    context_raw, dockerfile_raw, dockerfile_node, named = ".", _DEFAULT, None, False
+    inline = False
+    for each_doc, each in declared:
+        text = scalar(each)
+        context_raw = text if text is not None else scalar(get(each, "context")) or context_raw
+        node = get(each, "dockerfile")
+        if node is not None:
+            dockerfile_raw = scalar(node) or dockerfile_raw
+            named = named or bool(scalar(node))
+            dockerfile_node = node if each_doc is last else None
+            inline = False
+        inline = inline or get(each, "dockerfile_inline") is not None
+    return context_raw, dockerfile_raw, dockerfile_node, named, inline
+
+
 def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     """Where a service's build context and Dockerfile are; None for image-only services, and
     for builds fixer cannot locate (a remote context, a path reading a variable no `.env`
@@ -636,23 +681,11 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     no build of its own. Paths resolve from the stack's project folder, where Compose
     resolves every `-f` file's paths.
     """
-    declared = [(doc, value) for doc, value in service.all("build")
-                if declares_build(value) or _is_base_build(service, doc)]
+    declared = _declared_builds(service)
     if not declared:
         return None
     doc, value = declared[-1]
-    context_raw, dockerfile_raw, dockerfile_node, named = ".", _DEFAULT, None, False
-    inline = False
-    for each_doc, each in declared:
-        text = scalar(each)
-        context_raw = text if text is not None else scalar(get(each, "context")) or context_raw
-        node = get(each, "dockerfile")
-        if node is not None:
-            dockerfile_raw = scalar(node) or dockerfile_raw
-            named = named or bool(scalar(node))
-            dockerfile_node = node if each_doc is doc else None
-            inline = False
-        inline = inline or get(each, "dockerfile_inline") is not None
+    context_raw, dockerfile_raw, dockerfile_node, named, inline = _merged_paths(declared)
     if inline:
         # Compose builds the text in the compose file; a Dockerfile in the context is not
         # the image's, and fixer does not read or edit Dockerfile text held in YAML.
@@ -667,8 +700,7 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         target = interpolate(target, dotenv)
     if remote_context(context_raw):
         return None
-    if any(name != "PWD" for raw in (context_raw, dockerfile_raw)
-           for name in unset_names(raw, dotenv)):
+    if _first_unset((context_raw, dockerfile_raw), dotenv) is not None:
         # `${IMAGE_DIR}/Dockerfile`, set only by the shell that runs Compose (or its
         # `--env-file`): the build is not where an empty value would put it
         return None

@@ -10,7 +10,6 @@ import posixpath
 import re
 import sys
 
-from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
@@ -19,7 +18,8 @@ from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.image.images import tool_status
 from fixer.model.appservice import unknown_start
 from fixer.model.listen import as_run
-from fixer.model.services import BuiltService, Service, locate_build, remote_context
+from fixer.model.services import (BuiltService, Service, locate_build, remote_context,
+                                  unset_build_variable)
 from fixer.model.image_paths import in_image
 from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
@@ -211,23 +211,10 @@ def unread_build(tree: Tree, service: Service) -> str | None:
     if context is not None and remote_context(context):
         return f"its build context is a remote repository (`{context}`), which fixer does " \
                "not read"
-    unset = _unset_in_build_paths(service)
+    unset = unset_build_variable(service, service.stack.dotenv)
     if unset and service.app is None:
         return (f"its build path reads `${unset}`, which no .env of the stack sets: only "
                 "the shell or an `--env-file` may")
-    return None
-
-
-def _unset_in_build_paths(service: Service) -> str | None:
-    """The first variable the service's build context or Dockerfile path reads that the
-    stack's .env does not set (`context: ./$APP_PATH/`): fixer cannot tell where its build
-    is (`resolve_build`)."""
-    for _doc, value in service.all("build"):
-        for raw in (scalar(value), scalar(get(value, "context")),
-                    scalar(get(value, "dockerfile"))):
-            names = [n for n in unset_names(raw or "", service.stack.dotenv) if n != "PWD"]
-            if names:
-                return names[0]
     return None
 
 
