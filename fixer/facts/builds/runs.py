@@ -15,6 +15,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
 from fixer.core.tree_index import files_under
 from fixer.facts.database.images import family, runs_postgres
+from fixer.facts.image.builttags import INFRA_IMAGES, image_name
 from fixer.facts.image.images import tool_status
 from fixer.model.appservice import unknown_start
 from fixer.model.listen import as_run
@@ -25,7 +26,6 @@ from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
-from fixer.sources.hubname import image_name
 from fixer.sources.launch import prefix_length, shell_jobs, shell_script_at
 from fixer.sources.python_modules import Modules
 
@@ -43,18 +43,6 @@ _NOT_FASTAPI = {
 # the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
                             r"(?:[:@]|$)", re.IGNORECASE)
-# the images of servers that are no Python app, by their Docker Hub name (or their own
-# registry's), each of which runs its server under its own command: proxies and web servers,
-# search engines, dashboards, object stores, identity servers
-_SERVER_IMAGES = {
-    "traefik": "traefik", "caddy": "caddy", "httpd": "httpd", "haproxy": "haproxy",
-    "elasticsearch": "elasticsearch",
-    "docker.elastic.co/elasticsearch/elasticsearch": "elasticsearch",
-    "opensearchproject/opensearch": "opensearch", "kibana": "kibana",
-    "docker.elastic.co/kibana/kibana": "kibana", "grafana/grafana": "grafana",
-    "prom/prometheus": "prometheus", "minio/minio": "minio",
-    "quay.io/keycloak/keycloak": "keycloak",
-}
 _PYTHON = lazy_compile(r"^python[\d.]*$")
 
 
@@ -86,11 +74,12 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
     if not words:   # nothing of the Dockerfile's replaces the base image's own command
         base = chain(service.app.dockerfile, service.app.stage)[-1].base \
             if service.app is not None else ""
-        # a database or broker built on its official image (`FROM postgres:16` adding an
-        # init script) runs that server, whatever its build context holds
-        return "nginx" if _NGINX_IMAGE.match(base) else \
-            _SERVER_IMAGES.get(image_name(base)) or family(base) or \
-            ("postgres" if runs_postgres(base) else None)
+        # a database, broker or other server built on its official image (`FROM
+        # postgres:16` adding an init script) runs that server, whatever its context holds
+        server = image_name(base)
+        return "nginx" if _NGINX_IMAGE.match(base) else family(base) or \
+            ("postgres" if runs_postgres(base) else None) or \
+            (server if server in INFRA_IMAGES else None)
     program = _program(words)
     if program is None:
         return _quiet_script(tree, service, words)

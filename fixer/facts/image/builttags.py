@@ -80,6 +80,25 @@ def names_built_from(ws: Workspace, dockerfile: str) -> list[str]:
                    if dockerfile in built} - {""})
 
 
+# images of well-known servers that are no Python app, by their last name: a Kubernetes
+# manifest that runs them is about them whatever port it names (`facts/ports/kubernetes.py`),
+# and a service built on one with the image's own command runs that server
+# (`facts/builds/runs.py`)
+INFRA_IMAGES = frozenset({
+    "grafana", "prometheus", "alertmanager", "loki", "tempo", "jaeger", "postgres", "redis",
+    "mysql", "mariadb", "mongo", "nginx", "traefik", "haproxy", "envoy", "caddy", "httpd",
+    "rabbitmq", "kafka",
+    "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
+    "vault", "consul", "mkdocs-material", "pgadmin4", "adminer", "mailhog", "otel-collector",
+    "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine",
+    # databases and brokers by other names (`postgis/postgis:16-3.4`)
+    "postgis", "timescaledb", "pgvector", "valkey", "mosquitto", "eclipse-mosquitto", "nats",
+    "etcd", "influxdb", "clickhouse-server", "qdrant", "neo4j",
+    # sidecars a pod runs beside the app
+    "cloud-sql-proxy", "gce-proxy", "oauth2-proxy", "fluent-bit", "fluentd", "vault-agent",
+    "linkerd-proxy", "proxyv2", "datadog-agent", "pgbouncer"})
+
+
 def image_name(image: str) -> str:
     """`registry/org/fastapi-web:1.2` -> `fastapi-web`, as deployment files name it."""
     return posixpath.basename(image_path(image))

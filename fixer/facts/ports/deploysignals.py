@@ -30,9 +30,9 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import is_build_script
-from fixer.facts.image.builttags import built_images, image_path, same_image
+from fixer.facts.image.builttags import INFRA_IMAGES, built_images, image_path, same_image
 from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image, runs_a_command
-from fixer.facts.ports.kubernetes import INFRA_IMAGES, deployed_images
+from fixer.facts.ports.kubernetes import deployed_images
 from fixer.model.services import BuiltService
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace

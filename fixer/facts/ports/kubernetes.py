@@ -33,27 +33,14 @@ import yaml
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.image.builttags import image_name, image_path, names_built_from, same_image
+from fixer.facts.image.builttags import (INFRA_IMAGES, image_name, image_path,
+                                         names_built_from, same_image)
 from fixer.model.appservice import app_services
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 from fixer.sources import yamldata
 
 _WORD = lazy_compile(r"[-_.:/]")
-# images of servers a repository deploys beside its app, not builds: their manifests are
-# about them whatever port they name
-INFRA_IMAGES = frozenset({
-    "grafana", "prometheus", "alertmanager", "loki", "tempo", "jaeger", "postgres", "redis",
-    "mysql", "mariadb", "mongo", "nginx", "traefik", "haproxy", "envoy", "rabbitmq", "kafka",
-    "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
-    "vault", "consul", "mkdocs-material", "pgadmin4", "adminer", "mailhog", "otel-collector",
-    "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine",
-    # databases and brokers by other names (`postgis/postgis:16-3.4`)
-    "postgis", "timescaledb", "pgvector", "valkey", "mosquitto", "eclipse-mosquitto", "nats",
-    "etcd", "influxdb", "clickhouse-server", "qdrant", "neo4j",
-    # sidecars a pod runs beside the app
-    "cloud-sql-proxy", "gce-proxy", "oauth2-proxy", "fluent-bit", "fluentd", "vault-agent",
-    "linkerd-proxy", "proxyv2", "datadog-agent", "pgbouncer"})
 
 
 @dataclass(frozen=True)
