@@ -357,15 +357,20 @@ def _bare_root_import(ws: Workspace, found: appmodule.AppModule) -> str | None:
     tree = parse(file) if file is not None else None
     imports = [s for s in (tree.body if tree is not None else [])
                if isinstance(s, (ast.Import, ast.ImportFrom))]
+    modules = Modules(ws.read, found.root)
     for stmt in imports:
         names = [a.name for a in stmt.names] if isinstance(stmt, ast.Import) else \
             [stmt.module] if not stmt.level and stmt.module else []
-        for name in names:
-            base = posixpath.join(found.root, name.split(".")[0])
-            if ws.tree.exists(base + ".py") or any(
-                    p.endswith(".py") for p in tree_index.files_under(ws.tree, base)):
-                return f"`{_shown(stmt)}` ({found.path}:{stmt.lineno})"
+        if any(_root_holds(ws, modules, found.root, name.split(".")[0]) for name in names):
+            return f"`{_shown(stmt)}` ({found.path}:{stmt.lineno})"
     return None
+
+
+def _root_holds(ws: Workspace, modules: Modules, root: str, dotted: str) -> bool:
+    """Whether the import root holds the module: a file or a regular package, else a folder
+    (a namespace package)."""
+    return modules.path_of(dotted) is not None or \
+        tree_index.is_folder(ws.tree, posixpath.join(root, *dotted.split(".")))
 
 
 def _own_package_advice(found: appmodule.AppModule, package: str, dotted: str) -> str:
@@ -459,9 +464,8 @@ def _unfound(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) 
             target = target_module(failed.package, node.level, node.module, rooted=True)
             names = [target] if target else \
                 [alias.name for alias in node.names] if target == "" else []
-            missing = next((name for name in names if modules.path_of(name) is None and
-                            not tree_index.is_folder(ws.tree, posixpath.join(
-                                found.root, *name.split(".")))), None)   # a namespace one
+            missing = next((name for name in names
+                            if not _root_holds(ws, modules, found.root, name)), None)
             if missing is not None:
                 return (f"`{written(node)}` in {failed.path} names `{missing}`, which {root} "
                         "does not hold: the absolute import would fail too")
