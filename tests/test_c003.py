@@ -519,7 +519,15 @@ def auth_repo(env: str, files: Files | None = None) -> dict[str, str | bytes]:
     pytest.param("    environment:\n      - DATABASE_URL\n", {}, None, id="passed-through"),
     pytest.param("    environment:\n      DATA: ${HOME}/data\n", {}, None, id="the-shell-sets-it"),
     pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
-                 {".env": "DATABASE_URL=\n"}, None, id="dotenv-sets-it"),
+                 {".env": "DATABASE_URL=postgresql://db/auth\n"}, None, id="dotenv-sets-it"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env": "DEBUG=1\nDATABASE_URL=\n"},
+                 "its environment takes DATABASE_URL from `${DATABASE_URL}`, which .env sets "
+                 "empty (`DATABASE_URL=`): Compose substitutes an empty string unless the shell "
+                 "sets it, and auth may stop at start-up", id="dotenv-sets-it-empty"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env": "DATABASE_URL=\n", "deploy.sh": "echo DATABASE_URL=$URL >> .env\n"
+                  "docker compose up -d\n"}, None, id="dotenv-empty-a-script-writes-it"),
     pytest.param("    env_file: auth.env\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
                  {"auth.env": "DATABASE_URL=postgresql://db/auth\n"},
                  "its environment takes DATABASE_URL from `${DATABASE_URL}`, which only its "

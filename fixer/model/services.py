@@ -591,6 +591,11 @@ class Stack:
     def folder(self) -> str:
         return posixpath.dirname(self.docs[0].path)
 
+    @property
+    def dotenv_path(self) -> str:
+        """The `.env` Compose reads for the stack: its project folder's."""
+        return posixpath.join(self.folder, ".env") if self.folder else ".env"
+
     def plain_run(self) -> list[ComposeDoc]:
         """The files a plain `docker compose up` loads: the base file and Compose's own
         override file beside it; the others are `-f` overlays."""

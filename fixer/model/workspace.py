@@ -230,12 +230,10 @@ class Workspace:
             self.compose_docs[path] = doc
 
     def _build_stack(self, docs: list[compose.ComposeDoc], swaps: Swaps) -> Stack:
-        folder = posixpath.dirname(docs[0].path)
-        dotenv_path = posixpath.join(folder, ".env") if folder else ".env"
-        self.env_paths.add(dotenv_path)
-        dotenv_file = self.read(dotenv_path)
-        stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {},
-                      swaps={doc.path: swaps[doc.path] for doc in docs if doc.path in swaps})
+        stack = Stack(docs, swaps={doc.path: swaps[doc.path] for doc in docs if doc.path in swaps})
+        self.env_paths.add(stack.dotenv_path)
+        dotenv_file = self.read(stack.dotenv_path)
+        stack.dotenv = parse_env(dotenv_file.text) if dotenv_file else {}
         for doc in docs:
             for name, value in doc.services.items():
                 service = stack.services.get(name)

@@ -474,7 +474,7 @@ def _required_dotenv_template(ws: Workspace, stack: Stack) -> dict[str, str]:
     `.env` and a service of the stack loads that very file as a required `env_file`:
     Compose refuses to run the stack without it, so the `.env` it runs with is one made
     from its template (`.env.example`), which sets them. Else nothing."""
-    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
+    dotenv = stack.dotenv_path
     if ws.tree.exists(dotenv) or not any(
             path == dotenv and required for service in stack.services.values()
             for doc, value in service.all("env_file")
@@ -511,8 +511,7 @@ def _empty_user(test: list[str], at: int, reference: Reference) -> bool:
 def _unset_reason(ws: Workspace, target: Service, name: str) -> str:
     """Why `${name}` in the healthcheck may be empty: the project's `.env` does not set it,
     or the repository has none (each deployment supplies its own, which fixer cannot read)."""
-    stack = target.stack
-    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
+    dotenv = target.stack.dotenv_path
     loads = any(True for _doc, _value in target.all("env_file"))
     said = (f"{target.name}'s healthcheck reads ${{{name}}}, which Compose substitutes from "
             "the shell or the project's .env only" + (" (an env_file does not count)"

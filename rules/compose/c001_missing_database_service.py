@@ -298,7 +298,7 @@ def _chosen_host(stack: Stack, uses: list[dbusage.UrlUse]) -> str | None:
     names = dburl.interpolations(written)
     variable = names[0] if names else written
     return (f"the host is `{written}`, chosen per deployment (`{variable}`, which "
-            f"{dbusage.dotenv_path(stack)} or the shell running Compose sets): the database "
+            f"{stack.dotenv_path} or the shell running Compose sets): the database "
             "may be one each deployment provides")
 
 

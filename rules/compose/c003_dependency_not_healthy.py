@@ -80,8 +80,10 @@ it, reads a variable with no default (`DATABASE_URL: ${DATABASE_URL}`, `$VAR`; n
 `${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env` or example file defines,
 as C006 judges it (an env_file of the service that sets it counts for C006, not here:
 Compose never interpolates from it, and the entry sets the key empty over the env_file's
-value), or that the example file documents with no value
-(`DATABASE_URL=`, the line C006's fix writes: a `.env` copied from it sets it empty):
+value), that the example file documents with no value
+(`DATABASE_URL=`, the line C006's fix writes: a `.env` copied from it sets it empty), or
+that the stack's `.env` sets empty (a committed template's `DB_PASS=`) where no build script
+or workflow writes it there:
 Compose substitutes an empty string, and an app that reads it at start-up
 (`create_engine(os.getenv("DATABASE_URL"))` at import) or a database image that needs its
 password stops there; with the short form the waiting service still starts, a gate would

@@ -65,10 +65,6 @@ class _Raw:
     file_keys: frozenset[str] = frozenset()
 
 
-def dotenv_path(stack: Stack) -> str:
-    return posixpath.join(stack.folder, ".env") if stack.folder else ".env"
-
-
 def _env_lines(text: str) -> dict[str, tuple[str, int]]:
     found: dict[str, tuple[str, int]] = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -80,7 +76,7 @@ def _env_lines(text: str) -> dict[str, tuple[str, int]]:
 def raw_environment(ws: Workspace, service: Service) -> dict[str, _Raw | None]:
     """Variable -> where its raw value is written; None when the value is decided elsewhere."""
     stack = service.stack
-    dotenv_file = dotenv_path(stack)
+    dotenv_file = stack.dotenv_path
     env: dict[str, _Raw | None] = {}
     for doc, value in service.all("env_file"):
         for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
@@ -103,9 +99,9 @@ def raw_environment(ws: Workspace, service: Service) -> dict[str, _Raw | None]:
 
 
 def _from_dotenv(ws: Workspace, stack: Stack, name: str, source: str) -> _Raw | None:
-    file = ws.read(dotenv_path(stack))
+    file = ws.read(stack.dotenv_path)
     found = _env_lines(file.text).get(name) if file else None
-    return None if found is None else _Raw(found[0], dotenv_path(stack), found[1], DOTENV, source)
+    return None if found is None else _Raw(found[0], stack.dotenv_path, found[1], DOTENV, source)
 
 
 # stack -> its services' PostgreSQL URLs: C001 asks twice per stack, the report again

@@ -209,6 +209,8 @@ class Unset:
     example: str | None    # the example file that documents it with no value, if one does
     # the service's env_file that sets the variable, which Compose does not interpolate from
     env_file: str | None = None
+    # the stack's `.env`, where it sets the variable empty (`DB_PASS=`, a template's line)
+    emptied_in: str | None = None
 
 
 def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
@@ -233,12 +235,20 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     known = stack_variables(ws, service.stack)
     for key, ref in bare:
         example = known.examples.get(ref.name)
+        if _emptied(ws, service.stack, ref.name):
+            return Unset(key, ref, example, emptied_in=service.stack.dotenv_path)
         if ref.name in known.defined or (example is not None and ref.name in known.valued):
             continue
         setter = next((path for path in service.env_files()
                        if ref.name in env_names(ws, path)), None)
         return Unset(key, ref, example, setter)
     return None
+
+
+def _emptied(ws: Workspace, stack: Stack, name: str) -> bool:
+    """The stack's `.env` sets the variable empty and no build script or workflow writes
+    it there: Compose substitutes the empty string unless the shell sets it."""
+    return stack.dotenv.get(name) == "" and name not in written_to_dotenv(ws, stack)
 
 
 def _read_there(service: Service, kind: str, key: str) -> bool:
@@ -263,6 +273,10 @@ def environment_doubt(ws: Workspace, target: Service) -> str | None:
         return None
     name, takes = unset.reference.name, \
         f"its environment takes {unset.key} from `{unset.reference.text}`"
+    if unset.emptied_in is not None:
+        return (f"{takes}, which {unset.emptied_in} sets empty (`{name}=`): Compose "
+                f"substitutes an empty string unless the shell sets it, and {target.name} "
+                "may stop at start-up")
     if unset.env_file is not None:
         return (f"{takes}, which only its env_file {unset.env_file} sets: Compose fills "
                 "`${...}` from the shell and the project's .env alone, so the entry sets "

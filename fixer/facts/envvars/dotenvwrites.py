@@ -47,8 +47,7 @@ _WRITTEN: Memo[dict[str, frozenset[str]]] = Memo("variables build scripts write 
 
 def written_to_dotenv(ws: Workspace, stack: Stack) -> frozenset[str]:
     """The names the project's build scripts and workflows write into the stack's `.env`."""
-    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
-    return ws.derived.get(_WRITTEN, lambda: _written(ws)).get(dotenv, frozenset())
+    return ws.derived.get(_WRITTEN, lambda: _written(ws)).get(stack.dotenv_path, frozenset())
 
 
 def _written(ws: Workspace) -> dict[str, frozenset[str]]:

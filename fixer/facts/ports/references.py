@@ -255,7 +255,7 @@ def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[
     paths = [doc.path for doc in stack.docs]
     for service in stack.services.values():
         paths.extend(service.env_files())
-    paths.append(_dotenv(stack))
+    paths.append(stack.dotenv_path)
     paths.extend(_mounted_configs(ws, stack))
     found: dict[tuple[str, int], tuple[str, int]] = {}
     for path in dict.fromkeys(paths):
@@ -339,7 +339,7 @@ def _file_calls(ws: Workspace, stack: Stack,
     paths: list[str] = []
     # the stack's compose files, `.env` and env_files: their URLs are peers P001 reads and
     # rewrites (a worker built from the project folder has them at its context's root)
-    read = {doc.path for doc in stack.docs} | {_dotenv(stack)} | {
+    read = {doc.path for doc in stack.docs} | {stack.dotenv_path} | {
         path for service in stack.services.values() for path in service.env_files()}
     for service in stack.services.values():
         paths.extend(source for source, _target in bind_mounts(service)
@@ -491,13 +491,8 @@ def _peer_urls(ws: Workspace, stack: Stack, hosts: dict[str, str],
             found.extend((service.name, h, replace(p, replaced=True)
                           if set_here and _variable_on(ws, p) in set_here else p)
                          for h, p in _file_urls(ws, path, files))
-    found.extend((None, h, p) for h, p in _file_urls(ws, _dotenv(stack), files))
+    found.extend((None, h, p) for h, p in _file_urls(ws, stack.dotenv_path, files))
     return found
-
-
-def _dotenv(stack: Stack) -> str:
-    """The path of the `.env` Compose reads for the stack (beside its first file)."""
-    return posixpath.join(stack.folder, ".env") if stack.folder else ".env"
 
 
 def _file_urls(ws: Workspace, path: str, files: _Files) -> list[tuple[str, ContainerPort]]:
