@@ -154,6 +154,26 @@ def test_a_check_with_findings_names_the_services_it_did_not_check(tmp_path: Pat
         "FastAPI app the build context imports (`fixer report` says more)."), err
 
 
+def test_a_service_named_as_another_stacks_is_named_with_its_file(tmp_path: Path) -> None:
+    """Two stacks each run a `backend`: the dev file's app is checked (C004 reports it), the
+    other's image has no CMD fixer reads. The note names that one with its compose file, so
+    it does not seem to say the findings on the dev file's `backend` were never checked."""
+    app = {"requirements.txt": "fastapi\nuvicorn\n",
+           "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                      "@app.get(\"/health\")\ndef health() -> dict:\n    return {}\n"}
+    write_tree(tmp_path, {
+        "deploy/compose.yaml": "services:\n  backend:\n    build:\n      context: ..\n"
+                               "      dockerfile: Dockerfile_prod\n",
+        "deploy/compose-dev.yaml": "services:\n  backend:\n    build: ..\n",
+        "Dockerfile_prod": "FROM python:3.12-slim\nCOPY . /app\n",
+        "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                      "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n",
+        **app})
+    code, out, err = run_cli("check", tmp_path, "--select", "C004")
+    assert code == 1 and "deploy/compose-dev.yaml:2:3: C004" in out, (out, err)
+    assert "App checks not run on backend (deploy/compose.yaml): fixer cannot tell" in err, err
+
+
 def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  web: [\n"})
     code, out, err = run_cli("check", tmp_path)

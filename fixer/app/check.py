@@ -21,6 +21,7 @@ from fixer.engine.ahead import early
 from fixer.facts.builds.runs import start_unchecked, unread_build
 from fixer.formats.findings import at_or_above, moved, moved_error
 from fixer.model.rule import Finding, Rule, Severity
+from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 
 if TYPE_CHECKING:   # the markdown report's modules are imported only when it is asked for
@@ -188,15 +189,23 @@ def unchecked_apps(ws: Workspace) -> list[str]:
     fixer cannot tell that what their containers run serves it (`start_unchecked`: not a
     celery worker's, which serves none). The findings say nothing of them, so the summary
     does; `fixer report` calls them "not checked" by the same judgment."""
-    return sorted({s.name for s in ws.apps() if start_unchecked(ws, s)})
+    return sorted({named(ws, s) for s in ws.apps() if start_unchecked(ws, s)})
 
 
 def unread_builds(ws: Workspace) -> list[tuple[str, str]]:
     """The built services of which fixer read nothing, each with why (a build context in a
     project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose, a build
     path from a variable no .env sets): the findings say nothing of them either."""
-    found = ((s.name, unread_build(ws.tree, s)) for s in ws.services())
-    return sorted((name, why) for name, why in found if why is not None)
+    found = ((s, unread_build(ws.tree, s)) for s in ws.services())
+    return sorted((named(ws, s), why) for s, why in found if why is not None)
+
+
+def named(ws: Workspace, service: Service) -> str:
+    """The service's name, with its stack's compose file where another stack has a service
+    of that name (`backend (deployments/docker-compose.yaml)`): a note that names it alone
+    would seem to contradict the findings on the other stack's."""
+    shared = sum(1 for stack in ws.stacks if service.name in stack.services) > 1
+    return f"{service.name} ({service.stack.name})" if shared else service.name
 
 
 def elsewhere(settings: configfile.Settings) -> str | None:
