@@ -117,6 +117,18 @@ def test_check_clean_tree_exits_0(tmp_path: Path) -> None:
         "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
     }, "Not checked: api (its build path reads `$APP_PATH`, which no .env of the stack sets: "
        "only the shell or an `--env-file` may).", id="a-build-path-from-a-variable-unset"),
+    pytest.param({
+        "docker/compose.yaml": "services:\n  api:\n    build:\n"
+                               "      dockerfile: ./docker/Dockerfile\n",
+        "docker/Dockerfile": "FROM python:3.12-slim\nCOPY ./src /app\n"
+                             "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n",
+        "Makefile": "up:\n\tdocker compose -f ./docker/compose.yaml --project-directory ./ up\n",
+        "pyproject.toml": "[project]\nname = \"api\"\ndependencies = [\"fastapi\"]\n",
+        "src/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    }, "Not checked: api (its Dockerfile is not at docker/docker/Dockerfile, where fixer "
+       "resolves it from the compose file's folder; Compose finds it from `./`, the project "
+       "directory the repository runs it with, which fixer does not follow).",
+        id="a-build-from-the-project-directory-a-script-gives"),
 ])
 def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
                                                             files: dict[str, str],
@@ -124,7 +136,8 @@ def test_a_clean_check_names_the_services_it_did_not_check(tmp_path: Path,
     """"All checks passed" alone would say the app was checked: a base image's launcher
     fixer does not read may serve the app the build context imports; of a service built
     from a project template's folder, or from a Dockerfile written in compose, fixer read
-    nothing at all, nor where a build path reads a variable only the shell may set. A
+    nothing at all, nor where a build path reads a variable only the shell may set, nor
+    where Compose finds the Dockerfile only from the project directory a script gives it. A
     celery worker serves no app: nothing to say of it (`fixer report` says "not
     applicable")."""
     write_tree(tmp_path, files)

@@ -196,7 +196,7 @@ def unread_builds(ws: Workspace) -> list[tuple[str, str]]:
     """The built services of which fixer read nothing, each with why (a build context in a
     project template's `{{cookiecutter.slug}}/`, a Dockerfile written in compose, a build
     path from a variable no .env sets): the findings say nothing of them either."""
-    found = ((s, unread_build(ws.tree, s)) for s in ws.services())
+    found = ((s, unread_build(ws, s)) for s in ws.services())
     return sorted((named(ws, s), why) for s, why in found if why is not None)
 
 

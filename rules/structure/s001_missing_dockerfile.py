@@ -139,8 +139,8 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
 from fixer.core.wording import names
+from fixer.facts.builds.elsewhere import project_folder_holding
 from fixer.facts.image.baserun import run_alone
-from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.pydeps.requirements import read_requirements_file
 from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
@@ -150,9 +150,8 @@ from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, bind_mounts, case_variants, locate_build
-from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import Value, elements, get, scalar, string_list
+from fixer.sources.compose import get, scalar
 from fixer.sources.launch import PROJECT_RUNNERS, find_launch
 from fixer.sources.python_modules import Modules
 
@@ -252,7 +251,7 @@ def _absent(ws: Workspace, service: Service, build: Build) -> bool:
     (a project directory the scripts give, a submodule, a template's folder, a link); with
     a link out of the repository on the way, fixer cannot tell and says nothing."""
     return not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
-        and not _found_from_project_directory(ws, build) and \
+        and project_folder_holding(ws, build) is None and \
         not _in_submodule(ws, build.dockerfile) and \
         not _in_unread_folder(build.dockerfile) and \
         not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
@@ -308,37 +307,6 @@ def _in_submodule(ws: Workspace, path: str) -> bool:
         if not folder:
             return False
         folder = posixpath.dirname(folder)
-
-
-def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
-    """The Dockerfile exists where the repository's scripts make Compose look: a Makefile
-    that runs `docker compose --project-directory . -f infra/docker-compose.yml` resolves
-    `context: .` from the repository's root, not from infra/. Or where a compose file of
-    another folder, above this one, makes Compose look when this file is loaded after it
-    with `-f` (`-f docker-compose.yml -f ci/docker-compose.ci.yml` resolves `./svc` from
-    the first file's folder)."""
-    context = scalar(build.node) or scalar(get(build.node, "context")) or "."
-    name = scalar(get(build.node, "dockerfile")) or "Dockerfile"
-    above = folders_above(ws.compose_docs, posixpath.dirname(build.doc.path))
-    return any(ws.tree.exists(posixpath.normpath(posixpath.join(folder, context, name)))
-               for folder in [*project_directories(ws), *sorted(above),
-                              *_include_project_directories(ws, build.doc.path)])
-
-
-def _include_project_directories(ws: Workspace, path: str) -> list[str]:
-    """The `project_directory:` of each `include:` entry that loads the compose file at
-    `path`: Compose resolves that file's relative paths from there."""
-    found = []
-    for doc in ws.compose_docs.values():
-        entries = get(Value(doc.root), "include")
-        folder = posixpath.dirname(doc.path)
-        for entry in elements(entries) if entries is not None else []:
-            given = scalar(get(entry, "project_directory"))
-            named = [posixpath.normpath(posixpath.join(folder, p))
-                     for p in string_list(get(entry, "path")) or []]
-            if given and "$" not in given and path in named:
-                found.append(posixpath.normpath(posixpath.join(folder, given)))
-    return found
 
 
 def _unset_in_path(service: Service, build: Build) -> bool:

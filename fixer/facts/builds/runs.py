@@ -14,6 +14,7 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
 from fixer.core.tree_index import files_under
+from fixer.facts.builds.elsewhere import project_folder_holding
 from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.image.builttags import INFRA_IMAGES, image_name
 from fixer.facts.image.images import tool_status
@@ -182,10 +183,13 @@ def unread_folder(tree: Tree, service: Service) -> str | None:
     return skipped_folder(build.dockerfile) if build is not None else None
 
 
-def unread_build(tree: Tree, service: Service) -> str | None:
+def unread_build(ws: Workspace, service: Service) -> str | None:
     """Why fixer read nothing of a built service's image: its build context is in a folder
     it does not read (`unread_folder`), its Dockerfile is written in compose
-    (`dockerfile_inline`), or its context is a remote repository; None for any other."""
+    (`dockerfile_inline`), its context is a remote repository, its build path reads a
+    variable only the shell may set, or Compose finds its Dockerfile only from another
+    project directory (`elsewhere.py`); None for any other."""
+    tree = ws.tree
     folder = unread_folder(tree, service)
     if folder is not None:
         kind = "a folder" if posixpath.basename(folder) in SKIPPED_DIRS else \
@@ -204,7 +208,22 @@ def unread_build(tree: Tree, service: Service) -> str | None:
     if unset and service.app is None:
         return (f"its build path reads `${unset}`, which no .env of the stack sets: only "
                 "the shell or an `--env-file` may")
-    return None
+    return _built_from_elsewhere(ws, service) if service.app is None else None
+
+
+def _built_from_elsewhere(ws: Workspace, service: Service) -> str | None:
+    try:
+        build = locate_build(ws.tree, service)
+    except InputError:
+        return None   # the workspace reports it
+    if build is None or ws.tree.exists(build.dockerfile):
+        return None
+    folder = project_folder_holding(ws, build)
+    if folder is None:
+        return None
+    return (f"its Dockerfile is not at {build.dockerfile}, where fixer resolves it from the "
+            f"compose file's folder; Compose finds it from `{folder or '.'}/`, the project "
+            "directory the repository runs it with, which fixer does not follow")
 
 
 def _container_words(service: Service) -> list[str] | None:

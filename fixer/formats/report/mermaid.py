@@ -201,7 +201,7 @@ def _details(ws: Workspace, service: Service) -> list[str]:
     elif service.get("build") is not None:
         # a template's folder or a remote context may hold the Dockerfile, or compose
         # itself: fixer does not read it to tell
-        first = "build not read" if unread_build(ws.tree, service) else \
+        first = "build not read" if unread_build(ws, service) else \
             "Dockerfile not read" if _dockerfile_there(ws, service) else "no Dockerfile"
     else:
         first = f"image {image}" if image else "no image"

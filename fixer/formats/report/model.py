@@ -344,7 +344,7 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
     audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
                          module_unknown=module_unknown, no_dockerfile=missing,
                          undecided=undecided)
-    unread = unread_build(ws.tree, service) or _unreadable(ws, service, errors) \
+    unread = unread_build(ws, service) or _unreadable(ws, service, errors) \
         if service.app is None else None
     if unread is not None:
         return replace(audit, unread=unread)
