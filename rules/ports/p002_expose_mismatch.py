@@ -72,7 +72,7 @@ followed by one; below a comment that speaks of exposing, `# Expose 8000 and run
 under such a heading left over a blank line above the CMD's paragraph (`# Expose port`,
 whose EXPOSE was taken out); in a
 paragraph of its own above a bare CMD where a blank line sets every instruction of the file
-apart), or after
+apart; between the blank lines that set a bare CMD apart where there are several), or after
 the stage's last instruction when compose `command:` starts the app (a blank line between
 where one sets that instruction apart, with any comment lines right above it; above it when it is
 a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
@@ -824,14 +824,15 @@ def _added(app: App, listen: int) -> TextEdit:
         return TextEdit(app.dockerfile.path, heading, heading, line + newline)
     # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
     # to the comment, it would read as part of what the comment introduces. Where several
-    # blank lines set the comment apart, EXPOSE goes between them; else one is added below.
-    blanks = _blank_lines_above(text, at) if at < start else []
+    # blank lines set the CMD or its comment apart, EXPOSE goes between them; else one is
+    # added below a comment.
+    blanks = _blank_lines_above(text, at)
     if len(blanks) > 1:
         at = blanks[(len(blanks) - 1) // 2]
     # Where a blank line sets every instruction of the file apart, EXPOSE is one more
     # paragraph above a bare CMD.
-    own_paragraph = len(blanks) == 1 or (at == start and _blank_lines_above(text, start) != []
-                                         and _every_instruction_apart(app))
+    own_paragraph = at < start and len(blanks) == 1 or (
+        at == start and blanks != [] and _every_instruction_apart(app))
     return TextEdit(app.dockerfile.path, at, at,
                     line + newline + (newline if own_paragraph else ""))
 
