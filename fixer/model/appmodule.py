@@ -40,7 +40,8 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import scalar
 from fixer.sources.compose_words import compose_words
 from fixer.sources.dockerfile import chain
-from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
+from fixer.sources.launch import (TARGET, Launch, prefix_length, shell_jobs, shell_script_at,
+                                  split_shell)
 from fixer.sources.portsites import run_env
 from fixer.sources.python_modules import Modules, OnPythonPath
 
@@ -419,13 +420,37 @@ def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> La
         region = service.app.listen.region
         line = region.commands[-1] if region is not None and region.commands else \
             _words(service, launch)[0]
-        matches = [m for m in map(_VARIABLE_TARGET.match, line) if m is not None]
+        matches = [m for m in map(_VARIABLE_TARGET.match, line) if m is not None] or \
+            _branch_targets(ws, service, launch)
     for match in matches:
         value = _value_of(ws, service, match)
         if value and (TARGET.fullmatch(value) or launch.server == "fastapi" and
                       _FASTAPI_PATH.fullmatch(value)):
             return replace(launch, target=value)
     return launch
+
+
+def _branch_targets(ws: Workspace, service: BuiltService,
+                    launch: Launch) -> list[re.Match[str]]:
+    """The words that are one variable on the start script's lines that run the server, where
+    they run it in the branches of an `if` (`uvicorn "${APP_MODULE}" --reload` where
+    DEV_RELOAD is 1, else `uvicorn "${APP_MODULE}"`), which the script's command list does
+    not hold: only where every such line takes the same ones, so that whichever branch runs,
+    the variable names the app."""
+    script = _script_text(ws, service) if service.app.listen.region is not None and \
+        service.app.listen.region.script else None
+    if script is None:
+        return []
+    lines = []
+    for argv, _background in shell_jobs(script):
+        lead = prefix_length(argv)
+        if lead is not None and lead < len(argv) and \
+                argv[lead].rsplit("/", 1)[-1] == launch.server:
+            lines.append([m for m in map(_VARIABLE_TARGET.match, argv[lead + 1:])
+                          if m is not None])
+    if not lines or any([m[0] for m in line] != [m[0] for m in lines[0]] for line in lines):
+        return []
+    return lines[0]
 
 
 # what the `fastapi` CLI takes for its app: a file's path (`src/app/main.py`) or a package
