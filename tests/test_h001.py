@@ -208,6 +208,29 @@ def test_h001_noop(files: dict[str, str]) -> None:
     assert check(service(files), select="H001") == []
 
 
+@pytest.mark.parametrize(("init", "listed", "probed"), [
+    pytest.param("from .constants import *\n", "", True, id="star-import"),
+    pytest.param("from .constants import HEALTH_PATH\n", "", True, id="named-import"),
+    pytest.param("from .constants import *\n", '__all__ = ["ITEMS_PATH"]\n', False,
+                 id="all-leaves-it-out"),
+])
+def test_a_route_path_imported_as_a_constant_is_read(init: str, listed: str,
+                                                     probed: bool) -> None:
+    """`@app.get(HEALTH_PATH)` with `from app.common import HEALTH_PATH`, which the package
+    re-exports from its constants module: the route is `/healthz`, so C004's safe fix probes
+    it. A star import binds only what the module's `__all__` lists: where it leaves the name
+    out, the import fails, and fixer reads no route there."""
+    files = service({"svc/app/main.py": APP + "from app.common import HEALTH_PATH\n\n"
+                     "app = FastAPI()\n\n\n@app.get(HEALTH_PATH)\ndef h():\n    return 1\n",
+                     "svc/app/common/__init__.py": init,
+                     "svc/app/common/constants.py": f'{listed}HEALTH_PATH = "/healthz"\n'
+                                                    'ITEMS_PATH = "/items"\n'},
+                    compose_extra="    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n")
+    outcome = fix(files, select="C004")
+    assert ("http://localhost:8000/healthz" in (outcome.files.get("docker-compose.yml") or "")) \
+        == probed, outcome.files
+
+
 def test_h001_noop_probed_path() -> None:
     probe = ('    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
              'http://127.0.0.1:8000/status || exit 1"]\n')

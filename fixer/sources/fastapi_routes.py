@@ -2934,12 +2934,13 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
                mods: Modules, module: str) -> None:
     """The route a decorator or `add_api_route` call adds. One whose path is not a literal
     (`app.swagger_ui_oauth2_redirect_url`) is left out: it says nothing about the others.
-    A class's string constant counts as one (`Paths.HEALTH`, `Route.HEALTH.value`)."""
+    A class's string constant counts as one (`Paths.HEALTH`, `Route.HEALTH.value`), and so
+    does a string constant imported from a module of the import root (`LIVENESS_PATH`)."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     path = call_argument(call, 0, "path")
     constant = string_constant(tree, path)
     written = (module, constant) if constant is not None else \
-        _class_constant(mods, module, tree, path)
+        _class_constant(mods, module, tree, path) or mods.imported_string(module, tree, path)
     # one built from the module's constants (`f"{PREFIX}/_ping"`) is read too, though no
     # one literal of the code writes it
     folded = folded_text(tree, path) if written is None else None

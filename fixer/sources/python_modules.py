@@ -106,6 +106,45 @@ class Modules:
             return (owner, alias.name) if owner else None
         return None
 
+    def imported_string(self, path: str, tree: ast.Module, node: ast.expr | None,
+                        depth: int = 0) -> tuple[str, ast.Constant] | None:
+        """The string literal a name the module imports from the import root holds, and
+        the module that writes it: `from app.common import LIVENESS_PATH`, where
+        app/common/constants.py assigns `LIVENESS_PATH = "/k8/liveness"` and app/common's
+        `__init__` imports it with `from .constants import *`. None for a name the module
+        binds itself (`string_constant` reads that), one of an installed package, or one
+        that holds anything else."""
+        if not isinstance(node, ast.Name) or depth > 5:
+            return None
+        stmt = binding(tree.body, node.id)
+        if stmt is None and depth:
+            return self._star_imported_string(path, tree, node.id, depth)
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            origin = self.imported(path, stmt, node.id)
+            loaded = self.load(origin[0]) if origin and origin[1] else None
+            return self.imported_string(origin[0], loaded[1], ast.Name(origin[1]), depth + 1) \
+                if origin and origin[1] and loaded else None
+        constant = string_constant(tree, node) if depth else None
+        return (path, constant) if constant is not None else None
+
+    def _star_imported_string(self, path: str, tree: ast.Module, name: str,
+                              depth: int) -> tuple[str, ast.Constant] | None:
+        """The string `name` holds where the module binds it only through `from X import *`
+        of a module of the import root: the last such import whose module exports it."""
+        package = self.package_of(path)
+        found = None
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.ImportFrom) and [a.name for a in stmt.names] == ["*"]):
+                continue
+            source = absolute_module(package, stmt.level, stmt.module) if stmt.level and \
+                package is not None else stmt.module
+            origin = self.path_of(source) if source else None
+            loaded = self.load(origin) if origin is not None else None
+            if origin is not None and loaded is not None and _exports(loaded[1], name):
+                found = self.imported_string(origin, loaded[1], ast.Name(name), depth + 1) \
+                    or found
+        return found
+
     def _rebinds(self, init: str, name: str) -> bool:
         """The package's `__init__` binds `name` to something else than its submodule of
         that name (`from .users import router as users`): `from package import users` then
@@ -234,6 +273,16 @@ def _prefixes(name: str) -> list[str]:
     """`a.b.c` -> a, a.b, a.b.c: importing it runs each of them."""
     parts = name.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def _exports(tree: ast.Module, name: str) -> bool:
+    """`from module import *` binds `name`: its `__all__` lists it, or, with none, the
+    name is public."""
+    listed = assigned_value(binding(tree.body, "__all__"))
+    if listed is None:
+        return not name.startswith("_")
+    return isinstance(listed, (ast.List, ast.Tuple)) and any(
+        isinstance(e, ast.Constant) and e.value == name for e in listed.elts)
 
 
 def binding(body: list[ast.stmt], name: str) -> ast.stmt | None:

@@ -1,0 +1,3 @@
+"""Paths the platform probes."""
+HEALTH_PATH = "/healthz"
+ITEMS_PATH = "/items"
