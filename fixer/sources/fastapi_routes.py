@@ -3278,8 +3278,8 @@ def _prefix(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
     if node is None:
         return ""
     constant = string_constant(tree, node)
-    if constant is None and isinstance(node, ast.Name):
-        path, constant = _imported_constant(mods, path, tree, node.id) or (path, None)
+    if constant is None:
+        path, constant = mods.imported_string(path, tree, node) or (path, None)
     folded = folded_text(tree, node) if constant is None else None
     if folded is not None:
         return folded
@@ -3289,19 +3289,6 @@ def _prefix(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
         # it answer only paths that end so
         return UNKNOWN + _literal_tail(node)
     return _read_literal(result, path, constant)
-
-
-def _imported_constant(mods: Modules, path: str, tree: ast.Module,
-                       name: str) -> tuple[str, ast.Constant] | None:
-    """The module and the string literal of a constant `name` is imported as, from a module
-    of the repository that assigns it at its top level."""
-    stmt = binding(tree.body, name)
-    origin = mods.imported(path, stmt, name) if isinstance(stmt, ast.ImportFrom) else None
-    loaded = mods.load(origin[0]) if origin is not None and origin[1] is not None else None
-    if origin is None or origin[1] is None or loaded is None:
-        return None
-    constant = string_constant(loaded[1], ast.Name(origin[1]))
-    return (origin[0], constant) if constant is not None else None
 
 
 RouterDef = tuple[str, ast.Module, Scope, str, ast.Call]
