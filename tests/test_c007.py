@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,6 +36,24 @@ def test_c007_a_guide_that_adds_the_file_elsewhere_tells_no_one_to_write_it() ->
              "README.md": "# Geo\n\nAdd `.env` to your `.gitignore` before you commit.\n"}
     [finding] = check(files, select="C007")
     assert "neither an example file nor its docs tell a checkout" in finding.message
+
+
+@pytest.mark.parametrize(("step", "told"), [
+    pytest.param('echo "SECRET_KEY=$(openssl rand -hex 32)" >> .env', True, id="a-variable"),
+    pytest.param("printf 'DB_USER=app\\nDB_PASSWORD=app\\n' > .env", True, id="printf"),
+    pytest.param('echo "$ENV_FILE" > .env', False, id="a-secrets-text"),
+    pytest.param("cp .env.example .env", False, id="a-copy-of-a-file-not-held"),
+])
+def test_c007_a_readme_step_that_writes_the_file_tells_a_checkout(step: str, told: bool) -> None:
+    """A guide's code block that writes the file with variables by name ("Configuration comes
+    from `.env`", then `echo "SECRET_KEY=..." >> .env`) tells a checkout to write it, as a
+    CI step does; one that writes a secret's text, or copies a file the repository does not
+    hold, does not."""
+    files = {"docker-compose.yml": "services:\n  api:\n    image: nginx:1.27\n"
+                                   "    env_file: .env\n",
+             "README.md": "# Blog\n\nConfiguration comes from `.env` in the repository root."
+                          f"\n\n```bash\n{step}\nuv run uvicorn blog.main:app\n```\n"}
+    assert (check(files, select="C007") == []) == told
 
 
 # The alternatives spelled out as one pattern from the name's start did (it tried every

@@ -26,7 +26,8 @@ setup", then "Create `.env.dev` from `.env.template`"), or that renames files by
 pattern that makes it from one beside it ("Change all the dev.*.env files to *.env" beside
 `dev.redis.env`, or `dev.env` for a `.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
-file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
+file:", then `DB_USER=app`), or whose code block writes it as a CI step would (`echo
+"SECRET_KEY=..." >> .env`, below), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
 target, `cat > .env`), or a CI workflow's step that does so a checkout can follow (`run: cp
 .env.dev .env`, variables written by name, a heredoc's lines too, `cat > .env <<EOF`; not
@@ -249,13 +250,17 @@ def _written_in_ci(ws: Workspace, path: str) -> bool:
     > .env`): what it holds is nowhere in the repository. A step runs from the root, and
     names the file from there."""
     written = _written_by(path)
-    for ci in _ci_files(ws):
-        text = guide_text(ws, ci)
-        for _start, end, line in _matched(ws, written, text):
-            writes = line + heredoc_body(text, line, end)
-            if _FOLLOWABLE_WRITE.search(writes) is not None and \
-                    not _copies_missing(ws, "", line):
-                return True
+    return any(_writes_followably(ws, "", written, guide_text(ws, ci)) for ci in _ci_files(ws))
+
+
+def _writes_followably(ws: Workspace, folder: str, written: _Naming, text: str) -> bool:
+    """A command of `text` writes the file so that a checkout can follow it (`_FOLLOWABLE_
+    WRITE`), and copies no file the repository does not hold."""
+    for _start, end, line in _matched(ws, written, text):
+        writes = line + heredoc_body(text, line, end)
+        if _FOLLOWABLE_WRITE.search(writes) is not None and \
+                not _copies_missing(ws, folder, line):
+            return True
     return False
 
 
@@ -278,11 +283,13 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
     told = _told_line(named)
     word = _named_word(named)
     texts = [_spelled(ws, guide) for guide in guides(ws, folder)]
+    written = _written_by(named)
     # `named in text` first: the word is the name as written, and most guides lack it
     if any(_followable(ws, folder, told, text)
            or (listed and named in text and word.search(text) and guide_names(ws, text))
-           or _renamed_by_pattern(ws, path, text) for text in texts):
-        return True
+           or _renamed_by_pattern(ws, path, text)
+           or _writes_followably(ws, folder, written, text) for text in texts):
+        return True   # the last: a step of a code block (`echo "SECRET_KEY=..." >> .env`)
     inner, name = posixpath.split(named)
     if inner and any(_followable(ws, folder, _placed_line(inner, name), text)
                      for text in texts):
@@ -291,7 +298,6 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
                      for text in texts for steps in _steps_in(ws, inner, text)
                      for pattern in (_told_line(name), _written_by(name))):
         return True   # `cd backend`, then `echo "SECRET_KEY=..." > .env`
-    written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, setup))
                for setup in setup_files(ws, folder))
 
