@@ -213,6 +213,7 @@ def test_h001_noop(files: dict[str, str]) -> None:
     pytest.param("from .constants import HEALTH_PATH\n", "", True, id="named-import"),
     pytest.param("from .constants import *\n", '__all__ = ["ITEMS_PATH"]\n', False,
                  id="all-leaves-it-out"),
+    pytest.param("", "", True, id="the-module-star-imports-it"),
 ])
 def test_a_route_path_imported_as_a_constant_is_read(init: str, listed: str,
                                                      probed: bool) -> None:
@@ -220,7 +221,9 @@ def test_a_route_path_imported_as_a_constant_is_read(init: str, listed: str,
     re-exports from its constants module: the route is `/healthz`, so C004's safe fix probes
     it. A star import binds only what the module's `__all__` lists: where it leaves the name
     out, the import fails, and fixer reads no route there."""
-    files = service({"svc/app/main.py": APP + "from app.common import HEALTH_PATH\n\n"
+    imports = "from app.common.constants import *" if not init else \
+        "from app.common import HEALTH_PATH"
+    files = service({"svc/app/main.py": APP + f"{imports}\n\n"
                      "app = FastAPI()\n\n\n@app.get(HEALTH_PATH)\ndef h():\n    return 1\n",
                      "svc/app/common/__init__.py": init,
                      "svc/app/common/constants.py": f'{listed}HEALTH_PATH = "/healthz"\n'

@@ -117,7 +117,7 @@ class Modules:
         if not isinstance(node, ast.Name) or depth > 5:
             return None
         stmt = binding(tree.body, node.id)
-        if stmt is None and depth:
+        if stmt is None:
             return self._star_imported_string(path, tree, node.id, depth)
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             origin = self.imported(path, stmt, node.id)
