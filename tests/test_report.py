@@ -787,6 +787,11 @@ UNTOLD = ("Not checked (its build context imports fastapi, but fixer cannot tell
     pytest.param("python consumer.py", NGINX, None, id="a-script-fixer-does-not-read"),
     pytest.param("bash worker-start.sh", NGINX, "it runs celery",
                  id="the-last-command-of-a-start-script"),
+    pytest.param("watchfiles --filter python celery.__main__.main --args '-A tasks worker'",
+                 NGINX, "it runs celery", id="watchfiles-restarting-celerys-entry-point"),
+    pytest.param("watchfiles --filter=python 'celery -A tasks worker' /app", NGINX,
+                 "it runs celery", id="watchfiles-restarting-a-command"),
+    pytest.param("watchfiles tasks.main", NGINX, None, id="watchfiles-a-function-of-its-own"),
 ])
 def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
         tmp_path: Path, worker: str, frontend: str, said: str | None) -> None:

@@ -271,7 +271,41 @@ def _program(words: list[str]) -> str | None:
     if script is not None:
         return _script_program(rest[script])
     name = posixpath.basename(rest[0])
+    if name == "watchfiles":
+        return _watched_program(rest[1:])
     return _python_program(rest[1:]) if _PYTHON.match(name) else name
+
+
+# watchfiles's options that take a value, and those that take none
+_WATCHFILES_VALUED = frozenset({"--filter", "--ignore-paths", "--args", "--target-type",
+                                "--verbosity", "--sigint-timeout", "--sigkill-timeout",
+                                "--grace-period"})
+_WATCHFILES_FLAGS = frozenset({"--non-recursive", "--verbose", "--ignore-permission-denied"})
+
+
+def _watched_program(arguments: list[str]) -> str | None:
+    """What `watchfiles` runs, and restarts on each change: its target, a command (`"celery
+    -A app worker"`) or a function by its dotted path, whose package names the program
+    where it is one `_NOT_FASTAPI` knows (`celery.__main__.main`, celery's own entry point,
+    given `--args '-A app worker'`). None for an option fixer does not know, or a function
+    of another package (the repository's own may serve the app)."""
+    at = 0
+    while at < len(arguments) and arguments[at].startswith("-"):
+        option, given = arguments[at].partition("=")[::2]
+        if option in _WATCHFILES_VALUED:
+            at += 1 if given else 2
+        elif option in _WATCHFILES_FLAGS:
+            at += 1
+        else:
+            return None
+    if at >= len(arguments):
+        return None
+    target = arguments[at]
+    if " " in target:
+        return _script_program(target)
+    package = target.split(".")[0]
+    return package if "." in target and package in _NOT_FASTAPI else \
+        None if "." in target else _program([target])
 
 
 def _script_program(script: str) -> str | None:
