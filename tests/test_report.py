@@ -792,13 +792,20 @@ UNTOLD = ("Not checked (its build context imports fastapi, but fixer cannot tell
     pytest.param("watchfiles --filter=python 'celery -A tasks worker' /app", NGINX,
                  "it runs celery", id="watchfiles-restarting-a-command"),
     pytest.param("watchfiles tasks.main", NGINX, None, id="watchfiles-a-function-of-its-own"),
+    pytest.param("[\"./entrypoint.sh\", \"./worker-start.sh\"]", NGINX, "it runs celery",
+                 id="an-entrypoint-script-that-runs-its-arguments"),
+    pytest.param("[\"./entrypoint.sh\", \"python\", \"consumer.py\"]", NGINX, None,
+                 id="an-entrypoint-script-that-runs-a-script-fixer-does-not-read"),
 ])
 def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
         tmp_path: Path, worker: str, frontend: str, said: str | None) -> None:
     """Their build context imports fastapi, but what the containers run serves no FastAPI
     app: the report says what they run; "not checked" only where fixer cannot tell (a
-    script it does not read may start the app's server)."""
-    code, out, err = run_cli("report", write_tree(tmp_path, celery_and_nginx(worker, frontend)))
+    script it does not read may start the app's server). A start script that waits for the
+    database, then runs its arguments (`exec "$@"`), runs what they run."""
+    files = {**celery_and_nginx(worker, frontend),
+             "entrypoint.sh": "#!/bin/sh\nset -e\npython wait_for_db.py\nexec \"$@\"\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
     assert code == 0, err
     details = sections(out, "###")
     for name, state in (("worker", f"Not applicable ({said}, not a FastAPI server)"

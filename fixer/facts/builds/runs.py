@@ -81,11 +81,24 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
         return "nginx" if _NGINX_IMAGE.match(base) else family(base) or \
             ("postgres" if runs_postgres(base) else None) or \
             (server if server in INFRA_IMAGES else None)
+    return _runs_no_fastapi(tree, service, words)
+
+
+def _runs_no_fastapi(tree: Tree, service: Service, words: list[str],
+                     depth: int = 0) -> str | None:
+    """`not_fastapi` of the container's words: also through a start script that ends in
+    `exec "$@"` (an ENTRYPOINT that waits for the database, then runs its arguments, the
+    compose `command:` `/start-celeryworker`): what its arguments run."""
     program = _program(words)
     if program is None:
         return _quiet_script(tree, service, words)
+    run = _script_run(tree, service, words)
+    if run == "$@" and depth < 3:
+        script = program_run(words)
+        arguments = words[words.index(script) + 1:] if script in words else []
+        return _runs_no_fastapi(tree, service, arguments, depth + 1) if arguments else None
     # `python -m app.worker` names the module as its program: the repository's own module
-    return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(_script_run(tree, service, words) or "") \
+    return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(run or "") \
         or _quiet_script(tree, service, words)
 
 
