@@ -821,12 +821,26 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     assert "**frontend** - Compliant: no findings\n" in out, out
 
 
+def test_a_manage_py_the_context_does_not_hold_runs_no_django(tmp_path: Path) -> None:
+    """`python manage.py runserver` left over from another project, in a context with no
+    manage.py: the container stops at once, and no Django app is there to call the service
+    "not applicable"; it is one fixer did not check."""
+    files = celery_and_nginx("python manage.py runserver 0.0.0.0:8002", NGINX)
+    del files["manage.py"]
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert f"- **Health Endpoints**: {UNTOLD}" in sections(out, "###")["✅ worker"], out
+
+
 @pytest.mark.parametrize(("base", "command", "server"), [
     ("postgres:16", "", "postgres"),
     ("postgres:16", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n", "postgres"),
     ("traefik:v3.1", "", "traefik"),
     ("docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "", "elasticsearch"),
-], ids=["the-images-own-command", "the-server-given-options", "a-proxy", "a-search-engine"])
+    ("minio/minio:latest", "    command: minio server /data --console-address \":9001\"\n",
+     "minio"),
+], ids=["the-images-own-command", "the-server-given-options", "a-proxy", "a-search-engine",
+        "its-server-run-by-compose"])
 def test_a_server_built_on_its_image_from_the_apps_context_is_not_applicable(
         tmp_path: Path, base: str, command: str, server: str) -> None:
     """`db` builds `FROM postgres` (an init script added) from the root context, which also

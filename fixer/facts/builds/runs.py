@@ -97,9 +97,31 @@ def _runs_no_fastapi(tree: Tree, service: Service, words: list[str],
         script = program_run(words)
         arguments = words[words.index(script) + 1:] if script in words else []
         return _runs_no_fastapi(tree, service, arguments, depth + 1) if arguments else None
+    if program == _base_server(service):   # `minio server /data` built on minio's image
+        return program
+    if program == "manage.py" and not _holds_manage_py(tree, service):
+        return None   # a command left over from another project: it runs nothing of Django
     # `python -m app.worker` names the module as its program: the repository's own module
     return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(run or "") \
         or _quiet_script(tree, service, words)
+
+
+def _base_server(service: Service) -> str | None:
+    """The server whose official image the service's Dockerfile builds on (`FROM
+    minio/minio`: minio), where it is one that serves no Python app (`INFRA_IMAGES`)."""
+    if service.app is None:
+        return None
+    server = image_name(chain(service.app.dockerfile, service.app.stage)[-1].base)
+    return server if server in INFRA_IMAGES else None
+
+
+def _holds_manage_py(tree: Tree, service: Service) -> bool:
+    """The build context holds a `manage.py` for `python manage.py ...` to run (without one,
+    the container stops at once: it is no Django app either); with no Dockerfile read, the
+    command is taken as it says."""
+    app = service.app
+    return app is None or any(posixpath.basename(path) == "manage.py"
+                              for path in files_under(tree, app.folder))
 
 
 # a name in a script's modules that may serve an app, or run code fixer does not follow:
