@@ -27,7 +27,8 @@ from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
 from fixer.sources.dockerfile import Dockerfile, Stage
 from fixer.sources.launch import (
-    SHELL_NAMES, Launch, find_launch, prefix_length, run_in_turn, shell_jobs, shell_script_at)
+    DEFAULT_PORT, SHELL_NAMES, Launch, find_launch, prefix_length, run_in_turn, shell_jobs,
+    shell_script_at)
 from fixer.sources.shellquote import go_on, unquoted
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server
@@ -300,10 +301,20 @@ def _server_line(text: str) -> _Start | None:
         # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
         # else exec uvicorn app.main:app ...; fi`), on the same port, and no branch runs
         # another program instead (`dramatiq app.worker` for `command: worker`)
-        same = {(s[1].server, s[1].target, s[1].port_token) for s in starts}
+        same = {(s[1].server, s[1].target, _port_written(s[1])) for s in starts}
         server = next(iter(same))[0] if len(same) == 1 and not branches_run_others else None
         return starts[-1] if server is not None else None
     return starts[0] if len(starts) == 1 else None
+
+
+def _port_written(launch: Launch) -> str | None:
+    """The port the launch gives its server, as written; the servers' default (8000) where
+    it gives none and no configuration or bind may set one: `uvicorn app.main:app --port
+    8000` in one branch and `uvicorn app.main:app` in another listen on one port."""
+    if launch.port_token is not None or launch.configured or launch.binds or launch.socket \
+            or launch.unread_bind or launch.host_bind:
+        return launch.port_token
+    return str(DEFAULT_PORT)
 
 
 def logical_lines(text: str) -> Iterator[tuple[str, int]]:

@@ -306,6 +306,10 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
             return Launch(None, "-m " + argv[at + 1], None, runs_script=True)
         if argv[at].endswith(".py"):
             return Launch(None, argv[at], None, runs_script=True)
+        if argv[at].rstrip("/").rsplit("/", 1)[-1] == "debugpy":
+            # `python /tmp/debugpy ...`: the package `pip install debugpy -t /tmp` wrote,
+            # run as a folder (its `__main__`), as `-m debugpy` runs it
+            return _under_debugpy(argv, at + 1, offset)
         return None
     if program == "debugpy":
         return _under_debugpy(argv, 1, offset)
