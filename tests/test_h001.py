@@ -234,6 +234,23 @@ def test_a_route_path_imported_as_a_constant_is_read(init: str, listed: str,
         == probed, outcome.files
 
 
+@pytest.mark.parametrize(("call", "known"), [
+    pytest.param("register_tortoise(app, db_url=\"sqlite://db.sqlite3\", "
+                 "add_exception_handlers=True)", True, id="tortoise-registers-no-route"),
+    pytest.param("setup_admin(app)", False, id="a-package-fixer-does-not-know"),
+])
+def test_h001_a_call_handed_the_app_that_adds_no_route(call: str, known: bool) -> None:
+    """`register_tortoise(app, ...)` registers start-up, shutdown and exception handlers,
+    never a route: the routes fixer sees are all the app serves (so H002 can tell that a
+    probed path is not served). A package's function fixer does not know may add one."""
+    package = "tortoise.contrib.fastapi import register_tortoise" if known else \
+        "admin_kit import setup_admin"
+    files = service({"svc/app/main.py": APP + f"from {package}\n\napp = FastAPI()\n{call}\n"
+                     "\n\n@app.get(\"/items\")\ndef items():\n    return []\n"})
+    [found] = check(files, select="H001")
+    assert ("may add routes" not in found.message) == known, found.message
+
+
 def test_h001_noop_probed_path() -> None:
     probe = ('    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
              'http://127.0.0.1:8000/status || exit 1"]\n')

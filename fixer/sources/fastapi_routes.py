@@ -2555,11 +2555,12 @@ def _helper_function(mods: Modules, path: str, tree: ast.Module, name: str
         else None
 
 
-# packages whose functions the app is handed to add no route: servers (`uvicorn.run(app)`)
-# and tracing instrumentation, which wraps the app in middleware
-# (`FastAPIInstrumentor.instrument_app(app)`, `logfire.instrument_fastapi(app)`)
+# packages whose functions the app is handed to add no route: servers (`uvicorn.run(app)`),
+# tracing instrumentation, which wraps the app in middleware
+# (`FastAPIInstrumentor.instrument_app(app)`, `logfire.instrument_fastapi(app)`), and
+# Tortoise ORM (`register_tortoise(app, ...)` adds start-up, shutdown and error handlers)
 _ADD_NO_ROUTES = frozenset({"uvicorn", "hypercorn", "granian", "daphne", "waitress",
-                            "gunicorn", "opentelemetry", "logfire"})
+                            "gunicorn", "opentelemetry", "logfire", "tortoise"})
 
 
 def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
