@@ -309,6 +309,23 @@ class Plan:
     follow_on: str | None = None
 
 
+def _held(shown: list[str], waiting: set[str], all_wait: bool) -> str:
+    """What the missing healthcheck keeps the services `shown` from: waiting for the
+    database, except those whose start script waits on its own (`waiting`), which only
+    Compose cannot hold back."""
+    if all_wait:
+        return f"so Compose cannot hold {names(shown)} back until it accepts connections (a " \
+            "start script waits on its own)"
+    told = [name for name in shown if name in waiting]
+    others = [name for name in shown if name not in waiting]
+    if not told or not others:
+        return f"so {names(shown)} cannot wait until it accepts connections"
+    one = len(told) == 1
+    return (f"so {names(others)} cannot wait until it accepts connections ({names(told)} "
+            f"{'waits' if one else 'wait'} on {'its' if one else 'their'} own in "
+            f"{'its start script' if one else 'their start scripts'})")
+
+
 def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Violation:
     db = target.service
     found = image_named(db)
@@ -317,16 +334,15 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     # the consumers a comment on their entry told not to wait are not named as waiting
     opted_out = {owner.name for owner, d in target.dependents if owner.name in target.apps
                  and commented(ws, "C005", d.doc.path, _line(d))}
-    apps = names(sorted(set(target.apps) - opted_out) or sorted(target.apps))
+    shown = sorted(set(target.apps) - opted_out) or sorted(target.apps)
+    apps = names(shown)
     # an image merged from an `x-` anchor: the line of the service, not of the anchor
     where = definition_in(db, doc) if image.aliased else image
     owners = [o for o, _d in target.dependents if o.name in target.apps]
     # a start script that loops or runs a waiter does wait: only Compose cannot hold it back
-    held = f"so Compose cannot hold {apps} back until it accepts connections (a start script " \
-        "waits on its own)" if owners and all(
-            waits_on_its_own(ws, o, db.name, documented_values(ws, o.stack))
-            for o in owners) else \
-        f"so {apps} cannot wait until it accepts connections"
+    waiting = {o.name for o in owners
+               if waits_on_its_own(ws, o, db.name, documented_values(ws, o.stack))}
+    held = _held(shown, waiting, bool(owners) and waiting >= {o.name for o in owners})
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, {held}",
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),
                   service=db.name, subject=f"healthcheck of {db.name}",
@@ -337,8 +353,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     stop = stops_every_start(ws, db, target.probe.family)
     if stop is not None:   # known, not in doubt: the gate would stop what starts now
         return replace(base, reason=f"{stop}: its probe would never pass, and a gate on it "
-                                    f"would keep {apps} from starting; the database comes "
-                                    "first")
+                                    f"would keep {apps} from starting; the database "
+                                    "comes first")
     if not target.waiting:   # the author's `condition: service_started`, kept
         conditions = sorted({_chosen(owner, d) for owner, d in target.dependents
                              if owner.name in target.apps})
