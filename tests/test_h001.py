@@ -251,6 +251,24 @@ def test_h001_a_call_handed_the_app_that_adds_no_route(call: str, known: bool) -
     assert ("may add routes" not in found.message) == known, found.message
 
 
+@pytest.mark.parametrize(("main", "said"), [
+    pytest.param("class Builder:\n    def __init__(self):\n        self.app = FastAPI()\n\n"
+                 "    def create_app(self):\n        return self.app\n\n\n"
+                 "builder = Builder()\napp = builder.create_app()\n",
+                 "the app is built by `builder.create_app`, a method of an object the module "
+                 "makes, which fixer does not follow", id="a-method-of-an-object-it-makes"),
+    pytest.param("import app_kit\n\napp = app_kit.make_app()\n",
+                 "the app is built by `app_kit.make_app`, which fixer cannot read",
+                 id="a-function-of-a-package"),
+])
+def test_h001_says_why_it_sees_no_further_than_what_builds_the_app(main: str,
+                                                                  said: str) -> None:
+    """An app a method returns (`builder.create_app()`) is code fixer may hold but does not
+    follow; one a package's function builds is code it cannot read: the note says which."""
+    [found] = check(service({"svc/app/main.py": APP + main}), select="H001")
+    assert said in found.message, found.message
+
+
 def test_h001_noop_probed_path() -> None:
     probe = ('    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
              'http://127.0.0.1:8000/status || exit 1"]\n')

@@ -31,6 +31,17 @@ class AppClass:
     fastapi: bool = False        # `FastAPI` is among its bases
     unread: str | None = None    # which class of the chain fixer cannot read, and how it comes in
     foreign: str | None = None   # another framework's class the app is built by: `flask.Flask`
+    # `unread` is a method of an object the module makes (`fastapi_app.create_app()`), whose
+    # code fixer may hold but does not follow: not one it cannot read
+    method: bool = False
+
+    @property
+    def unread_said(self) -> str | None:
+        """Why fixer sees no further than `unread`, said after it; None where it sees all."""
+        if not self.unread:
+            return None
+        return f"{self.unread}, a method of an object the module makes, which fixer does not " \
+            "follow" if self.method else f"{self.unread}, which fixer cannot read"
 
 
 def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> AppClass:
@@ -42,6 +53,9 @@ def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> App
         found.fastapi = _read_class(mods, path, tree, call.func.id, found, None, 0)
     else:
         found.unread = f"the app is built by `{ast.unparse(call.func)}`"
+        owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+        made = binding(tree.body, owner.id) if isinstance(owner, ast.Name) else None
+        found.method = isinstance(made, (ast.Assign, ast.AnnAssign))
         written = ast.unparse(call.func)
         found.foreign = written if _framework(written) else None
     if found.fastapi:   # `class App(StarletteMixin, FastAPI)` is FastAPI's
@@ -120,7 +134,7 @@ def class_doubt(found: AppClass) -> str | None:
         if redefined is not None:
             return f"the app's class `{cls.name}` ({path}:{cls.lineno}) redefines " \
                    f"`{redefined}`"
-    return f"{found.unread}, which fixer cannot read" if found.unread else None
+    return found.unread_said
 
 
 def _redefined(cls: ast.ClassDef) -> str | None:

@@ -2130,8 +2130,8 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
     found = app_class(mods, site.path, site.tree, created)
     result.foreign = found.foreign
     result.doubt = class_doubt(found)
-    if found.unread:
-        result.note(f"{found.unread}, which fixer cannot read")
+    if found.unread_said:
+        result.note(found.unread_said)
     for path, tree, cls in found.classes:
         for init in (s for s in cls.body if isinstance(s, ast.FunctionDef)
                      and s.name == "__init__"):
