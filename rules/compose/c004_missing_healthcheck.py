@@ -305,7 +305,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -1054,9 +1054,25 @@ def _python_probes_here(ws: Workspace, service: BuiltService) -> bool:
     be the one exception (`healthcheck-strategy` still decides where it is set). The
     services of other stacks that build the same image count too (a `compose.yaml` beside
     the `docker-compose.yml` it replaced)."""
-    tools: set[str] = set()
+    stage = service.app.stage_key
     by_image = ws.derived.get(_BUILDERS, lambda: _builders(ws))
-    for other in [*service.stack.services.values(), *by_image[service.app.stage_key]]:
+    in_stack = ws.derived.keyed(_STACK_PROBE_TOOLS, service.stack,
+                                lambda: _probe_tools(service.stack.services.values()))
+    in_stage = ws.derived.keyed(_STAGE_PROBE_TOOLS, stage, lambda: _probe_tools(by_image[stage]))
+    return (in_stack | in_stage) == {"python"}
+
+
+# per workspace: the HTTP probe tools of each stack's compose healthchecks, and of those of
+# the services building each final stage (asked for each service: a walk of every service
+# of the stack each time grew with the square of the services)
+_STACK_PROBE_TOOLS: Memo[dict[Stack, frozenset[str]]] = Memo("a stack's probe tools")
+_STAGE_PROBE_TOOLS: Memo[dict[StageKey, frozenset[str]]] = Memo("a stage's probe tools")
+
+
+def _probe_tools(services: Iterable[Service]) -> frozenset[str]:
+    """`python` for a healthcheck probing with urllib, `curl` for one running curl or wget."""
+    tools: set[str] = set()
+    for other in services:
         test = other.get("healthcheck")
         argv = string_list(get(test[1], "test")) if test is not None else None
         text = " ".join(argv or [])
@@ -1064,7 +1080,7 @@ def _python_probes_here(ws: Workspace, service: BuiltService) -> bool:
             tools.add("python")
         elif re.search(r"(?<![\w-])(?:curl|wget)(?![\w-])", text):
             tools.add("curl")
-    return tools == {"python"}
+    return frozenset(tools)
 
 
 # per workspace: each final stage a service builds -> the services, of any stack, building it

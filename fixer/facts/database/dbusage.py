@@ -198,12 +198,13 @@ def included_names(ws: Workspace, stack: Stack) -> set[str] | None:
     return found
 
 
-# per workspace: each stack's reachable_names; C001 and C002 both ask missing_hosts, and the
-# walk reads every service's `extra_hosts` and links
+# per workspace: each stack's reachable_names; C001 and C002 both ask missing_hosts, C005 asks
+# for each service that may wait on its own, and the walk reads every service's `extra_hosts`
+# and links
 _REACHABLE: Memo[dict[Stack, set[str]]] = Memo("names a stack's containers resolve")
 
 
-def _reachable(ws: Workspace, stack: Stack) -> set[str]:
+def reachable(ws: Workspace, stack: Stack) -> set[str]:
     """reachable_names, found once per stack; callers do not change the set."""
     return ws.derived.keyed(_REACHABLE, stack, lambda: reachable_names(stack))
 
@@ -235,7 +236,7 @@ def missing_hosts(ws: Workspace, stack: Stack, repository: set[str] | None = Non
     included = included_names(ws, stack)
     if included is None:   # an included file fixer cannot read may well define the host
         return {}
-    known = _reachable(ws, stack) | included | \
+    known = reachable(ws, stack) | included | \
         (repository_names(ws) if repository is None else repository)
     found: dict[str, list[UrlUse]] = {}
     for use in postgres_uses(ws, stack):

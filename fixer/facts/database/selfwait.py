@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.database.dbusage import reachable_names
+from fixer.facts.database.dbusage import reachable
 from fixer.facts.database.images import family
 from fixer.facts.database.probes import resolved_image
 from fixer.model.image_paths import in_image
@@ -50,7 +50,7 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
     target = service.stack.services.get(host) if host is not None else None
     image = resolved_image(target) if target is not None else None
     kind = family(image) if image is not None else None
-    known = reachable_names(service.stack) if host is not None else set()
+    known = reachable(ws, service.stack) if host is not None else set()
     return any(_for_host(text, match.start(), host, others, env,
                          _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
                          else 0, kind, known)

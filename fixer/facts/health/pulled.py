@@ -11,6 +11,7 @@ is such a service.
 
 from __future__ import annotations
 
+from fixer.core.derived import Memo
 from fixer.facts.health.healthchecks import Health, cannot_add
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.model import appmodule
@@ -38,10 +39,23 @@ def pulled_without_route(ws: Workspace, service: BuiltService) -> str | None:
 def pulled_without_app_route(ws: Workspace, module_path: str) -> str | None:
     """`pulled_without_route` of the first app service that runs the module (the prod
     stack's `backend` beside the dev stack's), naming it and its compose file."""
-    for service in app_services(ws):
-        module = appmodule.find(ws, service)
-        why = pulled_without_route(ws, service) \
-            if module is not None and module.path == module_path else None
+    for service in ws.derived.get(_RUNNERS, lambda: _runners(ws)).get(module_path, []):
+        why = pulled_without_route(ws, service)
         if why is not None:
             return f"{service.name} of {service.first_doc().path} runs the same app, and {why}"
     return None
+
+
+# per workspace: each app module's path -> the app services that run it, in the order of
+# `app_services` (C004 and H001 ask for each service: a walk of them all each time grew
+# with the square of the services)
+_RUNNERS: Memo[dict[str, list[BuiltService]]] = Memo("app services by the module they run")
+
+
+def _runners(ws: Workspace) -> dict[str, list[BuiltService]]:
+    found: dict[str, list[BuiltService]] = {}
+    for service in app_services(ws):
+        module = appmodule.find(ws, service)
+        if module is not None:
+            found.setdefault(module.path, []).append(service)
+    return found
