@@ -90,6 +90,27 @@ AUTH_PROBED = (API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n    hea
 STATIC = FASTAPI + "from fastapi.staticfiles import StaticFiles\n\napp.mount('/s', CALL)\n"
 
 
+@pytest.mark.parametrize(("requirements", "doubt"), [
+    ("fastapi>=0.112\nredis-om>=0.3\n",
+     "fixer cannot tell whether auth's healthcheck passes: the CMD runs `fastapi run` (the "
+     "FastAPI CLI), and no requirement names fastapi-cli: only redis-om, whose dependencies "
+     "fixer does not know, may bring it"),
+    ("fastapi[standard]>=0.112\nredis-om>=0.3\n", None),
+])
+def test_c003_gate_on_an_app_whose_server_only_an_unknown_requirement_may_bring(
+        requirements: str, doubt: str | None) -> None:
+    """`fastapi run` where `fastapi` leaves its CLI to the `standard` extra (0.112 on): S003
+    says nothing while redis-om may bring it, and the gate cannot be shown to pass."""
+    files = {"auth/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                                "RUN pip install -r requirements.txt\n"
+                                'CMD ["fastapi", "run", "app/main.py", "--port", "8000"]\n',
+             "auth/app/__init__.py": "", "auth/app/main.py": FASTAPI,
+             "auth/requirements.txt": requirements}
+    [finding] = check(repo(AUTH_PROBED, files), select="C003")
+    assert finding.safety.value == ("safe" if doubt is None else "unsafe"), finding
+    assert finding.reason == doubt, finding.reason
+
+
 BESIDE = 'os.path.join(os.path.dirname(__file__), "static")'
 MISSING = 'StaticFiles(directory="static") and the image has no static/'
 BESIDE_MISSING = "StaticFiles in auth/app/main.py checks auth/app/static/, which the image"

@@ -48,6 +48,9 @@ def test_a_server_option_mysql_84_removed_stops_it(image: str, runs: str) -> Non
         "removed in 8.4: the server stops at start-up with \"unknown variable\", before it "
         "accepts a connection")
     assert "pin `mysql:8.0`" in (finding.violation.reason or "")
+    # `--mysql-native-password=ON` is no way out on 9 (an untagged image): 9.0 removed it
+    assert "only 8.4 still loads the old plugin, with `--mysql-native-password=ON`, and 9.0 " \
+        "removed it" in (finding.violation.reason or "")
 
 
 @pytest.mark.parametrize("command", [

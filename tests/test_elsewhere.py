@@ -54,6 +54,22 @@ def test_a_network_alias_of_the_database_is_the_database() -> None:
     assert call(f"      MONGO_URL: {ATLAS}\n", extra=alias) is None
 
 
+@pytest.mark.parametrize(("ports", "expected"), [
+    pytest.param('    ports:\n      - "27018:27017"\n', None, id="short-syntax"),
+    pytest.param("    ports:\n      - target: 27017\n        published: 27018\n", None,
+                 id="long-syntax"),
+    pytest.param('    ports:\n      - "27019:27017"\n',
+                 ("MONGO_URL", "host.docker.internal"), id="another-port-of-the-host"),
+    pytest.param("", ("MONGO_URL", "host.docker.internal"), id="nothing-published"),
+])
+def test_the_docker_host_on_a_port_the_database_publishes_is_the_database(
+        ports: str, expected: tuple[str, str] | None) -> None:
+    """`host.docker.internal:27018` where db publishes `27018:27017`: the service reaches db
+    through the host, and a gate on db is one on what it calls."""
+    url = "      MONGO_URL: mongodb://host.docker.internal:27018/app\n"
+    assert call(url, extra=ports) == expected
+
+
 def test_driver_schemes_count_for_their_kind() -> None:
     url = "postgresql+asyncpg://app@orders.c1x2ab.eu-west-1.rds.amazonaws.com:5432/app"
     assert call(f"      DATABASE_URL: {url}\n", kind="postgres") == \

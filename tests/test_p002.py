@@ -156,6 +156,21 @@ def test_p002_an_image_running_a_worker_is_read_not_unreadable() -> None:
         "quotes's `command:` listens on 8000"), finding.reason
 
 
+def test_p002_an_image_running_a_script_the_repository_does_not_hold_says_so() -> None:
+    """`CMD ["bash", "start-api.sh"]` with no start-api.sh committed: no port to find in a
+    script that is not there, and the reason says it is missing, not unread."""
+    files = {**APP,
+             "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
+                             "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n",
+             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY . ./\n"
+                                  'CMD ["bash", "start-api.sh"]\n'}
+    [finding] = check(files, select="P002")
+    assert finding.fixable is False
+    assert (finding.reason or "").startswith(
+        "the image's own CMD runs `bash start-api.sh`, a script the repository does not hold; "
+        "quotes's `command:` listens on 8000"), finding.reason
+
+
 def test_p002_an_emptied_entrypoint_leaves_the_command_named() -> None:
     """`entrypoint: ""` clears the image's, and the `command:` runs alone: the reason names
     the command, where the port is written."""

@@ -1,8 +1,22 @@
-"""Where a shell script's text is outside quotes, as the shell reads it."""
+"""Where a shell script's text is outside quotes, and which of its lines are comments only,
+as the shell reads it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
+
+from fixer.core.lazyre import lazy_compile
+
+# a line the shell reads as a comment only (a shebang too)
+_COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*", re.M)
+
+
+def without_comment_lines(text: str) -> str:
+    """The text with each line that is only a comment emptied, its line break kept: what
+    the shell runs of it (`#sleep 60` or `#wait_for_service db 5432`, left from debugging,
+    runs nothing)."""
+    return _COMMENT_LINE.sub("", text)
 
 
 def unquoted(text: str) -> Generator[int, int | None, None]:

@@ -54,6 +54,7 @@ from fixer.facts.image.images import (
     HEALTH_TOOLS, TOOLS, base_image, classify, family_of, tool_status)
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.dependency_sources import Declared, declared
+from fixer.facts.pydeps.server_needs import server_doubt
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
@@ -361,9 +362,11 @@ def start_doubt(ws: Workspace, service: Service) -> str | None:
     (and C004's healthcheck, where a service waits for it with a plain entry): a database it
     needs that stops first (sure, where the rest are doubts: it goes first, so the reason
     names what surely stands in the way), a variable of its environment nothing defines, a
-    StaticFiles folder it may lack, tables its start-up queries that nothing creates."""
+    StaticFiles folder it may lack, tables its start-up queries that nothing creates, a
+    server package only a requirement fixer cannot read through may bring."""
     return needs_a_stopped_database(ws, service) or environment_doubt(ws, service) or \
-        static_dir_doubt(ws, service) or unmade_tables(ws, service)
+        static_dir_doubt(ws, service) or unmade_tables(ws, service) or \
+        server_doubt(ws, service)
 
 
 def doubt_once_repaired(ws: Workspace, target: Service, held_in: ComposeDoc) -> str:

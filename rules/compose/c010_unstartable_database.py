@@ -78,10 +78,12 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
 
 _PASSWORD = "which password the database gets needs a person: fixer never invents a secret"
-_REMOVED = ("whether to drop the option (8.4 authenticates with caching_sha2_password; "
-            "`--mysql-native-password=ON` loads the old plugin for clients that need it) or "
-            "pin `mysql:8.0`, whose data a newer release may already have upgraded, needs a "
-            "person")
+# true of every release that lacks the option: 8.4 can still load the old plugin, 9.0 removed
+# it (an untagged or `latest` image is 9)
+_REMOVED = ("whether to drop the option (MySQL authenticates with caching_sha2_password from "
+            "8.4 on; only 8.4 still loads the old plugin, with `--mysql-native-password=ON`, "
+            "and 9.0 removed it) or pin `mysql:8.0`, whose data a newer release may already "
+            "have upgraded, needs a person")
 
 
 def _moved(image: str) -> str:

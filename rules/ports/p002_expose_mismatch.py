@@ -116,6 +116,7 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
+from fixer.core.tree_index import named_under
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.ports.checkout import unseen_port_env_file
 from fixer.facts.ports.claims import own_ports
@@ -390,9 +391,9 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
             continue
         own = _image_command(ws, service.app)
         if own is not None:
-            return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, in which fixer "
-                    f"finds no port; {service.name}'s `{_compose_key(service, region.kind)}:` "
-                    "listens on "
+            return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, "
+                    f"{_unread_because(ws, list(own.value))}; {service.name}'s "
+                    f"`{_compose_key(service, region.kind)}:` listens on "
                     f"{service.app.listen.port}: which port EXPOSE documents is the author's "
                     "call")
         base = _unread_base_start(service.app)
@@ -403,6 +404,17 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
                     f"{service.app.listen.port}: which port "
                     "EXPOSE documents is the author's call")
     return None
+
+
+def _unread_because(ws: Workspace, argv: list[str]) -> str:
+    """Why fixer reads no port in what the image runs: a script the repository holds
+    nowhere (`bash start-api.sh` where no start-api.sh is committed) or one it cannot read a
+    port in."""
+    program = program_run(argv)
+    if posixpath.splitext(program)[1] in (".sh", ".py") and \
+            not named_under(ws.tree, "", posixpath.basename(program)):
+        return "a script the repository does not hold"
+    return "in which fixer finds no port"
 
 
 def _started_by_base(ws: Workspace, services: list[BuiltService]) -> bool:

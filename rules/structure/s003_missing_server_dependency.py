@@ -143,12 +143,11 @@ from fixer.facts.pydeps.requirements import (
     parse_requirement,
     requirements_lines,
 )
+from fixer.facts.pydeps.server_needs import Need, installs_at_start, needs
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-
-from .server_needs import Need, installs_at_start, needs
 
 CODE = "S003"
 NAME = "missing-server-dependency"

@@ -11,7 +11,9 @@ Nor where anything else fixer reads of the service names the database as a host 
 `HOST = "db"`, a URL in a file its build context holds): it may call that one too.
 Only a host fixer can read counts: an interpolated one (`${DB_HOST}`) may be the service, a
 loopback one or a single-word name (`db`, `postgres`) may be reached otherwise (a network
-alias, `network_mode`); a dotted name that is none of the service's names is outside.
+alias, `network_mode`); a dotted name that is none of the service's names is outside, but
+for the Docker host (`host.docker.internal`) at a port the database publishes: that URL
+reaches the database through the host.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from fixer.facts.database.dbusage import raw_environment
 from fixer.facts.database.naming import names_dependency
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import elements, get, scalar
+from fixer.sources.shortports import parse_short
 
 # the URL schemes a client of each server kind connects with (a driver after `+`:
 # `postgresql+asyncpg`, `mysql+aiomysql`; `mongodb+srv` names a DNS seed list)
@@ -68,9 +72,11 @@ def called_elsewhere(ws: Workspace, service: Service, database: Service,
         # the credentials end at the last `@` of the authority, as dburl reads them
         authority, _rest = split_netloc(value[match.end():])
         for hostport in authority.rpartition("@")[2].split(","):
-            host, _port = split_host_port(hostport)
+            host, port = split_host_port(hostport)
             if not host or "$" in host:
                 return None   # a host each deployment decides may be the database
+            if _through_docker_host(host, port, database):
+                return None   # the database, through the port it publishes on the host
             called.append((variable, host))
     if not called or not all(_outside(host, database) for _variable, host in called):
         return None
@@ -90,6 +96,29 @@ def outside_doubt(database: str, calls: list[OutsideCall]) -> str:
     return (f"{first.service}'s {first.variable} calls {first.host}, outside the stack, not "
             f"{database}{others}: {who} may not use {database}, and a gate would hold {them} "
             f"back on a server {they} not call")
+
+
+# the names a container calls the Docker host by (Docker Desktop's; on Linux, what an
+# `extra_hosts` entry `host.docker.internal:host-gateway` adds)
+_DOCKER_HOST = frozenset({"host.docker.internal", "gateway.docker.internal"})
+
+
+def _through_docker_host(host: str, port: str | None, database: Service) -> bool:
+    """`host.docker.internal:5433` where the database publishes `5433:5432`: the service
+    reaches the database through the Docker host."""
+    return host.lower() in _DOCKER_HOST and port is not None and port in _host_ports(database)
+
+
+def _host_ports(service: Service) -> set[str]:
+    """The host ports the service's `ports` publish, as written (short or long syntax)."""
+    found: set[str] = set()
+    for _doc, value in service.all("ports"):
+        for item in elements(value):
+            published = scalar(get(item, "published")) if get(item, "target") is not None \
+                else parse_short(scalar(item) or "").published
+            if published:
+                found.add(published)
+    return found
 
 
 def _outside(host: str, database: Service) -> bool:

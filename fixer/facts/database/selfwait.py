@@ -24,6 +24,7 @@ from fixer.model.startscript import PASSING_ON, program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import entrypoint
 from fixer.sources.launch import find_launch
+from fixer.sources.shellquote import without_comment_lines
 
 # a loop of the shell, or a program that waits for a host or a database to answer
 _WAITS = lazy_compile(
@@ -54,7 +55,8 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
     return any(_for_host(text, match.start(), host, others, env,
                          _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
                          else 0, kind, known)
-               for text in _before_server(ws, service) for match in _WAITS.finditer(text))
+               for text in map(without_comment_lines, _before_server(ws, service))
+               for match in _WAITS.finditer(text))
 
 
 def _for_host(text: str, at: int, host: str | None, others: set[str],

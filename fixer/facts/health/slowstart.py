@@ -73,6 +73,7 @@ from fixer.sources.portsites import run_env
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.python import dotted_name, parse
 from fixer.sources.python_modules import Modules
+from fixer.sources.shellquote import without_comment_lines
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
 # `SentenceTransformer(...)`); `torch.hub.load`, `spacy.load` and a `transformers` pipeline by
@@ -497,12 +498,10 @@ _SCRIPT_LOAD = lazy_compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
 def _slept(text: str) -> float:
     """The seconds the text sleeps outside loops (a loop's sleep is `command_loop`'s) and
     outside comment lines (`#sleep 60`, left from debugging, sleeps nothing)."""
-    outside = _LOOP.sub("", _COMMENT_LINE.sub("", text))
+    outside = _LOOP.sub("", without_comment_lines(text))
     return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(outside))
 
 
-# a comment line of a shell script
-_COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*", re.M)
 # a shell loop, from its `while`/`until` to its `done`
 _LOOP = lazy_compile(r"(?<![\w-])(?:while|until)\b.*?(?<![\w-])done\b", re.S)
 

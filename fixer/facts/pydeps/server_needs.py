@@ -1,6 +1,12 @@
 """The Python packages an app service needs to start: the server its command runs
 (and gunicorn's worker class), and FastAPI when the app module imports it. What other
 requirements bring them (`fastapi[standard]` brings uvicorn) is pydeps' `brought`.
+
+S003 reports a package missing where nothing the image installs may bring it. Where only a
+requirement whose dependencies fixer does not know may (`fastapi run` with `fastapi>=0.111`,
+whose newest release leaves the CLI to its `standard` extra, beside `redis-om`), the
+service may never start: fixer reports nothing, and a gate on the service is in doubt
+(`server_doubt`).
 """
 
 from __future__ import annotations
@@ -10,7 +16,10 @@ import re
 from dataclasses import dataclass
 
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import names
+from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model import appmodule
+from fixer.model.appservice import is_app_service
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
@@ -141,3 +150,27 @@ def _imports_fastapi(ws: Workspace, service: Service) -> bool:
     module = appmodule.find(ws, service)
     file = ws.read(module.path) if module else None
     return file is not None and bool(_IMPORTS_FASTAPI.search(file.text))
+
+
+def server_doubt(ws: Workspace, service: Service) -> str | None:
+    """Why fixer cannot tell that the image holds a package the service needs to start
+    (`needs`): no requirement names it or is known to bring it, and one fixer cannot read
+    through may (`the CMD runs `fastapi run` (the FastAPI CLI), and no requirement names
+    fastapi-cli: only redis-om, whose dependencies fixer does not know, may bring it`).
+    None where every need is there, where one is missing for sure (S003's finding), or where
+    what the image installs is beyond reading altogether."""
+    if not isinstance(service, BuiltService) or not is_app_service(ws, service):
+        return None
+    wanted = needs(ws, service)
+    app = service.app
+    found = declared(ws, app.build.context, app.dockerfile, app.stage, app.args) \
+        if wanted else None
+    if found is None or found.unknown is not None or installs_at_start(service) is not None:
+        return None
+    for need in wanted:
+        if found.provides(need.name) or not found.may_provide(need.name):
+            continue
+        which = "a requirement whose release fixer cannot read" if need.name in found.maybe \
+            else f"{names(sorted(found.opaque), 2)}, whose dependencies fixer does not know"
+        return f"{need.why}, and no requirement names {need.name}: only {which}, may bring it"
+    return None
