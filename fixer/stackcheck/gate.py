@@ -17,6 +17,7 @@ from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.builds.stops import never_serves
+from fixer.facts.database.brokerstart import broker_doubt
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import (
     needs_a_stopped_database, probe_fails, probe_unsure, resolved_image, stops_every_start,
@@ -363,10 +364,11 @@ def start_doubt(ws: Workspace, service: Service) -> str | None:
     needs that stops first (sure, where the rest are doubts: it goes first, so the reason
     names what surely stands in the way), a variable of its environment nothing defines, a
     StaticFiles folder it may lack, tables its start-up queries that nothing creates, a
-    server package only a requirement fixer cannot read through may bring."""
+    server package only a requirement fixer cannot read through may bring, a broker of the
+    stack its start-up connects to before anything holds it back until the broker is ready."""
     return needs_a_stopped_database(ws, service) or environment_doubt(ws, service) or \
         static_dir_doubt(ws, service) or unmade_tables(ws, service) or \
-        server_doubt(ws, service)
+        server_doubt(ws, service) or broker_doubt(ws, service)
 
 
 def doubt_once_repaired(ws: Workspace, target: Service, held_in: ComposeDoc) -> str:

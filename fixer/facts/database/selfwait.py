@@ -59,6 +59,35 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
                for match in _WAITS.finditer(text))
 
 
+# wait-for-it (`wait-for-it.sh kafka:9092 -- python main.py`) naming a `host:port`, up to the
+# end of its line: without `-s`/`--strict` it runs the command when its timeout passes (15 s,
+# or what `-t`/`--timeout` gives; 0 waits for ever), whether the host answered or not
+_WAIT_FOR_IT = lazy_compile(r"(?<![\w-])wait-for-it(?:\.sh)?\b[^\n]*")
+_STRICT = lazy_compile(r"(?<![\w-])(?:-s|--strict)(?![\w-])")
+# `-t 60`, `-t60`, `--timeout=60`, and the words of an exec form (`"-t", "60"`)
+_TIMEOUT = lazy_compile(r"(?<![\w-])(?:-t|--timeout)(?:[= \t\"',]*)(\d+)\b")
+
+
+def gives_up(ws: Workspace, service: Service, host: str) -> str | None:
+    """How a `wait-for-it` of what the container runs before its server waits for `host` for
+    a while and then starts the server anyway (`wait-for-it.sh kafka:9092 -- python
+    main.py`, no `--strict`): `wait-for-it waits for kafka:9092 for 15 s at most`; None
+    where none does."""
+    if not isinstance(service, BuiltService):
+        return None
+    for text in map(without_comment_lines, _before_server(ws, service)):
+        for match in _WAIT_FOR_IT.finditer(text):
+            line = match.group()
+            target = next((m for m in _TARGET.finditer(line) if m[1] == host), None)
+            if target is None or _STRICT.search(line):
+                continue
+            timeout = _TIMEOUT.search(line)
+            seconds = int(timeout.group(1)) if timeout is not None else 15
+            if seconds:
+                return f"wait-for-it waits for {target[1]}:{target[2]} for {seconds} s at most"
+    return None
+
+
 def _for_host(text: str, at: int, host: str | None, others: set[str],
               env: dict[str, str], below: int = 0, kind: str | None = None,
               known: set[str] | None = None) -> bool:

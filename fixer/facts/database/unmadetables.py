@@ -23,7 +23,8 @@ import re
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database.probes import database_kind
-from fixer.facts.health.startup_requests import Function, startup_functions, startup_nodes
+from fixer.facts.health.startup_requests import (
+    Function, guarded_nodes, startup_functions, startup_nodes)
 from fixer.model import appmodule
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import dependencies, target_of
@@ -83,21 +84,13 @@ def _startup_query(ws: Workspace, paths: list[str]) -> tuple[str, Function, ast.
             continue
         tree = parse(file)
         for function in startup_functions(tree, file.text) if tree is not None else []:
-            guarded = _guarded(function)
+            guarded = guarded_nodes(function)
             call = next((node for node in startup_nodes(function)
                          if isinstance(node, ast.Call) and id(node) not in guarded
                          and _queries_a_model(node)), None)
             if call is not None:
                 return path, function, call
     return None
-
-
-def _guarded(function: Function) -> set[int]:
-    """The ids of the nodes in the body of a `try` with an `except`: what they raise is
-    handled there (a `try` with only `finally` handles nothing)."""
-    return {id(node) for stmt in ast.walk(function)
-            if isinstance(stmt, (ast.Try, ast.TryStar)) and stmt.handlers
-            for body in stmt.body for node in ast.walk(body)}
 
 
 def _queries_a_model(call: ast.Call) -> bool:

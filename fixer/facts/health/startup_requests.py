@@ -161,6 +161,14 @@ def startup_nodes(function: Function) -> list[ast.AST]:
     return [node for node in nodes if getattr(node, "lineno", 0) < end]
 
 
+def guarded_nodes(scope: ast.AST) -> set[int]:
+    """The ids of the nodes in the body of a `try` with an `except` in `scope`: what they
+    raise is handled there (a `try` with only `finally` handles nothing)."""
+    return {id(node) for stmt in ast.walk(scope)
+            if isinstance(stmt, (ast.Try, ast.TryStar)) and stmt.handlers
+            for body in stmt.body for node in ast.walk(body)}
+
+
 def _deferred(function: Function) -> set[int]:
     """The ids of the nodes of the bodies of functions the function defines and never names
     (by a name, an attribute or a string): running the function only registers them, with
