@@ -346,8 +346,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for name, uses in by_name.items():
             if set_outside(name):
                 continue
+            requiring = _requiring_docs(uses)
             open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)
-                         and not _required(uses, u, stack)]
+                         and not _required(requiring, u, stack)]
             if open_uses and (home.folder, name) not in seen:
                 seen.add((home.folder, name))
                 # the stacks the same example file documents read it too: name them all
@@ -461,13 +462,18 @@ def _includers(ws: Workspace) -> dict[str, list[Stack]]:
     return found
 
 
-def _required(uses: list[Use], use: Use, stack: Stack) -> bool:
-    """Another use of the variable marks it required (`${VAR:?}`) in a file loaded whenever
-    this use's is (its own, or the stack's base): unset, Compose stops with an error there
-    instead of substituting an empty string."""
-    loaded = (use.doc, stack.docs[0])
-    return any(other.ref.operator in ("?", ":?") and any(other.doc is d for d in loaded)
-               for other in uses)
+def _requiring_docs(uses: list[Use]) -> set[int]:
+    """The ids of the compose files where a use of the variable marks it required
+    (`${VAR:?}`): worked out once per variable, not once per use (a variable a thousand
+    services read)."""
+    return {id(use.doc) for use in uses if use.ref.operator in ("?", ":?")}
+
+
+def _required(requiring: set[int], use: Use, stack: Stack) -> bool:
+    """Another use of the variable marks it required (`${VAR:?}`, `requiring`) in a file
+    loaded whenever this use's is (its own, or the stack's base): unset, Compose stops with
+    an error there instead of substituting an empty string."""
+    return id(use.doc) in requiring or id(stack.docs[0]) in requiring
 
 
 def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> set[str]:
