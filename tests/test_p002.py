@@ -140,35 +140,26 @@ def test_p002_names_the_service_whose_word_makes_the_shared_script_start_a_serve
         "(docker/celery.sh starts a server for some of its arguments)"), (code, err, finding)
 
 
-def test_p002_an_image_running_a_worker_is_read_not_unreadable() -> None:
-    """The image's own CMD runs a celery worker and compose's `command:` runs uvicorn on 8000:
-    fixer read the CMD and found no port in it, which the reason says (not "cannot read")."""
+@pytest.mark.parametrize(("cmd", "says"), [
+    # fixer read the CMD and found no port in it, which the reason says (not "cannot read")
+    ('["celery", "-A", "app.worker", "worker"]',
+     "runs `celery -A app.worker worker`, in which fixer finds no port"),
+    # no port to find in a script that is not there: the reason says it is missing
+    ('["bash", "start-api.sh"]', "runs `bash start-api.sh`, a script the repository does not "
+                                 "hold"),
+])
+def test_p002_what_the_images_own_command_runs_is_said(cmd: str, says: str) -> None:
+    """The image's own CMD runs no server fixer reads and compose's `command:` runs uvicorn
+    on 8000: the reason says what the CMD runs, as fixer read it."""
     files = {**APP,
              "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
                              "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n"
                              "    ports:\n      - \"8000:8000\"\n",
-             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\n"
-                                  'CMD ["celery", "-A", "app.worker", "worker"]\n'}
+             "quotes/Dockerfile": f"FROM python:3.12-slim\nCOPY . ./\nCMD {cmd}\n"}
     [finding] = check(files, select="P002")
     assert finding.fixable is False
     assert (finding.reason or "").startswith(
-        "the image's own CMD runs `celery -A app.worker worker`, in which fixer finds no port; "
-        "quotes's `command:` listens on 8000"), finding.reason
-
-
-def test_p002_an_image_running_a_script_the_repository_does_not_hold_says_so() -> None:
-    """`CMD ["bash", "start-api.sh"]` with no start-api.sh committed: no port to find in a
-    script that is not there, and the reason says it is missing, not unread."""
-    files = {**APP,
-             "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
-                             "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n",
-             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY . ./\n"
-                                  'CMD ["bash", "start-api.sh"]\n'}
-    [finding] = check(files, select="P002")
-    assert finding.fixable is False
-    assert (finding.reason or "").startswith(
-        "the image's own CMD runs `bash start-api.sh`, a script the repository does not hold; "
-        "quotes's `command:` listens on 8000"), finding.reason
+        f"the image's own CMD {says}; quotes's `command:` listens on 8000"), finding.reason
 
 
 def test_p002_an_emptied_entrypoint_leaves_the_command_named() -> None:
