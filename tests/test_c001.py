@@ -519,3 +519,22 @@ def test_c001_unsafe_where_no_file_of_the_app_names_the_variable(
     assert (finding.safety.value == "unsafe") is unread, finding.reason
     said = f"nothing in the build context, Dockerfile or command of api names `{variable}`"
     assert (said in (finding.reason or "")) is unread, finding.reason
+
+
+@pytest.mark.parametrize(("installs", "said"), [
+    ({"web/requirements.txt": "fastapi\nuvicorn\npgvector\n"}, "web's dependency `pgvector`"),
+    # installed by the Dockerfile alone, no requirements file naming it
+    ({"web/requirements.txt": "fastapi\nuvicorn\n"}, "web's dependency `pgvector`"),
+])
+def test_c001_the_extension_a_dependency_needs_is_named_as_what_says_so(
+        installs: dict[str, str], said: str) -> None:
+    files = {"docker-compose.yml": "services:\n  web:\n    build: ./web\n    environment:\n"
+                                   "      DATABASE_URL: postgresql://app:secret@db:5432/app\n",
+             "web/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                               "RUN pip install -r requirements.txt && pip install pgvector\n"
+                               'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+             "web/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n", **installs}
+    [finding] = check(files, select="C001")
+    assert finding.reason is not None and finding.reason.startswith(
+        f"{said} says the database needs pgvector, which postgres:17-alpine does not ship"), \
+        finding.reason

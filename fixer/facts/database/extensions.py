@@ -49,8 +49,8 @@ def image_has(image: str, extension: Extension) -> bool:
 
 def needed(ws: Workspace, host: str, users: list[Service]) -> tuple[Extension, str] | None:
     """The extension the database at `host` needs, and what says so: its host name
-    (`pgvector`), a user's requirement (`pgvector`, `geoalchemy2`), or a `CREATE EXTENSION`
-    in a user's code."""
+    (`pgvector`), a user's dependency (`pgvector`, `geoalchemy2`: a requirement, or a
+    Dockerfile's `pip install`), or a `CREATE EXTENSION` in a user's code."""
     for extension in _EXTENSIONS:
         if extension.words in host.lower():
             return extension, f"the host name `{host}`"
@@ -66,7 +66,7 @@ def _needed_by(ws: Workspace, service: BuiltService) -> tuple[Extension, str] | 
     installed = declared(ws, app.build.context, app.dockerfile, app.stage, app.args)
     for package, extension in _PACKAGES.items():
         if installed.has(package):
-            return extension, f"{service.name}'s requirement `{package}`"
+            return extension, f"{service.name}'s dependency `{package}`"
     per_folder = ws.derived.get(_CREATED, dict)
     if app.folder not in per_folder:
         per_folder[app.folder] = _created(ws, app.folder)
