@@ -108,6 +108,9 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
         if end < 0:
             end = len(text)
             break
+    # a shell loop's body ends at its `done`: the lines after it wait for nothing of its own
+    done = _DONE.search(text, at, end) if below else None
+    end = done.end() if done is not None else end
     line = text[text.rfind("\n", 0, at) + 1:end]
     line += "".join(_function_body(text, name) for name in _CALLED.findall(line))
     line = _VARIABLE.sub(lambda m: f" {env.get(m[1] or m[3]) or m[2] or ''} ", line)
@@ -160,8 +163,9 @@ _KIND_WORDS = {
 
 
 # the lines after a loop's first that hold what it waits for (its body, or the condition of a
-# Python heredoc's `while True:`)
+# Python heredoc's `while True:`), up to a shell loop's `done`
 _LOOP_BODY = 8
+_DONE = lazy_compile(r"^[ \t]*done\b[^\n]*", re.M)
 
 # `$DB_HOST`, `${DB_HOST}`, `${DB_HOST:-db}` (its default where the environment sets none)
 _VARIABLE = lazy_compile(r"\$\{(\w+)(?::?-([^}]*))?[^}]*\}|\$(\w+)")
