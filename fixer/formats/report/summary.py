@@ -46,6 +46,13 @@ def _scope(audit: Audit) -> str:
     unread = [f"`{s.name}` ({inline(s.unread)})" for s in audit.services if s.unread]
     if unread:
         text += f" Built services not checked, and not scored: {', '.join(unread)}."
+    # what a compliant service's line says of them, said here too: "nothing to fix" and its
+    # compliance speak only of the rules that ran
+    unchecked = [f"`{s.name}`" for s in audit.checked if s.unchecked is not None]
+    if unchecked:
+        their = "its" if len(unchecked) == 1 else "their"
+        text += (f" App checks not run on {', '.join(unchecked)} (see below): {their} imports, "
+                 "health routes and app ports are not scored.")
     return text
 
 
