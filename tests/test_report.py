@@ -836,6 +836,20 @@ def test_a_manage_py_the_context_does_not_hold_runs_no_django(tmp_path: Path) ->
     assert f"- **Health Endpoints**: {UNTOLD}" in sections(out, "###")["✅ worker"], out
 
 
+def test_a_start_script_that_shifts_its_host_argument_runs_no_postgres(tmp_path: Path) -> None:
+    """`wait-for-postgres.sh postgres uvicorn ...`, a script that takes the host, `shift`s it
+    and runs the rest: the container runs uvicorn, not postgres, so the service is one fixer
+    did not check, never "not applicable (it runs postgres)"."""
+    files = {**celery_and_nginx('["./wait-for-postgres.sh", "postgres", "uvicorn", '
+                                '"app.main:app"]', NGINX),
+             "wait-for-postgres.sh": "#!/bin/sh\nset -e\nhost=\"$1\"\nshift\n"
+                                     "until pg_isready -h \"$host\"; do sleep 1; done\n"
+                                     "exec \"$@\"\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert f"- **Health Endpoints**: {UNTOLD}" in sections(out, "###")["✅ worker"], out
+
+
 @pytest.mark.parametrize(("base", "command", "server"), [
     ("postgres:16", "", "postgres"),
     ("postgres:16", "    command: [\"postgres\", \"-c\", \"max_connections=100\"]\n", "postgres"),

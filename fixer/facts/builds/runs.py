@@ -93,6 +93,8 @@ def _runs_no_fastapi(tree: Tree, service: Service, words: list[str],
     if program is None:
         return _quiet_script(tree, service, words)
     run = _script_run(tree, service, words)
+    if run == "$@" and _SHIFT.search(_script_text(tree, service, words) or ""):
+        return None   # it drops arguments first (`wait-for-postgres.sh db uvicorn ...`)
     if run == "$@" and depth < 3:
         script = program_run(words)
         arguments = words[words.index(script) + 1:] if script in words else []
@@ -196,15 +198,25 @@ def _started(tree: Tree, service: Service, rest: list[str]
 def _script_run(tree: Tree, service: Service, words: list[str]) -> str | None:
     """The program a start script of the repository that the words run keeps running: its
     last command (`_script_program`), comments and blank lines aside."""
+    text = _script_text(tree, service, words)
+    return _script_program(text) if text is not None else None
+
+
+def _script_text(tree: Tree, service: Service, words: list[str]) -> str | None:
+    """The commands of the `#!` start script of the repository the words run, comments and
+    blank lines left out; None where they run no such script."""
     app = service.app
     path = in_image(tree, app.folder, app.dockerfile, app.stage, program_run(words)) \
         if app is not None else None
     file = tree.peek(path) if path is not None else None
     if file is None or not file.text.startswith("#!"):
         return None
-    lines = [line for line in file.text.splitlines() if line.strip()
-             and not line.lstrip().startswith("#")]
-    return _script_program("\n".join(lines))
+    return "\n".join(line for line in file.text.splitlines() if line.strip()
+                     and not line.lstrip().startswith("#"))
+
+
+# `shift`, `shift 2`: a script that drops its first arguments before it runs the rest
+_SHIFT = lazy_compile(r"(?<![\w-])shift(?![\w-])")
 
 
 def unread_folder(tree: Tree, service: Service) -> str | None:
