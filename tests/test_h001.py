@@ -399,6 +399,21 @@ def test_h001_a_route_that_reads_as_a_health_route_makes_the_added_one_unsafe(
     assert finding.safety.value == ("unsafe" if like else "safe"), finding.reason
 
 
+@pytest.mark.parametrize(("parameters", "like"), [
+    pytest.param("phone: str, api_id: str", False, id="required-query-parameters"),
+    pytest.param("verbose: bool = False", True, id="a-query-parameter-with-a-default"),
+    pytest.param("request: Request", True, id="what-fastapi-hands-it"),
+])
+def test_h001_a_status_route_that_asks_the_request_for_input_is_no_health_route(
+        parameters: str, like: bool) -> None:
+    """`/api/v1/status` whose handler needs query parameters (a user's login state): a probe
+    without them gets 422, so it is no health route and `/health` is added beside it."""
+    main = (APP + "from fastapi import Request\n\napp = FastAPI()\n\n\n"
+            f'@app.get("/api/v1/status")\nasync def auth_status({parameters}):\n    return 1\n')
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.safety.value == ("unsafe" if like else "safe"), finding.reason
+
+
 def test_h001_display_only_beside_several_routes_that_read_as_health_routes() -> None:
     main = APP + ('app = FastAPI()\n\n\n@app.get("/health/live")\ndef live():\n    return 1\n'
                   '\n\n@app.get("/health/ready")\ndef ready():\n    return 1\n')

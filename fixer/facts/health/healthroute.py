@@ -619,7 +619,7 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
             continue
         handler = route.function.name if route.function is not None else ""
         named = _HEALTH_HANDLER.fullmatch(handler) and not _takes_a_dependency(route.function)
-        if (_health_path(path, normal) or named or
+        if (_health_path(path, normal, route.function) or named or
                 _described_as_health(route.function)) and not streams(route.function) and \
                 not _always_raises(route.function):
             found.add(path)
@@ -723,11 +723,36 @@ def unanchored_doubt(paths: tuple[str, ...]) -> str | None:
             "may be all its author meant: a second health route beside it is the author's call")
 
 
-def _health_path(path: str, normal: set[str]) -> bool:
-    """A path that reads as a health route's, whatever its handler."""
+def _health_path(path: str, normal: set[str],
+                 function: ast.FunctionDef | ast.AsyncFunctionDef | None = None) -> bool:
+    """A path that reads as a health route's, whatever its handler; `/status` or `/up` only
+    where the handler asks the request for nothing (`def auth_status(phone: str, ...)` at
+    `/api/v1/status` reports a user's state, and a probe without them gets 422)."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
     return bool(is_health(path, normal) or _HEALTH_WORD.search(tail) or
-                _UNDER_HEALTH.search(path) or _ROOT_PROBE.fullmatch(path))
+                _UNDER_HEALTH.search(path) or
+                _ROOT_PROBE.fullmatch(path) and not _asks_for_input(function))
+
+
+# what FastAPI hands a handler itself, never a parameter of the request's query
+_GIVEN = frozenset({"Request", "Response", "BackgroundTasks", "HTTPConnection"})
+
+
+def _asks_for_input(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """The handler takes a parameter with no default that FastAPI does not hand it itself (a
+    required query parameter), or a dependency."""
+    if function is None:
+        return False
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    required = positional[:len(positional) - len(arguments.defaults)] + \
+        [a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is None]
+    return _takes_a_dependency(function) or not all(_given(a) for a in required)
+
+
+def _given(argument: ast.arg) -> bool:
+    name = dotted_name(argument.annotation) if argument.annotation is not None else None
+    return argument.arg == "self" or (name or "").rsplit(".", 1)[-1] in _GIVEN
 
 
 def late_health(routes: AppRoutes, wanted: list[str]) -> str | None:
