@@ -205,6 +205,12 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+def main_guard(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":`, whose body runs only where the module is the script
+    Python was started with, never as it is imported."""
+    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+
+
 def dotted_name(node: ast.AST) -> str | None:
     """`a.b.c` of a name or a chain of attributes on one, as `ast.unparse` writes it; None
     for any other node (which `ast.unparse` then writes at a higher cost)."""

@@ -38,7 +38,7 @@ from fixer.model.depends import HEALTHY, dependencies, target_of
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.hubname import image_name
-from fixer.sources.python import dotted_name, parse
+from fixer.sources.python import dotted_name, main_guard, parse
 
 # the words a module that connects to a broker writes: no parse of the others
 _CLIENTS = lazy_compile(r"aiokafka|kafka|aio_pika|aiormq|pika")
@@ -115,7 +115,7 @@ def _first_call(ws: Workspace, paths: list[str]) -> BrokerCall | None:
             continue
         sources = _imported_from(tree)
         started = _started_names(tree.body, sources)
-        top = [stmt for stmt in tree.body if not _main_guard(stmt) and not isinstance(
+        top = [stmt for stmt in tree.body if not main_guard(stmt) and not isinstance(
             stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         scopes = [(top, [n for stmt in top for n in ast.walk(stmt)]),
                   *((f.body, startup_nodes(f)) for f in startup_functions(tree, file.text))]
@@ -124,11 +124,6 @@ def _first_call(ws: Workspace, paths: list[str]) -> BrokerCall | None:
             if found is not None:
                 return found
     return None
-
-
-def _main_guard(stmt: ast.stmt) -> bool:
-    """`if __name__ == "__main__":`, which importing the module does not run."""
-    return isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test)
 
 
 def _imported_from(tree: ast.Module) -> dict[str, str]:

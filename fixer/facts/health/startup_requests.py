@@ -28,7 +28,8 @@ from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.sources.python import absolute_module, dotted_name, every_statement, parse, statements
+from fixer.sources.python import (
+    absolute_module, dotted_name, every_statement, main_guard, parse, statements)
 from fixer.sources.python_modules import Modules, assigned_value, binding
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -386,16 +387,12 @@ def _top_level(module: _Module) -> Function:
     functions and classes it defines and a `if __name__ == "__main__":` block, which runs
     only as a script (its server, most often)."""
     body = [stmt for stmt in module.tree.body if not isinstance(
-        stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not _main_guard(stmt)]
+        stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not main_guard(stmt)]
     function = ast.FunctionDef(name=IMPORTED, args=ast.arguments([], [], None, [], [], None,
                                                                  []),
                                body=body or [ast.Pass()], decorator_list=[], returns=None,
                                type_comment=None, lineno=0, col_offset=0)
     return function
-
-
-def _main_guard(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test)
 
 
 def _registered_elsewhere(mods: Modules, paths: list[str]) -> list[tuple[str, Function]]:

@@ -39,7 +39,7 @@ from fixer.model.services import BuiltService, Service, volume_targets
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.file_relative import folder_beside
-from fixer.sources.python import parse
+from fixer.sources.python import main_guard, parse
 from fixer.sources.python_modules import (
     assigned_value, binding, call_argument, is_call_to, string_value)
 
@@ -166,7 +166,7 @@ def _makers(tree: ast.Module, factory: str | None, path: str, text: str) -> list
                 visit(child, node is tree and child.name == factory,
                       on_request or handles_a_route(child))
                 continue
-            if isinstance(child, ast.Lambda) or _main_block(child):
+            if isinstance(child, ast.Lambda) or main_guard(child):
                 visit(child, False, on_request)
                 continue
             if isinstance(child, ast.Call) and (is_call_to(child, "makedirs")
@@ -211,11 +211,6 @@ def path_value(tree: ast.Module, node: ast.expr | None) -> str | None:
             and len(node.args) == 1 and not node.keywords:
         node = node.args[0]
     return string_value(tree, node)
-
-
-def _main_block(node: ast.AST) -> bool:
-    """`if __name__ == "__main__":`, which an imported module never runs."""
-    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
 
 
 class _Served(NamedTuple):
